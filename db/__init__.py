@@ -1,0 +1,17 @@
+"""The ledger (报到台账): SQLite storage, records, validation and rules. No Qt here."""
+
+from .errors import (
+    DuplicateMemberError,
+    LedgerError,
+    LedgerVersionError,
+    NotFoundError,
+    RuleError,
+    ValidationError,
+    WorkflowError,
+)
+from .ledger import SCHEMA_VERSION, Ledger, open_ledger
+
+__all__ = [
+    "SCHEMA_VERSION", "DuplicateMemberError", "Ledger", "LedgerError", "LedgerVersionError",
+    "NotFoundError", "RuleError", "ValidationError", "WorkflowError", "open_ledger",
+]

@@ -1,0 +1,184 @@
+"""Opening a ledger file: pragmas, migrations, identity, and the transaction helper.
+
+A Ledger wraps one sqlite3 connection (one per thread) through sqlite-utils. Every write in
+`db` happens inside `ledger.transaction()`, which nests as savepoints, so an operation made of
+many statements is all-or-nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import re
+import sqlite3
+import uuid as uuidlib
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .errors import LedgerVersionError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+APP_ID = 0x42414F44  # "BAOD", stamped in PRAGMA application_id
+
+
+def utcnow() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def new_uuid() -> str:
+    return str(uuidlib.uuid4())
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for entry in resources.files("db.migrations").iterdir():
+        match = re.match(r"^(\d{4})_(\w+)\.sql$", entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    for expected, (number, _name, _sql) in enumerate(found, start=1):
+        if number != expected:
+            raise RuntimeError(f"migration numbering has a gap at {expected}")
+    return found
+
+
+MIGRATIONS = _migrations()
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class Ledger:
+    """An open ledger file. Not thread-safe: open one per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str):
+        self.conn = conn
+        self.path = path
+        self.db = sqlite_utils.Database(conn, execute_plugins=False)
+        self.office = self.meta("office_id") or ""
+
+    # -- reading -------------------------------------------------------------------------
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        return list(self.db.query(sql, params))
+
+    def one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        for row in self.db.query(sql, params):
+            return row
+        return None
+
+    def scalar(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    # -- writing -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Ledger]:
+        with self.db.atomic():
+            yield self
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.conn.execute("PRAGMA optimize")
+        self.conn.close()
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if header != SQLITE_HEADER:
+        raise LedgerVersionError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    # isolation_level=None: the driver opens no implicit transactions; sqlite-utils' atomic()
+    # issues BEGIN/SAVEPOINT itself.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    if path != ":memory:":
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            conn.close()
+            raise LedgerVersionError("无法以安全模式（WAL）打开台账文件，请把台账放在本机硬盘上再打开")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection, name: str = "台账") -> int:
+    """Bring the schema to SCHEMA_VERSION. Each step is one transaction: a step interrupted
+    midway leaves the previous version intact."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LedgerVersionError(
+            f"“{name}”由更新版本的报到台账创建（数据格式第{version}版），"
+            f"当前程序只支持到第{SCHEMA_VERSION}版，请先升级程序再打开"
+        )
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    if version == 0:
+        tables = conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+        ).fetchone()[0]
+        if tables:
+            raise LedgerVersionError(f"“{name}”是一个SQLite数据库，但不是报到台账，无法打开")
+    elif app_id != APP_ID:
+        raise LedgerVersionError(f"“{name}”不是报到台账文件，无法打开")
+    for number, _step, sql in MIGRATIONS[version:]:
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{sql}\n;PRAGMA application_id = {APP_ID};\n"
+                f"PRAGMA user_version = {number};\nCOMMIT;"
+            )
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return SCHEMA_VERSION
+
+
+def open_ledger(path: str | Path, create: bool = True) -> Ledger:
+    """Open (or create) a ledger file and bring it to the current schema."""
+    path = Path(path) if str(path) != ":memory:" else path
+    if isinstance(path, Path):
+        if not create and not path.exists():
+            raise LedgerVersionError(f"找不到台账文件“{path}”")
+        _check_file(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = _connect(str(path))
+    try:
+        migrate(conn, Path(str(path)).name)
+        if conn.execute("SELECT value FROM meta WHERE key = 'office_id'").fetchone() is None:
+            now = utcnow()
+            conn.executescript("BEGIN")
+            conn.executemany(
+                "INSERT INTO meta(key, value) VALUES (?, ?)",
+                [("office_id", new_uuid()), ("created_at", now)],
+            )
+            conn.execute("COMMIT")
+    except BaseException:
+        conn.close()
+        raise
+    return Ledger(conn, str(path))

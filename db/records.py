@@ -1,0 +1,90 @@
+"""Sync-aware row helpers shared by every record module.
+
+Inserts stamp uuid/created_at/updated_at/rev/office; updates bump rev and updated_at only when a
+value really changes; deletes are tombstones (deleted = 1) so that they travel in exports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import NotFoundError
+from .ledger import Ledger, new_uuid, utcnow
+
+SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "rev", "office", "deleted")
+
+TABLE_LABELS = {
+    "grid_nodes": "网格",
+    "units": "报到单位",
+    "unit_items": "单位清单",
+    "members": "在职党员",
+    "posts": "服务岗位",
+    "post_claims": "认岗记录",
+    "orders": "群众需求",
+    "activities": "活动纪实",
+    "activity_participants": "活动参与",
+    "meetings": "联席会议",
+    "meeting_attendees": "参会单位",
+    "points_entries": "积分记录",
+    "evaluations": "评价",
+}
+SYNCED_TABLES = tuple(TABLE_LABELS)
+
+
+def insert(ledger: Ledger, table: str, values: dict[str, Any]) -> int:
+    now = utcnow()
+    row = dict(values)
+    row.setdefault("uuid", new_uuid())
+    row.setdefault("created_at", now)
+    row.setdefault("updated_at", now)
+    row.setdefault("rev", 1)
+    row.setdefault("office", ledger.office)
+    columns = ", ".join(row)
+    marks = ", ".join("?" for _ in row)
+    cursor = ledger.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    return int(cursor.lastrowid or 0)
+
+
+def get(ledger: Ledger, table: str, row_id: int, include_deleted: bool = False) -> dict[str, Any]:
+    row = ledger.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    if row is None or (row["deleted"] and not include_deleted):
+        raise NotFoundError(f"{TABLE_LABELS.get(table, table)}记录（编号{row_id}）不存在或已删除")
+    return row
+
+
+def update(ledger: Ledger, table: str, row_id: int, changes: dict[str, Any]) -> bool:
+    """Apply changes; returns False (and leaves rev alone) when nothing actually differs."""
+    current = get(ledger, table, row_id)
+    diff = {k: v for k, v in changes.items() if current.get(k) != v}
+    if not diff:
+        return False
+    diff["updated_at"] = utcnow()
+    diff["office"] = ledger.office
+    sets = ", ".join(f"{k} = ?" for k in diff)
+    ledger.execute(
+        f"UPDATE {table} SET {sets}, rev = rev + 1 WHERE id = ?", [*diff.values(), row_id]
+    )
+    return True
+
+
+def tombstone(ledger: Ledger, table: str, row_id: int) -> None:
+    get(ledger, table, row_id)
+    ledger.execute(
+        f"UPDATE {table} SET deleted = 1, rev = rev + 1, updated_at = ?, office = ? WHERE id = ?",
+        (utcnow(), ledger.office, row_id),
+    )
+
+
+def tombstone_where(ledger: Ledger, table: str, where: str, params: tuple[Any, ...]) -> int:
+    cursor = ledger.execute(
+        f"UPDATE {table} SET deleted = 1, rev = rev + 1, updated_at = ?, office = ? "
+        f"WHERE deleted = 0 AND ({where})",
+        (utcnow(), ledger.office, *params),
+    )
+    return cursor.rowcount
+
+
+def only_known(changes: dict[str, Any], allowed: tuple[str, ...]) -> dict[str, Any]:
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    return changes

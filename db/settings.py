@@ -1,0 +1,84 @@
+"""The ledger's identity (street, community, office) and its JSON settings."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .ledger import Ledger
+from .validate import required
+
+DEFAULTS: dict[str, Any] = {
+    "grade_scheme": "三级",
+    "points_rules": {
+        "base": 80,
+        "per_activity": {"集中服务日": 2, "志愿服务": 2, "主题党日": 1, "点单服务": 2,
+                         "共建项目": 3, "联席会议": 1, "应急响应": 3},
+        "per_hour": 1,
+        "order_completed": 3,
+        "rating": {"满意": 2, "基本满意": 1, "不满意": -2},
+    },
+    "order_due_days": 7,
+}
+GRADE_SCHEMES = {
+    "三级": ("好", "一般", "较差"),
+    "四级": ("优秀", "良好", "一般", "差"),
+}
+
+
+def get_setting(ledger: Ledger, key: str) -> Any:
+    value = ledger.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+    if value is None:
+        return DEFAULTS.get(key)
+    return json.loads(value)
+
+
+def set_setting(ledger: Ledger, key: str, value: Any) -> None:
+    with ledger.transaction():
+        ledger.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)))
+
+
+def grades(ledger: Ledger) -> tuple[str, ...]:
+    return GRADE_SCHEMES.get(get_setting(ledger, "grade_scheme"), GRADE_SCHEMES["三级"])
+
+
+def identity(ledger: Ledger) -> dict[str, str]:
+    return {
+        "street": ledger.meta("street") or "",
+        "community": ledger.meta("community") or "",
+        "office_id": ledger.office,
+        "office_name": ledger.meta("office_name") or ledger.meta("community") or "",
+    }
+
+
+def is_initialised(ledger: Ledger) -> bool:
+    return bool(ledger.meta("community") or ledger.meta("street"))
+
+
+def initialise(ledger: Ledger, street: str, community: str | None) -> int:
+    """Set street and community and create their grid nodes (levels 1 and 2).
+
+    A street office ledger passes community=None and gets only the level-1 node.
+    Returns the id of the deepest node created."""
+    from .grid import add_node
+
+    street = required(street, "street", "街道名称")
+    with ledger.transaction():
+        ledger.set_meta("street", street)
+        root = ledger.scalar(
+            "SELECT id FROM grid_nodes WHERE level = 1 AND name = ? AND deleted = 0", (street,))
+        if root is None:
+            root = add_node(ledger, None, street)
+        if community is None:
+            ledger.set_meta("office_name", street)
+            return int(root)
+        community = required(community, "community", "社区名称")
+        ledger.set_meta("community", community)
+        ledger.set_meta("office_name", community)
+        node = ledger.scalar(
+            "SELECT id FROM grid_nodes WHERE parent_id = ? AND name = ? AND deleted = 0",
+            (root, community))
+        return int(node or add_node(ledger, int(root), community))

@@ -1,0 +1,66 @@
+"""`baodao`: the app, and the same jobs from a terminal.
+
+Each family of commands registers itself from its own module (see COMMAND_MODULES), so that
+the ledger, card and Excel commands stay next to the code they drive."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable
+
+COMMAND_MODULES = ("desktop.commands.ledger", "desktop.commands.cards", "desktop.commands.sync")
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
+    parser = argparse.ArgumentParser(
+        prog="baodao", description="报到台账：社区双报到“一账三卡”管理。",
+        epilog="不带命令时启动桌面程序：baodao [台账文件] [--demo]（--demo 打开生成的演示社区台账）。")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser, set(sub.choices)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
+        sys.stdout.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
+    parser, commands = build_parser()
+    positional = [arg for arg in argv if not arg.startswith("-")]
+    if not positional and ("-h" in argv or "--help" in argv):
+        parser.print_help()
+        return 0
+    if not positional or positional[0] not in commands:
+        app_parser = argparse.ArgumentParser(prog="baodao", description="启动报到台账桌面程序")
+        app_parser.add_argument("ledger", nargs="?", help="要打开的台账文件（默认：上次打开的台账）")
+        app_parser.add_argument("--demo", action="store_true", help="打开生成的演示社区台账")
+        args = app_parser.parse_args(argv)
+        from desktop.ui.app import run_app
+
+        return run_app(args.ledger, demo=args.demo)
+    args = parser.parse_args(argv)
+    handler: Handler = args.handler
+    from db.errors import LedgerError
+
+    try:
+        return handler(args)
+    except LedgerError as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

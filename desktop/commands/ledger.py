@@ -1,0 +1,82 @@
+"""Ledger commands: demo, init, check."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from db import check, demo, open_ledger, settings
+
+
+def _demo(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists():
+        if not args.force:
+            print(f"错误：{out} 已存在（加 --force 覆盖）", file=sys.stderr)
+            return 2
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(out) + suffix).unlink(missing_ok=True)
+    started = time.perf_counter()
+
+    def progress(label: str, fraction: float) -> None:
+        if not args.quiet:
+            print(f"[{fraction:4.0%}] {label}", file=sys.stderr)
+
+    with demo.generate(out, args.profile, args.seed, progress) as ledger:
+        counts = check.counts(ledger)
+    print(f"已生成演示台账 {out}（{args.profile}，种子 {args.seed}，"
+          f"用时 {time.perf_counter() - started:.1f} 秒）")
+    for label, count in counts.items():
+        print(f"  {label}：{count}")
+    return 0
+
+
+def _init(args: argparse.Namespace) -> int:
+    path = Path(args.ledger)
+    if path.exists():
+        print(f"错误：{path} 已存在，不能覆盖", file=sys.stderr)
+        return 2
+    with open_ledger(path) as ledger:
+        settings.initialise(ledger, args.street, args.community)
+    print(f"已创建台账 {path}（{args.street} {args.community or ''}）")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    with open_ledger(args.ledger, create=False) as ledger:
+        ident = settings.identity(ledger)
+        print(f"台账：{args.ledger}")
+        print(f"单位：{ident['street']} {ident['community']}")
+        for label, count in check.counts(ledger).items():
+            print(f"  {label}：{count}")
+        problems = check.problems(ledger)
+    if problems:
+        print("检查发现问题：")
+        for line in problems:
+            print(f"  - {line}")
+        return 1
+    print("完整性检查：通过；外键检查：通过")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="生成演示台账")
+    p.add_argument("--profile", choices=list(demo.PROFILES), default="community",
+                   help="规模：tiny、community（约1500名党员）、street（约1.2万）、city（衡水全市）")
+    p.add_argument("--out", required=True, help="输出的台账文件")
+    p.add_argument("--seed", type=int, default=2026, help="随机种子：同一种子生成相同的台账")
+    p.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(handler=_demo)
+
+    p = sub.add_parser("init", help="创建空台账")
+    p.add_argument("ledger")
+    p.add_argument("--street", required=True, help="街道名称")
+    p.add_argument("--community", help="社区名称（街道台账可不填）")
+    p.set_defaults(handler=_init)
+
+    p = sub.add_parser("check", help="统计台账并做完整性检查")
+    p.add_argument("ledger")
+    p.set_defaults(handler=_check)
