@@ -1,0 +1,94 @@
+"""Writing .xlsx files that Excel and WPS open as people expect: every string is a text cell
+(an ID or a phone never becomes a number, `=1+1` never becomes a formula), headers bold and
+frozen, sensible widths, written to a temporary file and renamed into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TEXT_FORMAT = "@"
+
+
+def text_cell(sheet: Worksheet, value: Any) -> WriteOnlyCell:
+    """A cell that Excel shows exactly as given. Strings are forced to text (never formulas)."""
+    cell = WriteOnlyCell(sheet)
+    if value is None:
+        cell.value = None
+    elif isinstance(value, bool):
+        cell.value = "是" if value else "否"
+    elif isinstance(value, int | float):
+        cell.value = value
+    else:
+        text = str(value)
+        # Assigning .value would turn "=..." into a formula; set the stored value and type
+        # directly so it is written as a plain string.
+        cell._value = text
+        cell.data_type = "s"
+        cell.number_format = TEXT_FORMAT
+    return cell
+
+
+def _width(value: Any) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def write_sheet(book: Workbook, title: str, headers: Sequence[str],
+                rows: Iterable[Sequence[Any]]) -> int:
+    """Append one sheet to a write-only workbook; returns the number of data rows."""
+    sheet = book.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    rows = list(rows)
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows[:500]]) for i, h in enumerate(headers)]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 60)
+    header_cells = []
+    for header in headers:
+        cell = text_cell(sheet, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([text_cell(sheet, v) for v in row])
+    return len(rows)
+
+
+def save_atomically(book: Workbook, path: str | Path) -> Path:
+    """Write to a temporary file beside the target, then rename: a pulled USB stick leaves
+    either the old file or the new one, never a half-written file under the real name."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx.part", dir=path.parent)
+    os.close(handle)
+    try:
+        book.save(temp)
+        with open(temp, "rb") as written:
+            os.fsync(written.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_table(path: str | Path, title: str, headers: Sequence[str],
+                rows: Iterable[Sequence[Any]]) -> int:
+    """One sheet holding exactly these headers and rows (导出当前列表)."""
+    book = Workbook(write_only=True)
+    count = write_sheet(book, title, headers, rows)
+    save_atomically(book, path)
+    return count

@@ -1,0 +1,138 @@
+"""Running slow work off the GUI thread with a cancellable progress dialog.
+
+The work is a plain function `fn(progress, cancelled)` that knows nothing of Qt:
+`progress(label, fraction)` reports, `cancelled()` says whether the user pressed 取消. It must
+open its own Ledger (one sqlite connection per thread) from a path, never reuse the GUI's."""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+Progress = Callable[[str, float], None]
+Cancelled = Callable[[], bool]
+Work = Callable[[Progress, Cancelled], Any]
+
+
+class JobCancelled(Exception):
+    """Raised by work that stops because the user cancelled."""
+
+
+class _Runner(QObject):
+    progressed = Signal(str, float)
+    succeeded = Signal(object)
+    failed = Signal(object, str)
+
+    def __init__(self, fn: Work):
+        super().__init__()
+        self.fn = fn
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        try:
+            result = self.fn(lambda label, fraction: self.progressed.emit(label, fraction),
+                             self.stop.is_set)
+        except BaseException as error:  # shown to the user, never lost
+            self.failed.emit(error, traceback.format_exc())
+        else:
+            self.succeeded.emit(result)
+
+
+class Job(QObject):
+    """One background run. Keep a reference until `done` or `error` fires."""
+
+    done = Signal(object)
+    error = Signal(object, str)
+    cancelled = Signal()
+
+    def __init__(self, parent: QWidget | None, title: str, fn: Work, delay_ms: int = 300):
+        super().__init__(parent)
+        self.thread = QThread()
+        self.runner = _Runner(fn)
+        self.runner.moveToThread(self.thread)
+        self.dialog = QProgressDialog(title, "取消", 0, 1000, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(delay_ms)  # quick jobs never flash a dialog
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.canceled.connect(self._cancel)
+        self.thread.started.connect(self.runner.run)
+        self.runner.progressed.connect(self._progress)
+        self.runner.succeeded.connect(self._finished)
+        self.runner.failed.connect(self._failed)
+        self.result: Any = None
+        self.was_cancelled = False
+
+    def start(self) -> Job:
+        self.dialog.setValue(0)
+        self.thread.start()
+        return self
+
+    def _cancel(self) -> None:
+        self.was_cancelled = True
+        self.runner.stop.set()
+        self.dialog.setLabelText("正在取消…")
+
+    def _progress(self, label: str, fraction: float) -> None:
+        if not self.was_cancelled:
+            self.dialog.setLabelText(label)
+        self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+
+    def _end(self) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        # QProgressDialog emits canceled() when closed: the job is over, so stop listening.
+        self.dialog.canceled.disconnect(self._cancel)
+        self.dialog.close()
+        self.dialog.deleteLater()
+
+    def _finished(self, result: Any) -> None:
+        self._end()
+        self.result = result
+        if self.was_cancelled:
+            self.cancelled.emit()
+        else:
+            self.done.emit(result)
+
+    def _failed(self, error: BaseException, trace: str) -> None:
+        self._end()
+        if self.was_cancelled or isinstance(error, JobCancelled):
+            self.cancelled.emit()
+        else:
+            self.error.emit(error, trace)
+
+    def wait(self, timeout_ms: int = 60000) -> bool:
+        """For tests and for closing the app: block until the thread ends."""
+        return self.thread.wait(timeout_ms)
+
+
+_RUNNING: set[Job] = set()
+
+
+def run_job(parent: QWidget | None, title: str, fn: Work,
+            on_done: Callable[[Any], None] | None = None,
+            on_error: Callable[[BaseException, str], None] | None = None) -> Job:
+    """Start fn in the background; errors go to on_error or a message box naming them."""
+    job = Job(parent, title, fn)
+    if on_done:
+        job.done.connect(on_done)
+    job.error.connect(on_error or (lambda e, _t: _show_error(parent, title, e)))
+    _RUNNING.add(job)  # keep it alive while it runs
+    for signal in (job.done, job.error, job.cancelled):
+        signal.connect(lambda *_args, j=job: _RUNNING.discard(j))
+    return job.start()
+
+
+def _show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from db.errors import LedgerError
+
+    text = str(error) if isinstance(error, LedgerError) else f"{type(error).__name__}：{error}"
+    QMessageBox.critical(parent, title, f"{title}没有完成：\n{text}")
