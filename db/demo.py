@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 import uuid as uuidlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -105,6 +106,15 @@ class _Gen:
             if number not in self.used_ids:
                 self.used_ids.add(number)
                 return number
+
+    def branch(self, unit_name: str) -> str:
+        base = unit_name
+        for suffix in ("机关党委", "党委", "党组", "党支部"):
+            if base.endswith(suffix):
+                base = base[: -len(suffix)]
+                break
+        base = re.sub(r"第\d+$", "", base)
+        return f"{base}第{self.rng.randint(1, 5)}党支部"
 
     @staticmethod
     def spread(total: int, parents: int) -> list[int]:
@@ -209,7 +219,7 @@ class _Gen:
             initials, full = name_keys(name)
             rows.append((
                 member_id, name, gender, rng.choice(D.ETHNICITIES), number, birth, self.phone(),
-                unit_id, unit_name, rng.choice(D.POSITIONS), f"{unit_name[:12]}第{rng.randint(1, 5)}党支部",
+                unit_id, unit_name, rng.choice(D.POSITIONS), self.branch(unit_name),
                 join.isoformat(), rng.choice(self.cells), f"{rng.randint(1, 6)}0{rng.randint(1, 4)}",
                 report.isoformat(), "、".join(rng.sample(D.SPECIALTIES, rng.randint(0, 2))),
                 self.name() if household else "",

@@ -116,6 +116,7 @@ CREATE INDEX members_id_number ON members(id_number);
 CREATE INDEX members_residence ON members(residence_node_id);
 CREATE INDEX members_unit ON members(work_unit_id);
 CREATE INDEX members_initials ON members(name_initials);
+CREATE INDEX members_pinyin ON members(name_pinyin);
 
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY,
@@ -182,6 +183,7 @@ CREATE TABLE orders (
     deleted INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX orders_state ON orders(state);
+CREATE INDEX orders_requested ON orders(requested_date);
 CREATE INDEX orders_completed ON orders(completed_date);
 CREATE INDEX orders_member ON orders(assignee_member_id);
 

@@ -1,0 +1,223 @@
+"""The registers as the app lists them: columns, search, filters, sorting and paging.
+
+A View is a read-only query over live rows. The Qt table models and "导出当前列表" both use it,
+so the exported rows are exactly the listed ones. No Qt here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .grid import SUBTREE_CTE
+from .ledger import Ledger
+from .members import search_clause as member_search
+from .validate import nfkc
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    expr: str
+    kind: str = "text"  # text / id / phone / number / date
+    width: int = 100
+
+
+@dataclass(frozen=True)
+class View:
+    name: str
+    title: str
+    source: str  # FROM ... JOIN ...
+    columns: tuple[Column, ...]
+    where: str  # always applied (live rows)
+    search: Callable[[str], tuple[str, list[Any]]]
+    node_column: str | None = None  # filtered to a grid subtree through this column
+    filters: dict[str, str] = field(default_factory=dict)  # name -> SQL with one ?
+    default_sort: str = ""
+
+    def column(self, key: str) -> Column:
+        return next(c for c in self.columns if c.key == key)
+
+
+@dataclass
+class Query:
+    text: str = ""
+    node_id: int | None = None
+    filters: dict[str, Any] = field(default_factory=dict)
+    sort: str = ""
+    descending: bool = False
+
+
+def _like(*exprs: str) -> Callable[[str], tuple[str, list[Any]]]:
+    def search(text: str) -> tuple[str, list[Any]]:
+        text = nfkc(text).strip()
+        if not text:
+            return "1", []
+        return "(" + " OR ".join(f"{e} LIKE ?" for e in exprs) + ")", [f"%{text}%"] * len(exprs)
+    return search
+
+
+def _unit_search(text: str) -> tuple[str, list[Any]]:
+    text = nfkc(text).strip()
+    if not text:
+        return "1", []
+    return ("(u.name LIKE ? OR u.name_initials LIKE ? OR u.contact_name LIKE ? "
+            "OR u.contact_phone LIKE ?)", [f"%{text}%", f"{text.lower()}%", f"%{text}%",
+                                           f"%{text}%"])
+
+
+
+MEMBERS = View(
+    "members", "在职党员",
+    "members m LEFT JOIN grid_nodes r ON r.id = m.residence_node_id "
+    "LEFT JOIN grid_nodes rp ON rp.id = r.parent_id "
+    "LEFT JOIN grid_nodes rpp ON rpp.id = rp.parent_id",
+    (
+        Column("name", "姓名", "m.name", width=80),
+        Column("gender", "性别", "m.gender", width=40),
+        Column("birth_date", "出生日期", "m.birth_date", "date", 90),
+        Column("id_number", "身份证号", "m.id_number", "id", 160),
+        Column("mobile", "手机号码", "m.mobile", "phone", 110),
+        Column("work_unit_name", "工作单位", "m.work_unit_name", width=200),
+        Column("branch", "所在党支部", "m.branch", width=160),
+        Column("residence", "居住地",
+               "CASE WHEN r.level = 5 THEN coalesce(rpp.name, '') || rp.name || r.name "
+               "WHEN r.level = 4 THEN coalesce(rp.name, '') || r.name ELSE coalesce(r.name, '') END"
+               " || m.room", width=170),
+        Column("report_date", "报到日期", "m.report_date", "date", 90),
+        Column("posts", "认领岗位", "(SELECT count(*) FROM post_claims c WHERE c.member_id = m.id "
+               "AND c.released_date = '' AND c.deleted = 0)", "number", 70),
+        Column("status", "状态", "m.status", width=50),
+    ),
+    "m.deleted = 0", lambda text: member_search(text), node_column="m.residence_node_id",
+    filters={"status": "m.status = ?", "unit_id": "m.work_unit_id = ?"},
+    default_sort="m.name_pinyin",
+)
+
+UNITS = View(
+    "units", "报到单位",
+    "units u LEFT JOIN grid_nodes g ON g.id = u.paired_node_id",
+    (
+        Column("name", "党组织名称", "u.name", width=240),
+        Column("category", "类别", "u.category", width=50),
+        Column("level", "层级", "u.level", width=50),
+        Column("contact_name", "联系人", "u.contact_name", width=70),
+        Column("contact_phone", "联系电话", "u.contact_phone", "phone", 110),
+        Column("paired", "包联小区", "coalesce(g.name, '')", width=100),
+        Column("report_date", "报到日期", "u.report_date", "date", 90),
+        Column("agreement_end", "协议截止", "u.agreement_end", "date", 90),
+        Column("members", "报到党员", "(SELECT count(*) FROM members m WHERE m.work_unit_id = u.id "
+               "AND m.deleted = 0 AND m.status = '在册')", "number", 70),
+        Column("status", "状态", "u.status", width=50),
+    ),
+    "u.deleted = 0", _unit_search, node_column="u.paired_node_id",
+    filters={"status": "u.status = ?", "category": "u.category = ?"},
+    default_sort="u.name_initials",
+)
+
+POSTS = View(
+    "posts", "服务岗位", "posts p",
+    (
+        Column("name", "岗位名称", "p.name", width=160),
+        Column("category", "类别", "p.category", width=80),
+        Column("capacity", "拟认领数", "p.capacity", "number", 70),
+        Column("claimed", "已认领", "(SELECT count(*) FROM post_claims c WHERE c.post_id = p.id "
+               "AND c.released_date = '' AND c.deleted = 0)", "number", 60),
+        Column("requirement", "技能要求", "p.requirement", width=120),
+        Column("description", "岗位职责", "p.description", width=220),
+        Column("status", "状态", "p.status", width=50),
+    ),
+    "p.deleted = 0", _like("p.name", "p.category", "p.requirement"),
+    filters={"status": "p.status = ?", "category": "p.category = ?"}, default_sort="p.id",
+)
+
+ORDERS = View(
+    "orders", "群众需求",
+    "orders o LEFT JOIN members am ON am.id = o.assignee_member_id "
+    "LEFT JOIN units au ON au.id = o.assignee_unit_id",
+    (
+        Column("requested_date", "点单日期", "o.requested_date", "date", 90),
+        Column("kind", "类别", "o.kind", width=70),
+        Column("title", "需求内容", "o.title", width=160),
+        Column("requester_name", "点单人", "o.requester_name", width=70),
+        Column("requester_phone", "联系电话", "o.requester_phone", "phone", 110),
+        Column("state", "状态", "o.state", width=60),
+        Column("assignee", "接单人/单位", "coalesce(am.name, au.name, '')", width=160),
+        Column("due_date", "办结期限", "o.due_date", "date", 90),
+        Column("completed_date", "完成日期", "o.completed_date", "date", 90),
+        Column("rating", "群众评价", "o.rating", width=70),
+    ),
+    "o.deleted = 0", _like("o.title", "o.requester_name", "o.content", "am.name", "au.name"),
+    node_column="o.node_id",
+    filters={"state": "o.state = ?", "kind": "o.kind = ?",
+             "overdue_before": "o.state IN ('待派单', '已派单', '已接单') AND o.due_date != '' "
+                               "AND o.due_date < ?",
+             "from": "o.requested_date >= ?", "to": "o.requested_date <= ?"},
+    default_sort="o.requested_date DESC, o.id",
+)
+
+ACTIVITIES = View(
+    "activities", "活动纪实",
+    "activities a LEFT JOIN units au ON au.id = a.unit_id",
+    (
+        Column("date", "日期", "a.date", "date", 90),
+        Column("kind", "类型", "a.kind", width=80),
+        Column("title", "活动名称", "a.title", width=160),
+        Column("place", "地点", "a.place", width=100),
+        Column("unit", "组织单位", "coalesce(au.name, '')", width=180),
+        Column("people", "参与人数", "(SELECT count(*) FROM activity_participants p "
+               "WHERE p.activity_id = a.id AND p.deleted = 0 AND p.member_id IS NOT NULL)",
+               "number", 70),
+        Column("hours", "总时长", "(SELECT coalesce(sum(p.hours), 0) FROM activity_participants p "
+               "WHERE p.activity_id = a.id AND p.deleted = 0)", "number", 60),
+        Column("verified", "审核", "CASE WHEN a.verified THEN '已审核' ELSE '待审核' END", width=60),
+        Column("verifier", "审核人", "a.verifier", width=70),
+    ),
+    "a.deleted = 0", _like("a.title", "a.content", "a.place"), node_column="a.node_id",
+    filters={"kind": "a.kind = ?", "from": "a.date >= ?", "to": "a.date <= ?",
+             "verified": "a.verified = ?"},
+    default_sort="a.date DESC, a.id",
+)
+
+VIEWS = {v.name: v for v in (MEMBERS, UNITS, POSTS, ORDERS, ACTIVITIES)}
+ID_ALIAS = {"members": "m", "units": "u", "posts": "p", "orders": "o", "activities": "a"}
+
+
+def _where(view: View, query: Query) -> tuple[str, str, list[Any]]:
+    clause, params = view.search(query.text)
+    clauses = [view.where, clause]
+    cte = ""
+    if query.node_id is not None and view.node_column:
+        cte = SUBTREE_CTE + " "
+        params = [query.node_id, *params]
+        clauses.append(f"{view.node_column} IN (SELECT id FROM sub)")
+    for name, value in query.filters.items():
+        if value is None or value == "":
+            continue
+        clauses.append(view.filters[name])
+        params.append(value)
+    return cte, " AND ".join(clauses), params
+
+
+def count(ledger: Ledger, view: View, query: Query) -> int:
+    cte, where, params = _where(view, query)
+    return int(ledger.scalar(f"{cte}SELECT count(*) FROM {view.source} WHERE {where}", params))
+
+
+def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
+         limit: int | None = None) -> list[tuple[Any, ...]]:
+    """(id, *column values) per row, in the query's order."""
+    cte, where, params = _where(view, query)
+    alias = ID_ALIAS[view.name]
+    if query.sort:
+        column = view.column(query.sort)
+        sort_expr = "m.name_pinyin" if column.key == "name" and view is MEMBERS else column.expr
+        order = f"{sort_expr} {'DESC' if query.descending else 'ASC'}, {alias}.id"
+    else:
+        order = f"{view.default_sort}, {alias}.id"
+    select = ", ".join(c.expr for c in view.columns)
+    sql = f"{cte}SELECT {alias}.id, {select} FROM {view.source} WHERE {where} ORDER BY {order}"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return [tuple(r) for r in ledger.conn.execute(sql, params).fetchall()]
