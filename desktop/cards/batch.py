@@ -1,0 +1,179 @@
+"""Printing many cards into one PDF: who is printed, in which order, with progress and cancel.
+
+`print_cards(ledger, job, out)` is the one entry point the CLI and the app use. The PDF is
+written to a temporary file beside `out` and renamed into place only when complete, so a
+cancelled or failed run never leaves a half-written file under the requested name."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from db import members
+from db.errors import ValidationError
+from db.ledger import Ledger
+from db.periods import parse_period
+
+from . import data
+from .draw import Painter, new_canvas
+from .feedback import layout_feedback
+from .fonts import FontSet
+from .info import layout_info
+from .layout import Layout, Page, style_for
+from .record import layout_record
+
+Progress = Callable[[str, float], None]
+Cancelled = Callable[[], bool]
+
+KINDS = {"record": "纪实卡", "feedback": "反馈卡", "info": "基本信息卡"}
+DOC_TITLES = {"record": "在职党员进社区情况纪实卡", "feedback": "在职党员进社区反馈卡",
+              "info": "在职党员基本信息卡", "unit-feedback": "报到单位党组织进社区反馈卡"}
+
+
+class PrintCancelled(Exception):
+    """The user stopped the batch; nothing was written."""
+
+
+@dataclass
+class PrintJob:
+    kind: str  # record, feedback, info
+    period: str | None = None
+    paper: str = "A4"  # A4 or A5
+    two_up: bool = False  # two A5 cards side by side on one A4 sheet
+    full_id: bool = False  # info cards: the whole ID number instead of 6 + 4 digits
+    units: bool = False  # feedback cards for reporting units instead of members
+    member_ids: list[int] | None = None  # hand-picked, printed in this order
+    node_id: int | None = None  # everyone living in this grid subtree
+    unit_id: int | None = None  # members of this work unit (or, with units=True, this unit)
+
+    def check(self) -> None:
+        if self.kind not in KINDS:
+            raise ValidationError("kind", "卡片类型", f"应为 {'、'.join(KINDS)} 之一")
+        if self.kind != "info" and not self.period:
+            raise ValidationError("period", "期间", "打印纪实卡和反馈卡须指定期间，如 2026H1")
+        if self.paper not in ("A4", "A5"):
+            raise ValidationError("paper", "纸张", "应为 A4 或 A5")
+        if self.two_up:
+            self.paper = "A5"
+        if self.units and self.kind != "feedback":
+            raise ValidationError("units", "打印对象", "只有反馈卡有报到单位版")
+
+
+@dataclass
+class PrintResult:
+    path: Path
+    cards: int
+    pages: int  # physical PDF pages (sheets when two-up)
+    font: str
+    embedded: bool
+    warnings: list[str] = field(default_factory=list)  # fonts: show prominently
+    notes: list[str] = field(default_factory=list)  # e.g. cards without an evaluation
+
+
+def member_ids(ledger: Ledger, job: PrintJob) -> list[int]:
+    """The members to print, in a stable order: hand-picked ones as given; otherwise by name
+    (pinyin), feedback cards grouped by work unit so each unit's cards come out together."""
+    if job.member_ids is not None:
+        seen: dict[int, None] = {}
+        for mid in job.member_ids:
+            seen.setdefault(int(mid), None)
+        return list(seen)
+    cte, where, params = members.filter_clause(node_id=job.node_id, unit_id=job.unit_id)
+    order = "m.name_pinyin, m.id"
+    if job.kind == "feedback":
+        order = "m.work_unit_name, " + order
+    rows = ledger.conn.execute(f"{cte}SELECT m.id FROM members m WHERE {where} ORDER BY {order}",
+                               params).fetchall()
+    return [r[0] for r in rows]
+
+
+def unit_ids(ledger: Ledger, job: PrintJob) -> list[int]:
+    if job.unit_id is not None:
+        return [job.unit_id]
+    from db.units import list_units
+
+    return [u["id"] for u in list_units(ledger, node_id=job.node_id)]
+
+
+def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
+                progress: Progress | None = None, cancelled: Cancelled | None = None,
+                fonts: FontSet | None = None, today: str | None = None) -> PrintResult:
+    job.check()
+    out = Path(out)
+    progress = progress or (lambda _label, _fraction: None)
+    cancelled = cancelled or (lambda: False)
+    period = parse_period(job.period) if job.period else None
+    base = data.common(ledger, period)
+    progress("正在准备字体…", 0.0)
+    fonts = fonts or FontSet.discover()
+    ids = unit_ids(ledger, job) if job.units else member_ids(ledger, job)
+    if not ids:
+        raise ValidationError("selection", "打印范围", "所选范围内没有可打印的党员或单位")
+    style = style_for(job.paper)
+    doc_kind = "unit-feedback" if job.units else job.kind
+    title = DOC_TITLES[doc_kind] + (f"（{period.label}）" if period else "")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    canvas = new_canvas(str(tmp), title, f"{base.office}党组织",
+                        f"{len(ids)}张，{base.street}{base.community}")
+    painter = Painter(canvas, fonts)
+    pending: list[Page] = []
+    sheets = 0
+    notes: list[str] = []
+    try:
+        for done, subject_id in enumerate(ids):
+            if cancelled():
+                raise PrintCancelled()
+            pages, name = _layout_one(ledger, job, subject_id, base, fonts, style, notes, today)
+            if done % 10 == 0 or done == len(ids) - 1:
+                progress(f"正在生成{KINDS[job.kind]}：{done + 1}/{len(ids)}（{name}）",
+                         (done + 1) / (len(ids) + 1))
+            if not job.two_up:
+                for page in pages:
+                    painter.page(page)
+                    sheets += 1
+                continue
+            pending += pages
+            while len(pending) >= 2:
+                painter.sheet(pending[:2])
+                pending = pending[2:]
+                sheets += 1
+        if pending:
+            painter.sheet([pending[0], None])
+            sheets += 1
+        progress("正在写入PDF文件…", len(ids) / (len(ids) + 1))
+        canvas.save()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    progress("完成", 1.0)
+    return PrintResult(out, len(ids), sheets, fonts.primary_label, fonts.embedded,
+                       fonts.warnings, notes)
+
+
+def _layout_one(ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,
+                fonts: FontSet, style, notes: list[str],
+                today: str | None) -> tuple[list[Page], str]:
+    lay = Layout(fonts, style)
+    if job.units:
+        card = data.unit_feedback(ledger, subject_id, base)
+        fonts.context = f"报到单位“{card.subject}”（编号{subject_id}）"
+        notes += card.notes
+        return layout_feedback(lay, card, base), card.subject
+    if job.kind == "record":
+        assert base.period is not None
+        record = data.record_card(ledger, subject_id, base.period)
+        name = record.member["name"]
+        fonts.context = f"党员“{name}”（编号{subject_id}）"
+        return layout_record(lay, record, base), name
+    if job.kind == "feedback":
+        card = data.member_feedback(ledger, subject_id, base)
+        fonts.context = f"党员“{card.subject}”（编号{subject_id}）"
+        notes += card.notes
+        return layout_feedback(lay, card, base), card.subject
+    info = data.info_card(ledger, subject_id, job.full_id)
+    name = info.member["name"]
+    fonts.context = f"党员“{name}”（编号{subject_id}）"
+    return layout_info(lay, info, base, today), name
