@@ -82,10 +82,11 @@ def member_ids(ledger: Ledger, job: PrintJob) -> list[int]:
         return list(seen)
     cte, where, params = members.filter_clause(node_id=job.node_id, unit_id=job.unit_id)
     order = "m.name_pinyin, m.id"
-    if job.kind == "feedback":
-        order = "m.work_unit_name, " + order
-    rows = ledger.conn.execute(f"{cte}SELECT m.id FROM members m WHERE {where} ORDER BY {order}",
-                               params).fetchall()
+    if job.kind == "feedback":  # by the unit's pinyin, then its name when not registered
+        order = "coalesce(u.name_initials, ''), m.work_unit_name, " + order
+    rows = ledger.conn.execute(
+        f"{cte}SELECT m.id FROM members m LEFT JOIN units u ON u.id = m.work_unit_id "
+        f"WHERE {where} ORDER BY {order}", params).fetchall()
     return [r[0] for r in rows]
 
 
@@ -117,7 +118,7 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
     canvas = new_canvas(str(tmp), title, f"{base.office}党组织",
-                        f"{len(ids)}张，{base.street}{base.community}")
+                        f"{len(ids)}张，{base.street}{base.community}", fonts.primary)
     painter = Painter(canvas, fonts)
     pending: list[Page] = []
     sheets = 0
@@ -149,8 +150,12 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     finally:
         tmp.unlink(missing_ok=True)
     progress("完成", 1.0)
+    summary = []
+    if notes and period is not None:
+        shown = "、".join(notes[:10]) + ("等" if len(notes) > 10 else "")
+        summary.append(f"{len(notes)}张反馈卡的对象{period.label}尚未评价，评价等次留空：{shown}")
     return PrintResult(out, len(ids), sheets, fonts.primary_label, fonts.embedded,
-                       fonts.warnings, notes)
+                       fonts.warnings, summary)
 
 
 def _layout_one(ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,

@@ -131,10 +131,11 @@ class FontSet:
             font = _load(Path(path), 0)
             if font is not None and ord("中") in font.face.charToGlyph:
                 fonts.append(font)
-        if fonts:
-            return cls(fonts)
-        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
-        return cls([], cid=True)
+        return cls(fonts, cid=not fonts)
+
+    def __post_init__(self) -> None:
+        if self.cid:
+            pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_CID))
 
     # -- what the job should tell the user ----------------------------------------------------
     @property

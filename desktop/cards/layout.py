@@ -142,7 +142,7 @@ class Layout:
             return [text]
         lines: list[str] = []
         for para in text.split("\n"):
-            current, used = "", 0.0
+            current, used, last = "", 0.0, ""
             for token in WORD.findall(para):
                 tw = measure(token, size)
                 if len(token) > 1 and tw > width:
@@ -152,17 +152,20 @@ class Layout:
                             lines.append(current)
                             current, used = "", 0.0
                         current, used = current + char, used + cw
+                    last = char
                     continue
                 if not current or used + tw <= width:
-                    current, used = current + token, used + tw
+                    current, used, last = current + token, used + tw, token
                     continue
-                if token in NO_LINE_START and len(current) > 1:
-                    lines.append(current[:-1])
-                    current = current[-1] + token
+                if token in NO_LINE_START and len(current) > len(last):
+                    # Carry the previous word down with the punctuation that may not lead.
+                    lines.append(current[:-len(last)])
+                    current = last + token
                     used = measure(current, size)
+                    last = current
                     continue
                 lines.append(current)
-                current, used = token, tw
+                current, used, last = token, tw, token
             lines.append(current)
         return lines
 
