@@ -1,0 +1,488 @@
+"""Importing another office's exchange workbook: parse, dry-run preview, apply.
+
+The preview classifies every row as new / updated / unchanged / conflict / invalid / possible
+duplicate without writing anything. Applying re-plans inside one transaction (the ledger may
+have changed since the preview), takes the user's conflict choices, writes rows with their
+sync columns exactly as they arrived, and records the exchange in the sync log. A backup of
+the ledger is taken just before."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from db import merge
+from db.errors import ValidationError
+from db.ledger import Ledger
+from db.merge import Version, order_key
+from db.validate import mask_id, parse_id_number
+
+from . import schema
+from .reader import FileRejected, Sheet, read_workbook
+
+Progress = Callable[[str, float], None]
+UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SYNC_NAMES = set(schema.SYNC_LABELS)
+
+
+@dataclass
+class Issue:
+    sheet: str
+    row: int  # as Excel numbers it
+    column: str
+    reason: str
+    content: str = ""  # the row in short, IDs masked
+
+    def line(self) -> str:
+        where = f"“{self.sheet}”第{self.row}行" if self.row else f"“{self.sheet}”"
+        return f"{where}{'“' + self.column + '”列' if self.column else ''}：{self.reason}"
+
+
+@dataclass
+class Conflict:
+    table: str
+    title: str
+    uuid: str
+    name: str
+    headers: list[str]
+    mine: list[str]
+    theirs: list[str]
+    suggested: str  # mine / theirs
+    note: str = ""
+
+
+@dataclass
+class SheetCounts:
+    title: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflict: int = 0
+    invalid: int = 0
+    duplicate: int = 0
+    deleted: int = 0  # tombstones among new + updated
+
+    def as_dict(self) -> dict[str, int]:
+        return {"新增": self.new, "更新": self.updated, "未变": self.unchanged,
+                "冲突": self.conflict, "无效": self.invalid, "疑似重复": self.duplicate,
+                "删除": self.deleted}
+
+
+@dataclass
+class IncomingTable:
+    table: str
+    title: str
+    columns: list[schema.Column]  # present in the file, in file order
+    rows: list[tuple[int, dict[str, Any]]]  # (excel row, values; refs as uuids)
+
+
+@dataclass
+class ExchangeFile:
+    path: str
+    readme: dict[str, Any]
+    tables: dict[str, IncomingTable]
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def office(self) -> str:
+        return str(self.readme.get("来源单位UUID", ""))
+
+    @property
+    def office_name(self) -> str:
+        return str(self.readme.get("来源单位", ""))
+
+    @property
+    def exported_at(self) -> str:
+        return str(self.readme.get("导出时间", ""))
+
+
+@dataclass
+class Preview:
+    source: ExchangeFile
+    sheets: list[SheetCounts]
+    conflicts: list[Conflict]
+    duplicates: list[Conflict]
+    issues: list[Issue]
+    warnings: list[str]
+    plan: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def totals(self) -> SheetCounts:
+        total = SheetCounts("合计")
+        for s in self.sheets:
+            for key in ("new", "updated", "unchanged", "conflict", "invalid", "duplicate",
+                        "deleted"):
+                setattr(total, key, getattr(total, key) + getattr(s, key))
+        return total
+
+    @property
+    def changes(self) -> int:
+        t = self.totals()
+        return t.new + t.updated
+
+
+@dataclass
+class ApplyResult:
+    preview: Preview
+    applied: dict[str, SheetCounts]
+    backup: str
+    kept_after_delete: list[str]
+    unresolved: int
+    failed: list[Issue]
+
+
+class NotAnExchangeFile(FileRejected):
+    pass
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _convert(table: str, col: schema.Column, value: Any) -> Any:
+    """A cell to the stored value; raises ValueError with a Chinese reason."""
+    blank = value is None or (isinstance(value, str) and value.strip() == "")
+    if (table, col.name) in schema.ID_COLUMNS:
+        try:
+            return parse_id_number(value).number
+        except ValidationError as error:
+            raise ValueError(error.message) from None
+    if col.kind == "ref":
+        if blank:
+            if col.notnull:
+                raise ValueError("不能为空")
+            return None
+        text = _text(value).strip()
+        if not UUID_RE.match(text):
+            raise ValueError("不是有效的UUID")
+        return text.lower()
+    if col.kind == "bool":
+        if value in ("是", 1, 1.0, True, "1"):
+            return 1
+        if blank or value in ("否", 0, 0.0, False, "0"):
+            return 0
+        raise ValueError(f"应为“是”或“否”，实际为“{_text(value)[:20]}”")
+    if col.kind in ("int", "real"):
+        if blank:
+            if col.notnull:
+                raise ValueError("不能为空")
+            return None
+        try:
+            number = float(str(value).strip()) if isinstance(value, str) else float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"应为数字，实际为“{_text(value)[:20]}”") from None
+        if number != number or abs(number) > 1e15:
+            raise ValueError("数字不合理")
+        if col.kind == "int":
+            if not number.is_integer():
+                raise ValueError(f"应为整数，实际为{number:g}")
+            return int(number)
+        return number
+    text = _text(value)
+    if col.codes and text not in col.codes:
+        raise ValueError(f"应为 {'、'.join(c for c in col.codes if c)} 之一，实际为“{text[:20]}”")
+    if col.name in ("uuid",):
+        text = text.strip().lower()
+        if not UUID_RE.match(text):
+            raise ValueError("不是有效的UUID")
+    if col.notnull and col.name in ("updated_at", "created_at", "office") and not text:
+        raise ValueError("不能为空")
+    return text
+
+
+def _summary(table: str, values: dict[str, Any]) -> str:
+    parts = []
+    for key in ("name", "title", "date", "period"):
+        if values.get(key):
+            parts.append(str(values[key]))
+    if values.get("id_number"):
+        parts.append(mask_id(str(values["id_number"])))
+    return " ".join(parts)[:60]
+
+
+def parse_exchange(path: str | Path, password: str | None = None,
+                   ledger: Ledger | None = None) -> ExchangeFile:
+    sheets = read_workbook(path, password)
+    by_name = {s.name: s for s in sheets}
+    readme_sheet = by_name.get(schema.README_SHEET)
+    readme: dict[str, Any] = {}
+    if readme_sheet:
+        for row in readme_sheet.rows[1:]:
+            if row and isinstance(row[0], str) and len(row) > 1:
+                readme[row[0]] = row[1]
+    if readme.get("文件格式") != schema.FORMAT_NAME:
+        raise NotAnExchangeFile("这不是报到台账导出的交换文件（缺少“说明”页的文件格式标记）。"
+                                "如果是单位报来的党员花名册，请用“导入花名册”")
+    try:
+        version = int(float(readme.get("格式版本") or 0))
+    except (TypeError, ValueError):
+        version = 0
+    if version < 1 or version > schema.FORMAT_VERSION:
+        raise NotAnExchangeFile(f"交换文件格式第{readme.get('格式版本')}版，当前程序只支持到第"
+                                f"{schema.FORMAT_VERSION}版，请先升级程序")
+    if readme.get("已隐去身份证号和电话") == "是":
+        raise NotAnExchangeFile("这个文件导出时隐去了身份证号和电话，只能查看，不能导入")
+    if not UUID_RE.match(str(readme.get("来源单位UUID", ""))):
+        raise NotAnExchangeFile("“说明”页的来源单位UUID缺失或无效，文件可能被改动过")
+    xf = ExchangeFile(str(path), readme, {})
+    own = ledger or _scratch_ledger()
+    try:
+        for table in schema.TABLE_LABELS:
+            lay = schema.layout(own, table)
+            sheet = by_name.get(lay.title)
+            if sheet is None:
+                continue
+            parsed = _parse_sheet(lay, sheet, xf.issues)
+            if parsed is not None:
+                xf.tables[table] = parsed
+    finally:
+        if ledger is None:
+            own.close()
+    known = {schema.README_SHEET, *schema.TABLE_LABELS.values()}
+    for name in by_name:
+        if name not in known:
+            xf.issues.append(Issue(name, 0, "", "不认识的工作表，已忽略"))
+    return xf
+
+
+def _scratch_ledger() -> Ledger:
+    from db import open_ledger
+
+    return open_ledger(":memory:")
+
+
+def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> IncomingTable | None:
+    if not sheet.rows:
+        issues.append(Issue(lay.title, 1, "", "工作表是空的，缺少表头"))
+        return None
+    header = [_text(h).strip() for h in sheet.rows[0]]
+    lookup = lay.by_header()
+    readable = {c.header for c in lay.columns if c.kind == "ref"}
+    positions: list[tuple[int, schema.Column]] = []
+    seen: set[str] = set()
+    for index, text in enumerate(header):
+        if not text or text in readable and text not in {c.header for c in lay.columns
+                                                         if c.kind != "ref"}:
+            continue
+        col = lookup.get(text)
+        if col is None:
+            issues.append(Issue(lay.title, 1, text, "不认识的列，已忽略"))
+            continue
+        if col.name in seen:
+            issues.append(Issue(lay.title, 1, text, "列重复，只用第一列"))
+            continue
+        seen.add(col.name)
+        positions.append((index, col))
+    missing = [schema.SYNC_LABELS[n] for n in schema.SYNC_ORDER if n not in seen]
+    if missing:
+        issues.append(Issue(lay.title, 1, "、".join(missing),
+                            "缺少同步列，整张工作表不能导入"))
+        return None
+    rows: list[tuple[int, dict[str, Any]]] = []
+    uuids: set[str] = set()
+    for number, raw in enumerate(sheet.rows[1:], start=2):
+        if not any(v not in (None, "") for v in raw):
+            continue
+        values: dict[str, Any] = {}
+        bad = False
+        for index, col in positions:
+            cell = raw[index] if index < len(raw) else None
+            try:
+                values[col.name] = _convert(lay.table, col, cell)
+            except ValueError as error:
+                issues.append(Issue(lay.title, number, col.header, str(error),
+                                    _summary(lay.table, {k: v for k, v in values.items()})))
+                bad = True
+                break
+        if bad:
+            continue
+        if values["rev"] < 1:
+            issues.append(Issue(lay.title, number, "版本", "版本应为正整数"))
+            continue
+        if values["uuid"] in uuids:
+            issues.append(Issue(lay.title, number, "UUID", "与本表前面的行UUID重复"))
+            continue
+        uuids.add(values["uuid"])
+        rows.append((number, values))
+    return IncomingTable(lay.table, lay.title, [c for _i, c in positions], rows)
+
+
+# -- planning ---------------------------------------------------------------------------------
+
+def _version(values: dict[str, Any]) -> Version:
+    return (int(values["rev"]), int(values["deleted"]), str(values["updated_at"]),
+            str(values["office"]))
+
+
+def _local_rows(ledger: Ledger, inc: IncomingTable,
+                id_to_uuid: dict[str, dict[int, str]]) -> dict[str, dict[str, Any]]:
+    names = [c.name for c in inc.columns]
+    out: dict[str, dict[str, Any]] = {}
+    refs = [(c.name, c.ref_table) for c in inc.columns if c.kind == "ref"]
+    for row in ledger.conn.execute(f"SELECT {', '.join(names)} FROM {inc.table}"):
+        values = dict(zip(names, row, strict=True))
+        for name, target in refs:
+            if values[name] is not None:
+                values[name] = id_to_uuid[target or ""].get(values[name])
+        out[values["uuid"]] = values
+    return out
+
+
+def _display(inc: IncomingTable, values: dict[str, Any]) -> list[str]:
+    out = []
+    for col in inc.columns:
+        value = values.get(col.name)
+        if col.kind == "bool":
+            out.append("是" if value else "否")
+        elif (inc.table, col.name) in schema.ID_COLUMNS and value:
+            out.append(mask_id(str(value)))
+        else:
+            out.append("" if value is None else _text(value))
+    return out
+
+
+def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> Preview:
+    """The dry run: what importing would do, nothing written."""
+    progress = progress or (lambda _l, _f: None)
+    id_to_uuid: dict[str, dict[int, str]] = {}
+    available: dict[str, set[str]] = {}
+    for table in schema.TABLE_LABELS:
+        rows = ledger.conn.execute(f"SELECT id, uuid FROM {table}").fetchall()
+        id_to_uuid[table] = dict(rows)
+        available[table] = {u for _i, u in rows}
+    sheets: list[SheetCounts] = []
+    conflicts: list[Conflict] = []
+    duplicates: list[Conflict] = []
+    issues = list(xf.issues)
+    warnings: list[str] = []
+    actions: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
+    if xf.office == ledger.office:
+        warnings.append("这个文件是本台账自己导出的")
+    previous = merge.peer(ledger, xf.office)
+    if previous and xf.exported_at and xf.exported_at < previous["last_file_exported_at"]:
+        warnings.append(f"这个文件比上次从“{xf.office_name}”导入的文件更旧，其中较旧的记录不会覆盖现有数据")
+    tables = [t for t in schema.TABLE_LABELS if t in xf.tables]
+    for step, table in enumerate(tables):
+        inc = xf.tables[table]
+        progress(f"正在比对“{inc.title}”…", step / max(len(tables), 1))
+        counts = SheetCounts(inc.title)
+        sheets.append(counts)
+        local = merge.local_versions(ledger, table)
+        base = merge.base_versions(ledger, table)
+        local_rows = _local_rows(ledger, inc, id_to_uuid)
+        acts: list[tuple[str, dict[str, Any], Any]] = []
+        actions[table] = acts
+        live_ids: dict[str, tuple[str, str]] = {}
+        if table == "members":
+            for u, number, name in ledger.conn.execute(
+                    "SELECT uuid, id_number, name FROM members WHERE status = '在册' AND deleted = 0"):
+                live_ids[number] = (u, name)
+        rows = inc.rows
+        if table == "grid_nodes" and inc.rows and "level" in inc.rows[0][1]:
+            rows = sorted(inc.rows, key=lambda r: r[1].get("level") or 0)
+        for number, values in rows:
+            uuid = values["uuid"]
+            bad = _missing_ref(inc, values, available)
+            if bad:
+                counts.invalid += 1
+                issues.append(Issue(inc.title, number, bad[0], bad[1], _summary(table, values)))
+                available[table].discard(uuid) if uuid not in local else None
+                continue
+            rv = _version(values)
+            have = local.get(uuid)
+            if table == "members" and not values["deleted"] and values.get("status") == "在册":
+                other = live_ids.get(values.get("id_number", ""))
+                if other and other[0] != uuid and (have is None or have[1] != rv):
+                    counts.duplicate += 1
+                    mine = local_rows.get(other[0], {})
+                    duplicates.append(Conflict(
+                        table, inc.title, uuid, f"{values.get('name', '')}（{mask_id(values['id_number'])}）",
+                        [c.header for c in inc.columns], _display(inc, mine),
+                        _display(inc, values), "mine",
+                        f"身份证号与本台账的“{other[1]}”相同，但不是同一条记录"))
+                    acts.append(("duplicate", values, other[0]))
+                    if have is None:
+                        available[table].discard(uuid)
+                    continue
+            if have is None:
+                counts.new += 1
+                counts.deleted += int(values["deleted"])
+                acts.append(("insert", values, None))
+                available[table].add(uuid)
+                if table == "members" and not values["deleted"] and values.get("status") == "在册":
+                    live_ids[values["id_number"]] = (uuid, values.get("name", ""))
+                continue
+            lv = have[1]
+            mine = local_rows[uuid]
+            same = all(mine.get(c.name) == values.get(c.name) for c in inc.columns
+                       if c.name not in SYNC_NAMES)
+            if tuple(lv) == rv:
+                if same:
+                    counts.unchanged += 1
+                    if base.get(uuid) != rv:
+                        acts.append(("base", values, None))
+                    continue
+                kind, suggested, note = "conflict", "mine", "版本号相同但内容不同（文件可能在Excel中被改过）"
+            else:
+                b = base.get(uuid)
+                local_changed = b is None or tuple(b) != tuple(lv)
+                theirs_changed = b is None or order_key(rv) > order_key(b)
+                if not local_changed:
+                    if order_key(rv) > order_key(lv):
+                        kind = "update"
+                    else:
+                        counts.unchanged += 1
+                        continue
+                elif not theirs_changed:
+                    counts.unchanged += 1
+                    continue
+                else:
+                    kind = "conflict"
+                    if bool(lv[1]) != bool(rv[1]):
+                        suggested = "mine" if not lv[1] else "theirs"
+                        note = ("对方已删除这条记录，本台账在对方删除后又有修改，建议保留修改"
+                                if not lv[1] else "本台账已删除这条记录，对方又有修改，建议保留修改")
+                    else:
+                        suggested = "theirs" if order_key(rv) > order_key(lv) else "mine"
+                        note = "双方在上次交换后都修改了这条记录"
+            if kind == "update":
+                counts.updated += 1
+                counts.deleted += int(values["deleted"] and not lv[1])
+                acts.append(("update", values, lv))
+                continue
+            counts.conflict += 1
+            conflicts.append(Conflict(
+                table, inc.title, uuid, _summary(table, values) or _summary(table, mine) or uuid,
+                [c.header for c in inc.columns], _display(inc, mine), _display(inc, values),
+                suggested, note))
+            acts.append(("conflict", values, lv))
+    progress("比对完成", 1.0)
+    return Preview(xf, sheets, conflicts, duplicates, issues, warnings, {"actions": actions})
+
+
+def _missing_ref(inc: IncomingTable, values: dict[str, Any],
+                 available: dict[str, set[str]]) -> tuple[str, str] | None:
+    for col in inc.columns:
+        if col.kind != "ref" or values.get(col.name) is None:
+            continue
+        target = col.ref_table or ""
+        if inc.table == "grid_nodes" and col.name == "leader_member_id":
+            continue  # members come later; resolved after them
+        if values[col.name] not in available.get(target, set()):
+            label = schema.TABLE_LABELS.get(target, target)
+            return (col.header + "UUID",
+                    f"引用的{label}在文件和本台账中都不存在（可能被判为无效或疑似重复）")
+    return None

@@ -1,0 +1,415 @@
+"""Exporting the ledger (or one grid subtree) to one exchange workbook.
+
+A 说明 sheet (format, version, source office, time, row counts) and one sheet per record kind:
+Chinese headers, frozen header row, widths, drop-down lists for coded columns, references as
+UUIDs beside a readable name, the sync columns, tombstones included. Written to a temporary
+file, read back and checked, only then renamed into place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from db import merge, settings
+from db.ledger import Ledger, utcnow
+from db.validate import mask_id, mask_phone
+
+from . import schema
+from .xlsx_write import HEADER_FILL, HEADER_FONT, TEXT_FORMAT, text_cell
+
+Progress = Callable[[str, float], None]
+Cancelled = Callable[[], bool]
+
+
+class ExportCancelled(Exception):
+    pass
+
+
+class ExportVerifyError(Exception):
+    """The written file did not read back as written; nothing was put in place."""
+
+
+@dataclass
+class ExportResult:
+    path: Path
+    counts: dict[str, int] = field(default_factory=dict)  # sheet title -> rows
+    masked: bool = False
+    encrypted: bool = False
+    seconds: float = 0.0
+
+
+def _selection(ledger: Ledger, node_id: int | None) -> dict[str, set[int]] | None:
+    """Row ids per table for a grid subtree, closed over references; None means everything."""
+    if node_id is None:
+        return None
+    from db.grid import SUBTREE_CTE, get_node
+
+    get_node(ledger, node_id)
+
+    def ids(sql: str, *params: Any) -> set[int]:
+        return {r[0] for r in ledger.conn.execute(sql, params) if r[0] is not None}
+
+    def inn(values: set[int]) -> str:
+        return json.dumps(sorted(values))
+
+    sub = ids(f"{SUBTREE_CTE} SELECT id FROM sub", node_id)
+    subj = inn(sub)
+    inside = "IN (SELECT value FROM json_each(?))"
+    sel: dict[str, set[int]] = {t: set() for t in schema.TABLE_LABELS}
+    sel["grid_nodes"] = set(sub)
+    sel["members"] = ids(f"SELECT id FROM members WHERE residence_node_id {inside}", subj)
+    mem = inn(sel["members"])
+    sel["units"] = ids(f"SELECT id FROM units WHERE paired_node_id {inside}", subj)
+    sel["posts"] = ids(f"SELECT id FROM posts WHERE node_id {inside}", subj)
+    sel["post_claims"] = ids(f"SELECT id FROM post_claims WHERE member_id {inside}", mem)
+    sel["orders"] = ids(f"SELECT id FROM orders WHERE node_id {inside} "
+                        f"OR assignee_member_id {inside}", subj, mem)
+    sel["activities"] = ids(
+        f"SELECT id FROM activities WHERE node_id {inside} UNION SELECT activity_id FROM "
+        f"activity_participants WHERE member_id {inside}", subj, mem)
+    unitj = inn(sel["units"])
+    sel["activity_participants"] = ids(
+        f"SELECT id FROM activity_participants WHERE activity_id {inside} AND "
+        f"(member_id {inside} OR unit_id {inside})", inn(sel["activities"]), mem, unitj)
+    sel["unit_items"] = ids(f"SELECT id FROM unit_items WHERE unit_id {inside}", unitj)
+    sel["meeting_attendees"] = ids(
+        f"SELECT id FROM meeting_attendees WHERE unit_id {inside}", unitj)
+    sel["points_entries"] = ids(f"SELECT id FROM points_entries WHERE member_id {inside} "
+                                f"OR unit_id {inside}", mem, unitj)
+    sel["evaluations"] = ids(f"SELECT id FROM evaluations WHERE member_id {inside} "
+                             f"OR unit_id {inside}", mem, unitj)
+    # Close over references so every UUID in the file names a row the file (or, for the
+    # receiver, its own ledger) holds: a member's work unit, a node's ancestors, ...
+    fks = {t: [(r[3], r[2]) for r in ledger.conn.execute(f"PRAGMA foreign_key_list({t})")]
+           for t in sel}
+    changed = True
+    while changed:
+        changed = False
+        for table, refs in fks.items():
+            for column, target in refs:
+                if target not in sel or not sel[table]:
+                    continue
+                found = ids(f"SELECT DISTINCT {column} FROM {table} WHERE id {inside}",
+                            inn(sel[table]))
+                if not found <= sel[target]:
+                    sel[target] |= found
+                    changed = True
+    return sel
+
+
+def _where(sel: dict[str, set[int]] | None, table: str) -> tuple[str, tuple[Any, ...]]:
+    if sel is None:
+        return "1", ()
+    return "id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(sel[table])),)
+
+
+def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
+            scope: str, exported_at: str) -> list[tuple[str, Any]]:
+    ident = settings.identity(ledger)
+    local = dt.datetime.fromisoformat(exported_at.replace("Z", "+00:00")).astimezone()
+    rows: list[tuple[str, Any]] = [
+        ("文件格式", schema.FORMAT_NAME),
+        ("格式版本", schema.FORMAT_VERSION),
+        ("来源单位", ident["office_name"]),
+        ("来源单位UUID", ledger.office),
+        ("街道", ident["street"]),
+        ("社区", ident["community"]),
+        ("导出时间", exported_at),
+        ("导出时间（本地）", local.strftime("%Y-%m-%d %H:%M:%S")),
+        ("导出范围", scope),
+        ("已隐去身份证号和电话", "是" if masked else "否"),
+    ]
+    for title, (total, deleted) in counts.items():
+        rows.append((f"{title}行数", total))
+        rows.append((f"{title}已删除行数", deleted))
+    rows.append(("提示", "本文件由报到台账导出，用于单位之间交换数据。请勿修改UUID、版本、更新时间、"
+                       "修改单位、创建时间等同步列；要修改数据请在报到台账程序中修改后重新导出。"))
+    return rows
+
+
+def _header_row(sheet: Any, headers: list[str]) -> list[WriteOnlyCell]:
+    cells = []
+    for header in headers:
+        cell = text_cell(sheet, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cells.append(cell)
+    return cells
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _clean_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
+
+
+def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
+                 sel: dict[str, set[int]] | None, masked: bool, total: int,
+                 refs: dict[str, tuple[dict[int, str], dict[int, str]]],
+                 tick: Callable[[int], None]) -> int:
+    sheet = book.create_sheet(lay.title)
+    sheet.freeze_panes = "A2"
+    headers = lay.headers
+    widths = [_width(h) for h in headers]
+    # One converter per output column; plain values go in as they are (fast), strings that
+    # Excel would read as formulas, and ID/phone cells, become explicit text cells.
+    plan: list[tuple[int, str, Any]] = []  # (source index, mode, extra)
+    names = [c.name for c in lay.columns]
+    out_col = 0
+    for index, col in enumerate(lay.columns):
+        if col.kind == "ref":
+            plan.append((index, "refname", refs[col.ref_table or ""][1]))
+            plan.append((index, "ref", refs[col.ref_table or ""][0]))
+            out_col += 2
+            continue
+        key = (lay.table, col.name)
+        if key in schema.ID_COLUMNS:
+            plan.append((index, "id", mask_id if masked else None))
+        elif key in schema.PHONE_COLUMNS:
+            plan.append((index, "id", mask_phone if masked else None))
+        elif col.kind == "bool":
+            plan.append((index, "bool", None))
+        elif col.kind == "text":
+            plan.append((index, "text", None))
+        else:
+            plan.append((index, "plain", None))
+        if col.codes:
+            letter = get_column_letter(out_col + 1)
+            choices = [c for c in col.codes if c]
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
+                                allow_blank=True, showErrorMessage=False)
+            dv.add(f"{letter}2:{letter}{max(total + 1, 2)}")
+            sheet.data_validations.append(dv)
+        out_col += 1
+    if any(c.kind == "bool" for c in lay.columns):
+        for col in lay.columns:
+            if col.kind == "bool":
+                pos = headers.index(col.header) + 1
+                letter = get_column_letter(pos)
+                dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True,
+                                    showErrorMessage=False)
+                dv.add(f"{letter}2:{letter}{max(total + 1, 2)}")
+                sheet.data_validations.append(dv)
+    where, params = _where(sel, lay.table)
+    cursor = ledger.conn.execute(
+        f"SELECT {', '.join(names)} FROM {lay.table} WHERE {where} ORDER BY id", params)
+    # Widths are measured on the first rows, then set before any row is written.
+    first = cursor.fetchmany(300)
+    rows_out: list[list[Any]] = []
+
+    def convert(row: tuple[Any, ...]) -> list[Any]:
+        out: list[Any] = []
+        for index, mode, extra in plan:
+            value = row[index]
+            if mode == "plain":
+                out.append(value)
+            elif mode == "text":
+                if value and (value[0] == "=" or ILLEGAL_CHARACTERS_RE.search(value)):
+                    out.append(text_cell(sheet, _clean_text(value)))
+                else:
+                    out.append(value)
+            elif mode == "ref":
+                out.append(None if value is None else extra.get(value))
+            elif mode == "refname":
+                name = None if value is None else extra.get(value)
+                out.append(text_cell(sheet, _clean_text(name)) if isinstance(name, str)
+                           and name[:1] == "=" else name)
+            elif mode == "bool":
+                out.append("是" if value else "否")
+            else:  # id / phone: always a text cell, masked on request
+                if value is None or value == "":
+                    out.append(value)
+                else:
+                    cell = text_cell(sheet, extra(value) if extra else value)
+                    out.append(cell)
+        return out
+
+    for row in first:
+        converted = convert(row)
+        rows_out.append(converted)
+        for i, value in enumerate(converted):
+            text = value.value if isinstance(value, Cell) else value
+            if text is not None:
+                widths[i] = max(widths[i], _width(str(text)))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 50)
+    sheet.append(_header_row(sheet, headers))
+    count = 0
+    for converted in rows_out:
+        sheet.append(converted)
+        count += 1
+    tick(count)
+    while True:
+        chunk = cursor.fetchmany(2000)
+        if not chunk:
+            break
+        for row in chunk:
+            sheet.append(convert(row))
+        count += len(chunk)
+        tick(len(chunk))
+    return count
+
+
+def _readback(path: Path, password: str | None) -> dict[str, list[list[Any]]]:
+    from python_calamine import CalamineWorkbook
+
+    if password:
+        import msoffcrypto
+
+        plain = io.BytesIO()
+        with open(path, "rb") as handle:
+            office = msoffcrypto.OfficeFile(handle)
+            office.load_key(password=password)
+            office.decrypt(plain)
+        plain.seek(0)
+        book = CalamineWorkbook.from_filelike(plain)
+    else:
+        book = CalamineWorkbook.from_path(str(path))
+    out = {}
+    for name in book.sheet_names:
+        out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    book.close()
+    return out
+
+
+def _verify(path: Path, password: str | None, readme: list[tuple[str, Any]],
+            expected: dict[str, int], headers: dict[str, list[str]]) -> None:
+    try:
+        sheets = _readback(path, password)
+    except Exception as error:  # any failure to read back means the file is not good
+        raise ExportVerifyError(f"导出文件读回失败：{error}") from error
+    if list(sheets) != [schema.README_SHEET, *expected]:
+        raise ExportVerifyError("导出文件读回后工作表不完整")
+    got_readme = {str(r[0]): r[1] for r in sheets[schema.README_SHEET] if r}
+    if got_readme.get("文件格式") != schema.FORMAT_NAME or \
+            got_readme.get("来源单位UUID") != dict(readme)["来源单位UUID"]:
+        raise ExportVerifyError("导出文件读回后“说明”页不一致")
+    for title, count in expected.items():
+        rows = sheets[title]
+        if not rows or [str(h) for h in rows[0]] != headers[title]:
+            raise ExportVerifyError(f"导出文件读回后“{title}”表头不一致")
+        if len(rows) - 1 != count:
+            raise ExportVerifyError(f"导出文件读回后“{title}”应有{count}行，实际{len(rows) - 1}行")
+
+
+def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
+                  password: str | None = None, grid_node: int | None = None,
+                  progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> ExportResult:
+    import time
+
+    started = time.perf_counter()
+    out = Path(out)
+    progress = progress or (lambda _label, _fraction: None)
+    cancelled = cancelled or (lambda: False)
+    progress("正在准备导出…", 0.0)
+    sel = _selection(ledger, grid_node)
+    scope = "全部"
+    if grid_node is not None:
+        node = ledger.one("SELECT name FROM grid_nodes WHERE id = ?", (grid_node,))
+        scope = f"网格“{node['name'] if node else grid_node}”及其下级"
+    lays = schema.layouts(ledger)
+    counts: dict[str, tuple[int, int]] = {}
+    for lay in lays:
+        where, params = _where(sel, lay.table)
+        total, deleted = ledger.conn.execute(
+            f"SELECT count(*), coalesce(sum(deleted), 0) FROM {lay.table} WHERE {where}",
+            params).fetchone()
+        counts[lay.title] = (int(total), int(deleted))
+    grand = sum(c[0] for c in counts.values()) or 1
+    exported_at = utcnow()
+    readme = _readme(ledger, counts, mask, scope, exported_at)
+    book = Workbook(write_only=True)
+    info = book.create_sheet(schema.README_SHEET)
+    info.column_dimensions["A"].width = 24
+    info.column_dimensions["B"].width = 80
+    info.append(_header_row(info, ["项目", "内容"]))
+    for key, value in readme:
+        info.append([text_cell(info, key), text_cell(info, value)
+                     if isinstance(value, str) else value])
+    refs: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
+    for lay in lays:
+        for col in lay.columns:
+            if col.kind == "ref" and col.ref_table not in refs:
+                refs[col.ref_table or ""] = schema.ref_names(ledger, col.ref_table or "")
+    done = [0]
+
+    def tick(n: int) -> None:
+        done[0] += n
+        if cancelled():
+            raise ExportCancelled("已取消导出")
+        progress(f"正在写出 {done[0]}/{grand} 行…", 0.85 * done[0] / grand)
+
+    written: dict[str, int] = {}
+    headers: dict[str, list[str]] = {}
+    with ledger.transaction():  # one read snapshot: counts and rows agree
+        for lay in lays:
+            written[lay.title] = _write_table(book, ledger, lay, sel, mask,
+                                              counts[lay.title][0], refs, tick)
+            headers[lay.title] = lay.headers
+    progress("正在保存文件…", 0.87)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx.part",
+                                         dir=out.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    plain_temp: Path | None = None
+    try:
+        if password:
+            handle, plain_name = tempfile.mkstemp(prefix="baodao-", suffix=".xlsx")
+            os.close(handle)
+            plain_temp = Path(plain_name)
+            book.save(plain_temp)
+            import msoffcrypto.format.ooxml
+
+            with open(plain_temp, "rb") as plain, open(temp, "wb") as encrypted:
+                msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, encrypted)
+        else:
+            book.save(temp)
+        with open(temp, "rb") as handle_:
+            os.fsync(handle_.fileno())
+        if cancelled():
+            raise ExportCancelled("已取消导出")
+        progress("正在读回并核对导出文件…", 0.9)
+        _verify(temp, password, readme, written, headers)
+        os.replace(temp, out)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    finally:
+        if plain_temp is not None:
+            plain_temp.unlink(missing_ok=True)
+    if not mask:
+        with ledger.transaction():
+            for lay in lays:
+                where, params = _where(sel, lay.table)
+                merge.mark_exported(ledger, lay.table, where, params)
+            merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},
+                           file_exported_at=exported_at, note=scope)
+    else:
+        with ledger.transaction():
+            merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},
+                           file_exported_at=exported_at, note=scope + "（已隐去个人信息）")
+    progress("导出完成", 1.0)
+    return ExportResult(out, written, mask, bool(password), time.perf_counter() - started)
+
+
+__all__ = ["ExportCancelled", "ExportResult", "ExportVerifyError", "export_ledger",
+           "TEXT_FORMAT"]

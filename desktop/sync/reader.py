@@ -1,0 +1,291 @@
+"""Reading untrusted spreadsheets safely.
+
+Before parsing: the format is decided by magic bytes, not by the extension (an HTML page
+renamed to .xls is refused), and zip containers are checked for total unzipped size, ratio
+and entry count (zip bombs). Parsing itself (python-calamine) runs in a child process with a
+time limit and, where the OS allows, a memory limit: calamine aborts the whole process on a
+sheet that claims a billion cells, and a child dying must not take the app with it."""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import re
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MAX_FILE_BYTES = 200 * 2**20
+MAX_UNZIPPED_BYTES = 2 * 2**30
+MAX_RATIO = 150  # per entry above 1 MB; real sheets compress 5-30x
+MAX_ENTRIES = 5000
+MAX_COLUMNS = 1000
+MAX_CELLS = 25_000_000
+CHILD_MEMORY_BYTES = 3 * 2**30
+
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class FileRejected(Exception):
+    """The file is refused before or while reading; the message is for the user."""
+
+    def __init__(self, message: str, sheet: str = "", cell: str = ""):
+        super().__init__(message)
+        self.sheet = sheet
+        self.cell = cell
+
+
+class PasswordRequired(FileRejected):
+    pass
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # r0, c0, r1, c1
+
+
+def sniff(head: bytes) -> str:
+    """'zip', 'cfb' or a refusal naming what the file really is."""
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(CFB_MAGIC):
+        return "cfb"
+    text = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head")) or \
+            b"<html" in text or b"<table" in text:
+        raise FileRejected("这个文件其实是网页（HTML），只是扩展名是表格，不能导入。"
+                           "请用Excel或WPS打开后“另存为”Excel工作簿（.xlsx）再导入")
+    if text.startswith(b"<?xml"):
+        raise FileRejected("这个文件是XML文档，不是Excel工作簿，不能导入。"
+                           "请用Excel或WPS另存为.xlsx后再导入")
+    if head[:4] == b"PK\x05\x06":
+        raise FileRejected("文件是空的压缩包，不是Excel工作簿")
+    if not head:
+        raise FileRejected("文件是空的（0字节），可能复制时出错")
+    raise FileRejected("不是Excel、WPS或LibreOffice表格文件（文件内容无法识别），不能导入")
+
+
+def check_zip(data: io.BytesIO | str | Path) -> str:
+    """Size and ratio checks on a zip container before any XML is parsed; returns the kind."""
+    try:
+        archive = zipfile.ZipFile(data)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise FileRejected("文件不完整或已损坏（可能复制到U盘时中断），请让对方重新发送") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise FileRejected(f"文件内部包含{len(infos)}个部件，超出正常表格，已拒绝")
+        total = 0
+        for info in infos:
+            total += info.file_size
+            if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise FileRejected(
+                    f"文件内部“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)}"
+                    "倍），可能是恶意构造的压缩炸弹，已拒绝")
+        if total > MAX_UNZIPPED_BYTES:
+            raise FileRejected(f"文件解压后约{total // 2**20} MB，超出上限，已拒绝")
+        names = {i.filename for i in infos}
+        if "xl/workbook.xml" in names:
+            return "xlsx"
+        if "mimetype" in names:
+            try:
+                mime = archive.read("mimetype")[:100]
+            except Exception:
+                mime = b""
+            if b"opendocument.spreadsheet" in mime:
+                return "ods"
+        if "word/document.xml" in names:
+            raise FileRejected("这是Word文档，不是表格，不能导入")
+        raise FileRejected("压缩文件中没有工作簿，不是Excel或LibreOffice表格，不能导入")
+
+
+def decrypt(raw: bytes, password: str | None) -> bytes:
+    """An encrypted OOXML (or .xls) file, decrypted in memory."""
+    import msoffcrypto
+
+    try:
+        office = msoffcrypto.OfficeFile(io.BytesIO(raw))
+        encrypted = office.is_encrypted()
+    except Exception:
+        raise FileRejected("文件已损坏，无法识别（旧版.xls结构错误）") from None
+    if not encrypted:
+        return raw
+    if not password:
+        raise PasswordRequired("文件设有打开密码，请输入密码")
+    out = io.BytesIO()
+    try:
+        office.load_key(password=password)
+        office.decrypt(out)
+    except Exception:
+        raise PasswordRequired("密码不正确，无法打开文件") from None
+    return out.getvalue()
+
+
+def prepare(path: str | Path, password: str | None = None) -> tuple[bytes, str]:
+    """Read and check a file; returns (plain bytes, kind: xlsx/ods/xls)."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FileRejected(f"文件有{size // 2**20} MB，超出上限（{MAX_FILE_BYTES // 2**20} MB）")
+        raw = path.read_bytes()
+    except FileRejected:
+        raise
+    except OSError as error:
+        raise FileRejected(f"无法读取文件：{error.strerror or error}") from None
+    kind = sniff(raw[:1024])
+    if kind == "cfb":
+        plain = decrypt(raw, password)
+        if plain is not raw:
+            if sniff(plain[:1024]) != "zip":
+                raise FileRejected("解密后的内容不是Excel工作簿")
+            return plain, check_zip(io.BytesIO(plain))
+        return raw, "xls"
+    return raw, check_zip(io.BytesIO(raw))
+
+
+_CELL_REF = re.compile(rb'<c[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def diagnose_far_cell(data: bytes) -> tuple[str, str] | None:
+    """After a parse failure: the first sheet and cell lying absurdly far out, if any."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None
+    with archive:
+        sheets = sorted(n for n in archive.namelist()
+                        if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+        for index, name in enumerate(sheets, start=1):
+            with archive.open(name) as handle:
+                tail = b""
+                while chunk := handle.read(1 << 20):
+                    block = tail + chunk
+                    for match in _CELL_REF.finditer(block):
+                        col, row = _col_number(match.group(1).decode()), int(match.group(2))
+                        if col > MAX_COLUMNS or row * min(col, 50) > MAX_CELLS:
+                            return (f"第{index}个工作表", f"{match.group(1).decode()}{row}")
+                    tail = block[-200:]
+    return None
+
+
+def _child(in_path: str, out_path: str) -> None:
+    """Runs in the child process: parse with calamine, stream rows out with pickle."""
+    if hasattr(os, "getpid"):
+        try:
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
+        except (ImportError, ValueError, OSError):
+            pass
+    from python_calamine import CalamineWorkbook
+
+    with open(out_path, "wb") as out:
+        try:
+            book = CalamineWorkbook.from_path(in_path)
+            names = list(book.sheet_names)
+        except Exception as error:
+            pickle.dump(("error", "", "", f"无法读取工作簿：{error}"), out)
+            return
+        for name in names:
+            try:
+                sheet = book.get_sheet_by_name(name)
+            except Exception as error:
+                pickle.dump(("error", name, "", f"工作表无法读取：{error}"), out)
+                return
+            end = sheet.end or (0, 0)
+            height, width = end[0] + 1, end[1] + 1
+            if width > MAX_COLUMNS or height * width > MAX_CELLS:
+                from openpyxl.utils import get_column_letter
+
+                cell = f"{get_column_letter(min(width, 16384))}{height}"
+                pickle.dump(("error", name, cell,
+                             f"工作表范围达到{cell}（{height}行×{width}列），超出上限"), out)
+                return
+            try:
+                merged = [tuple(int(x) for x in (r[0][0], r[0][1], r[1][0], r[1][1]))
+                          for r in (sheet.merged_cell_ranges or [])]
+            except Exception:
+                merged = []
+            pickle.dump(("sheet", name, merged), out)
+            rows = sheet.to_python(skip_empty_area=False) if sheet.end else []
+            for index in range(0, len(rows), 5000):
+                pickle.dump(("rows", rows[index:index + 5000]), out)
+            del rows
+        pickle.dump(("end",), out)
+
+
+def _child_timeout(size: int) -> float:
+    return 60 + size / 2**20 * 3
+
+
+def read_workbook(path: str | Path, password: str | None = None,
+                  timeout: float | None = None) -> list[Sheet]:
+    """Every sheet of a spreadsheet as rows of plain values, or FileRejected."""
+    data, kind = prepare(path, password)
+    suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
+    folder = tempfile.mkdtemp(prefix="baodao-read-")
+    source = Path(folder) / ("in" + suffix)
+    result = Path(folder) / "out.pickle"
+    try:
+        source.write_bytes(data)
+        try:
+            proc = subprocess.run(
+                [sys.executable, "-c", "import sys; from desktop.sync.reader import _child; "
+                 "_child(sys.argv[1], sys.argv[2])", str(source), str(result)],
+                capture_output=True, timeout=timeout or _child_timeout(len(data)),
+                cwd=str(Path(__file__).resolve().parents[2]))
+        except subprocess.TimeoutExpired:
+            raise FileRejected("读取文件超时：文件结构异常或过于复杂，已放弃") from None
+        sheets = _collect(result)
+        if proc.returncode != 0 or sheets is None:
+            far = diagnose_far_cell(data) if kind == "xlsx" else None
+            if far:
+                raise FileRejected(f"{far[0]}单元格{far[1]}超出合理范围，文件异常，已拒绝",
+                                   far[0], far[1])
+            raise FileRejected("文件结构异常，无法读取（可能已损坏或被恶意构造）")
+        return sheets
+    finally:
+        source.unlink(missing_ok=True)
+        result.unlink(missing_ok=True)
+        os.rmdir(folder)
+
+
+def _collect(result: Path) -> list[Sheet] | None:
+    if not result.exists():
+        return None
+    sheets: list[Sheet] = []
+    with open(result, "rb") as handle:
+        while True:
+            try:
+                item = pickle.load(handle)  # written by our own child process
+            except EOFError:
+                return None  # the child died midway
+            if item[0] == "end":
+                return sheets
+            if item[0] == "error":
+                _tag, sheet, cell, message = item
+                where = f"工作表“{sheet}”" if sheet else ""
+                raise FileRejected(f"{where}{'单元格' + cell if cell else ''}"
+                                   f"{'：' if where else ''}{message}", sheet, cell)
+            if item[0] == "sheet":
+                _tag, name, merged = item
+                sheets.append(Sheet(name, [], merged))
+            elif item[0] == "rows":
+                sheets[-1].rows.extend(item[1])
+    return sheets
