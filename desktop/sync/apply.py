@@ -116,7 +116,7 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
                                         "对方已删除，本台账在删除后有修改，已保留")
                         bases.append((uuid, rv))
                     elif kind == "duplicate":
-                        pick = choices.get(uuid)
+                        pick = choices.get(uuid) or default
                         if pick != "theirs":
                             unresolved += int(pick is None)
                             continue

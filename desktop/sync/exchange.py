@@ -159,7 +159,7 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
         try:
             return parse_id_number(value).number
         except ValidationError as error:
-            raise ValueError(error.message) from None
+            raise ValueError(error.reason) from None
     if col.kind == "ref":
         if blank:
             if col.notnull:

@@ -92,3 +92,39 @@ def write_table(path: str | Path, title: str, headers: Sequence[str],
     count = write_sheet(book, title, headers, rows)
     save_atomically(book, path)
     return count
+
+
+def template_workbook(path: str | Path, title: str, columns: Sequence[str],
+                      choices: dict[str, Sequence[str]], text_columns: Sequence[str],
+                      note: str, rows: int = 1000) -> Path:
+    """A blank form to fill in Excel or WPS: bold frozen headers, drop-down lists, and the
+    columns that must stay text (IDs, phones) formatted as text before anyone types."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.freeze_panes = "A2"
+    for index, header in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        letter = get_column_letter(index)
+        wide = header in text_columns and "身份证" in header
+        sheet.column_dimensions[letter].width = 22 if wide else max(_width(header) + 4, 10)
+        if header in text_columns:
+            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+            for row in range(2, rows + 2):
+                sheet.cell(row=row, column=index).number_format = TEXT_FORMAT
+        if header in choices:
+            dv = DataValidation(type="list", formula1='"' + ",".join(choices[header]) + '"',
+                                allow_blank=True)
+            dv.error = f"请从下拉列表中选择{header}"
+            dv.add(f"{letter}2:{letter}{rows + 1}")
+            sheet.add_data_validation(dv)
+    notes = book.create_sheet("填写说明")
+    notes.column_dimensions["A"].width = 100
+    for index, line in enumerate(note.split("；"), start=1):
+        notes.cell(row=index, column=1, value=line.strip("；"))
+    return save_atomically(book, path)
