@@ -40,8 +40,9 @@ def default_backup_path(ledger: Ledger) -> Path | None:
 def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
           default: str | None = None, backup_to: Path | None | bool = True,
           progress: Progress | None = None) -> ApplyResult:
-    """Import. Conflicts and duplicates take choices[uuid], else `default` (mine/theirs),
-    else stay as they are and are reported as unresolved."""
+    """Import. Conflicts and duplicates take choices[uuid], else `default` (mine / theirs /
+    suggested: each conflict's suggested side), else stay as they are and are reported as
+    unresolved. Duplicates are never taken by "suggested"."""
     progress = progress or (lambda _l, _f: None)
     choices = dict(choices or {})
     backup = ""
@@ -65,6 +66,7 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
                for t in schema.TABLE_LABELS}
         leaders: list[tuple[str, str | None]] = []
         actions = preview.plan["actions"]
+        suggested = {c.uuid: c.suggested for c in preview.conflicts}
         tables = [t for t in schema.TABLE_LABELS if t in actions]
         for step, table in enumerate(tables):
             inc = xf.tables[table]
@@ -96,6 +98,8 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
                         bases.append((uuid, rv))
                     elif kind == "conflict":
                         pick = choices.get(uuid) or default
+                        if pick == "suggested":
+                            pick = suggested.get(uuid)
                         if pick is None:
                             unresolved += 1
                             continue
@@ -116,7 +120,7 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
                                         "对方已删除，本台账在删除后有修改，已保留")
                         bases.append((uuid, rv))
                     elif kind == "duplicate":
-                        pick = choices.get(uuid) or default
+                        pick = choices.get(uuid) or (default if default != "suggested" else None)
                         if pick != "theirs":
                             unresolved += int(pick is None)
                             continue
