@@ -186,3 +186,22 @@ def find_node(ledger: Ledger, path: str) -> dict[str, Any] | None:
     matches = [c for c in candidates
                if path_names(ledger, c["id"])[-len(parts):] == parts]
     return matches[0] if len(matches) == 1 else None
+
+
+def choices(ledger: Ledger, levels: tuple[int, ...]) -> list[tuple[str, int]]:
+    """(label, id) for every live node of the given levels, labelled by its path below the
+    community (or below the street when the ledger holds several communities)."""
+    nodes = {n["id"]: n for n in list_nodes(ledger)}
+    communities = sum(1 for n in nodes.values() if n["level"] == 2)
+    top = 2 if communities <= 1 else 1
+
+    def label(node_id: int) -> str:
+        parts = []
+        current = nodes.get(node_id)
+        while current is not None and current["level"] > top:
+            parts.append(current["name"])
+            current = nodes.get(current["parent_id"])
+        return "".join(reversed(parts)) or nodes[node_id]["name"]
+
+    out = [(label(n["id"]), n["id"]) for n in nodes.values() if n["level"] in levels]
+    return sorted(out, key=lambda item: item[0])

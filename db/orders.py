@@ -173,8 +173,12 @@ def is_overdue(order: dict[str, Any], today: str | None = None) -> bool:
 
 
 def list_orders(ledger: Ledger, state: str | None = None, text: str = "",
-                overdue_only: bool = False, today: str | None = None) -> list[dict[str, Any]]:
+                overdue_only: bool = False, today: str | None = None,
+                member_id: int | None = None) -> list[dict[str, Any]]:
     clauses, params = ["o.deleted = 0"], []
+    if member_id is not None:
+        clauses.append("o.assignee_member_id = ?")
+        params.append(member_id)
     if state:
         clauses.append("o.state = ?")
         params.append(state)

@@ -221,3 +221,38 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
     if limit is not None:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
     return [tuple(r) for r in ledger.conn.execute(sql, params).fetchall()]
+
+
+def format_cell(column: Column, value: Any, mask: bool = True) -> str:
+    """A value as the register shows it: IDs and phones masked unless asked otherwise."""
+    from .validate import mask_id, mask_phone
+
+    if value is None:
+        return ""
+    if column.kind == "id" and mask:
+        return mask_id(str(value))
+    if column.kind == "phone" and mask:
+        return mask_phone(str(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def export_rows(ledger: Ledger, view: View, query: Query, mask: bool = True,
+                progress: Callable[[str, float], None] | None = None,
+                cancelled: Callable[[], bool] | None = None
+                ) -> tuple[list[str], list[list[Any]]] | None:
+    """Every row the query lists, formatted as shown (None if cancelled)."""
+    total = count(ledger, view, query)
+    body: list[list[Any]] = []
+    step = 2000
+    for offset in range(0, max(total, 1), step):
+        if cancelled and cancelled():
+            return None
+        for r in rows(ledger, view, query, offset, step):
+            body.append([format_cell(c, v, mask) if c.kind in ("id", "phone") else v
+                         for c, v in zip(view.columns, r[1:], strict=True)])
+        if progress:
+            progress(f"正在读取第 {min(offset + step, total)} / {total} 行…",
+                     0.8 * min(offset + step, total) / max(total, 1))
+    return [c.title for c in view.columns], body

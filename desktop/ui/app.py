@@ -1,26 +1,175 @@
-"""Starting the desktop app."""
+"""Starting the desktop app: pick the ledger (last used, the default one, a demo, or a new one
+made by the first-start wizard) and show the main window."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import LedgerError, open_ledger, settings
+from db.ledger import Ledger
+from desktop import paths
+
+RECENT_MAX = 8
+
+
+def ui_settings() -> QSettings:
+    return QSettings(str(paths.data_dir() / "界面设置.ini"), QSettings.Format.IniFormat)
+
+
+class SetupWizard(QDialog):
+    """First start: the street and community this ledger belongs to."""
+
+    def __init__(self, parent: QWidget | None = None, path: Path | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("欢迎使用报到台账")
+        self.path = path or paths.default_ledger()
+        intro = QLabel("第一次使用，请填写本台账所属的街道和社区。\n"
+                       "台账将保存在本机：" + str(self.path))
+        intro.setWordWrap(True)
+        self.street = QLineEdit()
+        self.street.setPlaceholderText("如 河东街道")
+        self.community = QLineEdit()
+        self.community.setPlaceholderText("如 丽景社区（街道办汇总台账可不填）")
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        form = QFormLayout()
+        form.addRow("街道名称：", self.street)
+        form.addRow("社区名称：", self.community)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建台账")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.create)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(460)
+
+    def create(self) -> None:
+        if not self.street.text().strip():
+            self.error.setText("请填写街道名称")
+            self.street.setFocus()
+            return
+        try:
+            ledger = open_ledger(self.path)
+            try:
+                settings.initialise(ledger, self.street.text(), self.community.text() or None)
+            finally:
+                ledger.close()
+        except LedgerError as error:
+            self.error.setText(str(error))
+            return
+        self.accept()
+
+
+def remember(store: QSettings, path: str) -> None:
+    recent = [p for p in (store.value("recent", []) or []) if p != path]
+    store.setValue("recent", [path, *recent][:RECENT_MAX])
+    store.setValue("last_ledger", path)
+
+
+def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
+    try:
+        return open_ledger(path, create=False)
+    except (LedgerError, OSError) as error:
+        QMessageBox.critical(parent, "无法打开台账", str(error))
+        return None
+
+
+def choose_start_ledger(store: QSettings, path: str | None, demo: bool) -> Ledger | None:
+    if demo:
+        target = paths.demo_ledger()
+        if not target.exists():
+            from db import demo as demo_data
+
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                demo_data.generate(target, "community").close()
+            finally:
+                QGuiApplication.restoreOverrideCursor()
+        return _open(target)
+    if path:
+        return _open(path)
+    last = store.value("last_ledger")
+    if last and Path(last).exists():
+        return _open(last)
+    default = paths.default_ledger()
+    if default.exists():
+        ledger = _open(default)
+        if ledger is None or settings.is_initialised(ledger):
+            return ledger
+        ledger.close()
+    if SetupWizard().exec() != QDialog.DialogCode.Accepted:
+        return None
+    return _open(default)
+
+
+def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-def]
+    from .main_window import MainWindow
+
+    window = MainWindow(ledger, store)
+    remember(store, ledger.path)
+
+    def open_other(path: str) -> None:
+        other = _open(path, window)
+        if other is not None:
+            window.set_ledger(other)
+            remember(store, other.path)
+
+    def new_ledger() -> None:
+        target, _ = QFileDialog.getSaveFileName(window, "新建台账", str(paths.data_dir()),
+                                                "报到台账 (*.db)")
+        if not target:
+            return
+        if not target.endswith(".db"):
+            target += ".db"
+        if Path(target).exists():
+            QMessageBox.warning(window, "新建台账", "该文件已存在，请换一个文件名")
+            return
+        if SetupWizard(window, Path(target)).exec():
+            open_other(target)
+
+    window.open_requested.connect(open_other)
+    window.new_requested.connect(new_ledger)
+    return window
+
+
+def load_style(app: QApplication) -> None:
+    style = paths.resources_dir() / "style.qss"
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
 
 
 def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    from db import check, open_ledger, settings
-    from desktop import paths
-
     app = QApplication.instance() or QApplication(sys.argv)
-    path = paths.demo_ledger() if demo else (ledger_path or paths.default_ledger())
-    if demo and not paths.demo_ledger().exists():
-        from db import demo as demo_gen
-
-        demo_gen.generate(path, "community").close()
-    with open_ledger(path) as ledger:
-        ident = settings.identity(ledger)
-        lines = [f"{k}：{v}" for k, v in check.counts(ledger).items()]
-    label = QLabel(f"{ident['street']} {ident['community']}\n" + "\n".join(lines))
-    label.setWindowTitle(f"报到台账 — {path}")
-    label.show()
-    return app.exec()
+    app.setApplicationName("报到台账")
+    app.setOrganizationName("Baodao")
+    load_style(app)  # type: ignore[arg-type]
+    store = ui_settings()
+    ledger = choose_start_ledger(store, ledger_path, demo)
+    if ledger is None:
+        return 1
+    window = build_window(ledger, store)
+    window.show()
+    code = app.exec()
+    window.ledger.close()
+    return code

@@ -1,0 +1,150 @@
+"""Recording an activity (e.g. a 集中服务日) for many members at once: one entry that feeds
+every card, count and ranking."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import activities, grid
+from db.errors import ValidationError
+from db.ledger import Ledger
+
+from .dialogs import unit_items
+from .forms import (
+    EditDialog,
+    check_field,
+    choice_field,
+    date_field,
+    lookup_field,
+    memo_field,
+    text_field,
+)
+from .pickers import MemberPicker
+
+
+class ActivityDialog(EditDialog):
+    def __init__(self, ledger: Ledger, activity_id: int | None = None,
+                 parent: QWidget | None = None, verifier: str = ""):
+        self.ledger, self.activity_id = ledger, activity_id
+        fields = [
+            date_field("date", "活动日期"),
+            choice_field("kind", "活动类型", activities.KINDS),
+            text_field("title", "活动名称", "如 义诊进社区"),
+            memo_field("content", "服务内容", 50),
+            lookup_field("node_id", "活动网格", grid.choices(ledger, (2, 3, 4, 5))),
+            text_field("place", "地点"),
+            lookup_field("unit_id", "组织单位", unit_items(ledger), "（社区组织）"),
+            check_field("verified", "社区审核", "已审核（计入纪实卡和积分）"),
+            text_field("verifier", "审核人"),
+            date_field("verified_date", "审核日期"),
+        ]
+        self.picker = MemberPicker(ledger)
+        self.hours = QDoubleSpinBox()
+        self.hours.setRange(0, 24)
+        self.hours.setSingleStep(0.5)
+        self.hours.setValue(2)
+        self.hours.setSuffix(" 小时")
+        apply_all = QPushButton("应用到全部")
+        apply_all.clicked.connect(self.apply_hours)
+        self.table = QTableWidget(0, 2)
+        self.table.setHorizontalHeaderLabels(["参与党员", "服务时长（小时）"])
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().hide()
+        self.summary = QLabel()
+        box = QGroupBox("参与党员（勾选后可逐人修改时长）")
+        row = QHBoxLayout()
+        row.addWidget(QLabel("每人时长："))
+        row.addWidget(self.hours)
+        row.addWidget(apply_all)
+        row.addStretch(1)
+        row.addWidget(self.summary)
+        inner = QHBoxLayout()
+        inner.addWidget(self.picker, 3)
+        inner.addWidget(self.table, 2)
+        box_layout = QVBoxLayout(box)
+        box_layout.addLayout(row)
+        box_layout.addLayout(inner)
+        super().__init__("编辑活动纪实" if activity_id else "登记活动", fields, parent, box)
+        self.picker.selection_changed.connect(self.sync_table)
+        self.hour_of: dict[int, float] = {}
+        if activity_id:
+            record = activities.get_activity(ledger, activity_id)
+            self.form.set_values(record)
+            for p in activities.participants(ledger, activity_id):
+                if p["member_id"]:
+                    self.picker.ticked[p["member_id"]] = p["member_name"]
+                    self.hour_of[p["member_id"]] = p["hours"]
+            self.picker.reload()
+        else:
+            self.form.set_values({"date": dt.date.today().isoformat(), "kind": "集中服务日",
+                                  "verifier": verifier})
+        self.sync_table()
+        self.snapshot_people = self.people()
+        self.resize(980, 760)
+
+    def sync_table(self) -> None:
+        ticked = self.picker.checked()
+        self.read_table()
+        self.table.setRowCount(0)
+        for member_id, name in sorted(ticked.items(), key=lambda kv: kv[1]):
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            name_item = QTableWidgetItem(name)
+            name_item.setFlags(name_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            name_item.setData(Qt.ItemDataRole.UserRole, member_id)
+            self.table.setItem(row, 0, name_item)
+            hours = self.hour_of.get(member_id, self.hours.value())
+            self.table.setItem(row, 1, QTableWidgetItem(f"{hours:g}"))
+        self.update_summary()
+
+    def read_table(self) -> None:
+        for row in range(self.table.rowCount()):
+            member_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            with contextlib.suppress(ValueError):
+                self.hour_of[member_id] = float(self.table.item(row, 1).text())
+
+    def apply_hours(self) -> None:
+        for member_id in self.picker.checked():
+            self.hour_of[member_id] = self.hours.value()
+        self.sync_table()
+
+    def update_summary(self) -> None:
+        self.summary.setText(f"共 {self.table.rowCount()} 人")
+
+    def people(self) -> list[tuple[int, str]]:
+        return [(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole),
+                 self.table.item(r, 1).text()) for r in range(self.table.rowCount())]
+
+    def save(self, values: dict[str, Any]) -> int | None:
+        people = []
+        for row, (member_id, hours) in enumerate(self.people(), start=1):
+            try:
+                people.append((member_id, float(hours)))
+            except ValueError:
+                raise ValidationError("hours", "服务时长",
+                                      f"第{row}行“{hours}”不是数字") from None
+        if self.activity_id:
+            activities.update_activity(self.ledger, self.activity_id, members=people, **values)
+            return self.activity_id
+        return activities.record_activity(self.ledger, members=people, **values)
+
+    def reject(self) -> None:
+        if self.people() != self.snapshot_people:
+            self.form.snapshot = {}  # make the form count as changed
+        super().reject()

@@ -1,0 +1,258 @@
+"""Form building blocks: fields that read and write plain values, error marking from the
+ledger's ValidationError, and the unsaved-changes guard every edit dialog shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.errors import LedgerError, ValidationError
+
+
+class Field:
+    """One labelled input. get() returns a plain value (str, float, bool, int | None)."""
+
+    def __init__(self, key: str, label: str, widget: QWidget, getter: Callable[[], Any],
+                 setter: Callable[[Any], None], changed: Any):
+        self.key, self.label, self.widget = key, label, widget
+        self.get, self.set = getter, setter
+        self.changed = changed
+
+
+def text_field(key: str, label: str, placeholder: str = "") -> Field:
+    edit = QLineEdit()
+    edit.setPlaceholderText(placeholder)
+    return Field(key, label, edit, lambda: edit.text().strip(),
+                 lambda v: edit.setText("" if v is None else str(v)), edit.textChanged)
+
+
+def date_field(key: str, label: str) -> Field:
+    field = text_field(key, label, "如 2026-05-01，也可写 2026.5.1")
+    field.widget.setMaximumWidth(180)
+    return field
+
+
+def memo_field(key: str, label: str, height: int = 70) -> Field:
+    edit = QPlainTextEdit()
+    edit.setTabChangesFocus(True)
+    edit.setFixedHeight(height)
+    return Field(key, label, edit, lambda: edit.toPlainText().strip(),
+                 lambda v: edit.setPlainText("" if v is None else str(v)), edit.textChanged)
+
+
+def choice_field(key: str, label: str, choices: Sequence[str], blank: bool = False) -> Field:
+    combo = QComboBox()
+    if blank:
+        combo.addItem("", "")
+    for choice in choices:
+        combo.addItem(choice, choice)
+
+    def set_value(value: Any) -> None:
+        index = combo.findData(value or "")
+        combo.setCurrentIndex(max(index, 0))
+
+    return Field(key, label, combo, lambda: combo.currentData() or "", set_value,
+                 combo.currentIndexChanged)
+
+
+def lookup_field(key: str, label: str, items: Sequence[tuple[str, int]], blank: str = "（未选择）",
+                 editable_text: bool = False) -> Field:
+    """Pick a record (grid node, unit) by name with type-ahead; value is its id or None.
+
+    With editable_text, free text that matches no record is kept: get() returns the text."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    combo.addItem(blank, None)
+    for text, item_id in items:
+        combo.addItem(text, item_id)
+    completer = QCompleter(combo.model(), combo)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    combo.setCompleter(completer)
+    combo.setMinimumContentsLength(16)
+
+    def get() -> Any:
+        text = combo.currentText().strip()
+        index = combo.findText(text, Qt.MatchFlag.MatchExactly)
+        if index >= 0:
+            return combo.itemData(index)
+        if not text or text == blank:
+            return None
+        return text if editable_text else combo.currentData()
+
+    def set_value(value: Any) -> None:
+        index = combo.findData(value) if value is not None else 0
+        if index >= 0:
+            combo.setCurrentIndex(index)
+        elif isinstance(value, str):
+            combo.setEditText(value)
+
+    return Field(key, label, combo, get, set_value, combo.currentTextChanged)
+
+
+def number_field(key: str, label: str, minimum: float = 0, maximum: float = 100000,
+                 decimals: int = 0, step: float = 1) -> Field:
+    spin = QDoubleSpinBox()
+    spin.setRange(minimum, maximum)
+    spin.setDecimals(decimals)
+    spin.setSingleStep(step)
+    spin.setMaximumWidth(140)
+    return Field(key, label, spin,
+                 lambda: spin.value() if decimals else int(spin.value()),
+                 lambda v: spin.setValue(float(v or 0)), spin.valueChanged)
+
+
+def check_field(key: str, label: str, text: str) -> Field:
+    box = QCheckBox(text)
+    return Field(key, label, box, box.isChecked, lambda v: box.setChecked(bool(v)),
+                 box.toggled)
+
+
+class FieldForm(QWidget):
+    """A QFormLayout of fields with one error line under it."""
+
+    def __init__(self, fields: Sequence[Field], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.fields = {f.key: f for f in fields}
+        layout = QFormLayout(self)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for field in fields:
+            layout.addRow(field.label + "：", field.widget)
+        self.snapshot: dict[str, Any] = {}
+
+    def values(self) -> dict[str, Any]:
+        return {key: field.get() for key, field in self.fields.items()}
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, field in self.fields.items():
+            if key in values:
+                field.set(values[key])
+        self.snapshot = self.values()
+
+    def dirty(self) -> bool:
+        return self.values() != self.snapshot
+
+    def clear_errors(self) -> None:
+        for field in self.fields.values():
+            field.widget.setProperty("error", False)
+            field.widget.setToolTip("")
+            field.widget.style().unpolish(field.widget)
+            field.widget.style().polish(field.widget)
+
+    def mark_error(self, key: str, reason: str) -> bool:
+        """Highlight the field named by a ValidationError; False if this form has no such field."""
+        aliases = {"work_unit_name": "work_unit_id", "work_unit_id": "work_unit_id"}
+        field = self.fields.get(key) or self.fields.get(aliases.get(key, ""))
+        if field is None:
+            return False
+        field.widget.setProperty("error", True)
+        field.widget.setToolTip(reason)
+        field.widget.style().unpolish(field.widget)
+        field.widget.style().polish(field.widget)
+        field.widget.setFocus()
+        return True
+
+
+class EditDialog(QDialog):
+    """A form dialog that saves through `save(values)` (a db call) and shows its errors on the
+    field they name. Closing with unsaved changes asks first."""
+
+    def __init__(self, title: str, fields: Sequence[Field], parent: QWidget | None = None,
+                 extra: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.form = FieldForm(fields)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.try_save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.form)
+        if extra is not None:
+            layout.addWidget(extra)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.buttons = buttons
+        self.saved_id: int | None = None
+        self.setMinimumWidth(520)
+
+    def save(self, values: dict[str, Any]) -> int | None:  # overridden
+        raise NotImplementedError
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.show()
+
+    def try_save(self) -> bool:
+        self.form.clear_errors()
+        self.error.hide()
+        try:
+            self.saved_id = self.save(self.form.values())
+        except ValidationError as error:
+            self.form.mark_error(error.field, str(error))
+            self.show_error(str(error))
+            return False
+        except LedgerError as error:
+            self.show_error(str(error))
+            return False
+        self.form.snapshot = self.form.values()
+        self.accept()
+        return True
+
+    def reject(self) -> None:
+        if self.form.dirty():
+            answer = QMessageBox.question(
+                self, "尚未保存", "修改还没有保存。要保存吗？",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Save)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.try_save()
+                return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.form.dirty() and self.result() != QDialog.DialogCode.Accepted:
+            event.ignore()
+            self.reject()
+            return
+        super().closeEvent(event)
+
+
+def show_error(parent: QWidget | None, title: str, error: BaseException | str) -> None:
+    QMessageBox.warning(parent, title, str(error))
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.button(QMessageBox.StandardButton.Yes).setText("确定")
+    box.button(QMessageBox.StandardButton.No).setText("取消")
+    return box.exec() == QMessageBox.StandardButton.Yes

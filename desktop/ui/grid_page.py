@@ -1,0 +1,342 @@
+"""网格: the five-level tree with leaders and member counts; add, edit, move (drag and drop or
+a dialog) and delete. Selecting a node filters the member and unit registers to its subtree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import grid
+from db.errors import LedgerError
+from db.ledger import Ledger
+
+from .forms import FieldForm, confirm, memo_field, show_error, text_field
+
+MIME = "application/x-baodao-grid-node"
+Index = QModelIndex | QPersistentModelIndex
+COLUMNS = ("网格名称", "层级", "负责人", "联系电话", "党员数")
+
+
+class GridModel(QAbstractItemModel):
+    """The grid tree, loaded whole (a city has ~4,000 nodes); rows are node ids."""
+
+    move_failed = Signal(str)
+    moved = Signal(int)
+
+    def __init__(self, ledger: Ledger, parent: Any = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        nodes = grid.list_nodes(self.ledger)
+        self.nodes = {n["id"]: n for n in nodes}
+        self.kids: dict[int | None, list[int]] = {}
+        for n in sorted(nodes, key=lambda n: (n["sort_order"], n["id"])):
+            parent = n["parent_id"] if n["parent_id"] in self.nodes else None
+            self.kids.setdefault(parent, []).append(n["id"])
+        self.counts = grid.subtree_member_counts(self.ledger)
+        self.endResetModel()
+
+    def node_id(self, index: Index) -> int | None:
+        return index.internalId() if index.isValid() else None  # type: ignore[return-value]
+
+    def index_of(self, node_id: int) -> QModelIndex:
+        node = self.nodes.get(node_id)
+        if node is None:
+            return QModelIndex()
+        parent = node["parent_id"] if node["parent_id"] in self.nodes else None
+        return self.createIndex(self.kids[parent].index(node_id), 0, node_id)
+
+    # -- tree structure ------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        parent_id = self.node_id(parent)
+        children = self.kids.get(parent_id, [])
+        if not (0 <= row < len(children)) or not (0 <= column < len(COLUMNS)):
+            return QModelIndex()
+        if parent.isValid() and parent.column() != 0:
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        node_id = self.node_id(index)
+        if node_id is None:
+            return QModelIndex()
+        parent_id = self.nodes[node_id]["parent_id"]
+        if parent_id not in self.nodes:
+            return QModelIndex()
+        return self.index_of(parent_id)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self.kids.get(self.node_id(parent), []))
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node_id = self.node_id(index)
+        if node_id is None:
+            return None
+        node = self.nodes[node_id]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (node["name"], grid.LEVEL_NAMES[node["level"]], node["leader_name"],
+                    node["leader_phone"], str(self.counts.get(node_id, 0)))[index.column()]
+        if role == Qt.ItemDataRole.UserRole:
+            return node_id
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
+                and 0 <= section < len(COLUMNS):
+            return COLUMNS[section]
+        return None
+
+    # -- drag and drop -------------------------------------------------------------------------
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node_id = self.node_id(index)
+        if node_id is None:
+            return base
+        flags = base | Qt.ItemFlag.ItemIsDropEnabled
+        if self.nodes[node_id]["level"] >= 3:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        data = QMimeData()
+        ids = sorted({self.node_id(i) for i in indexes if i.isValid()})
+        data.setData(MIME, ",".join(str(i) for i in ids).encode())
+        return data
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: Index) -> bool:
+        if not data.hasFormat(MIME) or self.node_id(parent) is None:
+            return False
+        target = self.node_id(parent)
+        for text in bytes(data.data(MIME).data()).decode().split(","):
+            try:
+                grid.move_node(self.ledger, int(text), target)  # type: ignore[arg-type]
+            except LedgerError as error:
+                self.move_failed.emit(str(error))
+                return False
+            self.reload()
+            self.moved.emit(int(text))
+        # The move is done in the ledger and the tree reloaded: tell the view not to remove rows.
+        return False
+
+
+class GridPage(QWidget):
+    node_selected = Signal(object, str)  # node id (or None) and its name
+    changed = Signal()
+
+    def __init__(self, ledger: Ledger, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.model = GridModel(ledger, self)
+        self.model.move_failed.connect(lambda text: show_error(self, "不能移动", text))
+        self.model.moved.connect(self.after_move)
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.tree.setDragEnabled(True)
+        self.tree.setAcceptDrops(True)
+        self.tree.setDropIndicatorShown(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setColumnWidth(0, 220)
+        self.tree.setColumnWidth(1, 90)
+        self.tree.setColumnWidth(2, 90)
+        self.tree.setColumnWidth(3, 120)
+        self.tree.selectionModel().currentChanged.connect(self.show_node)
+        self.tree.expandToDepth(1)
+
+        self.title = QLabel("请选择左侧的网格")
+        self.title.setObjectName("detailHeader")
+        self.form = FieldForm([
+            text_field("name", "网格名称"),
+            text_field("leader_name", "负责人"),
+            text_field("leader_phone", "联系电话"),
+            text_field("branch_name", "临时党支部"),
+            memo_field("note", "备注", 60),
+        ])
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        self.error.setWordWrap(True)
+        save = QPushButton("保存修改")
+        save.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("添加下级…")
+        self.add_button.clicked.connect(self.add_child)
+        move = QPushButton("移动到…")
+        move.clicked.connect(self.move_dialog)
+        delete = QPushButton("删除")
+        delete.clicked.connect(self.delete)
+        for button in (self.add_button, move, delete):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(save)
+        hint = QLabel("提示：可用鼠标把楼院或单元拖到新的上级网格下；选中网格后，"
+                      "“在职党员”和“报到单位”只列出该网格的记录。")
+        hint.setObjectName("hint")
+        hint.setWordWrap(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.form)
+        right_layout.addWidget(self.error)
+        right_layout.addLayout(buttons)
+        right_layout.addStretch(1)
+        right_layout.addWidget(hint)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.splitter)
+        self.current: int | None = None
+        self.node_buttons = (self.add_button, move, delete, save)
+        self.enable(False)
+
+    def enable(self, on: bool) -> None:
+        self.form.setEnabled(on)
+        for button in self.node_buttons:
+            button.setEnabled(on)
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.model.ledger = ledger
+        self.refresh()
+
+    def refresh(self, select: int | None = None) -> None:
+        keep = select or self.current
+        self.model.reload()
+        self.tree.expandToDepth(1)
+        if keep and keep in self.model.nodes:
+            self.select(keep)
+        else:
+            self.current = None
+            self.enable(False)
+
+    def select(self, node_id: int) -> None:
+        index = self.model.index_of(node_id)
+        self.tree.setCurrentIndex(index)
+        self.tree.scrollTo(index)
+
+    def show_node(self, index: QModelIndex) -> None:
+        node_id = self.model.node_id(index)
+        self.current = node_id
+        self.error.clear()
+        self.form.clear_errors()
+        if node_id is None:
+            self.enable(False)
+            self.node_selected.emit(None, "")
+            return
+        node = self.model.nodes[node_id]
+        self.enable(True)
+        self.form.set_values(node)
+        self.form.fields["branch_name"].widget.setEnabled(node["level"] == 3)
+        self.add_button.setEnabled(node["level"] < 5)
+        path = grid.path_names(self.ledger, node_id)
+        self.title.setText(f"<b>{node['name']}</b>（{grid.LEVEL_NAMES[node['level']]}）"
+                           f"　{' / '.join(path[:-1])}")
+        self.node_selected.emit(node_id, node["name"])
+
+    def save(self) -> None:
+        if self.current is None:
+            return
+        try:
+            grid.update_node(self.ledger, self.current, **self.form.values())
+        except LedgerError as error:
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        self.refresh()
+        self.changed.emit()
+
+    def add_child(self) -> None:
+        if self.current is None:
+            return
+        level = self.model.nodes[self.current]["level"] + 1
+        name, ok = QInputDialog.getText(self, "添加下级网格",
+                                        f"新{grid.LEVEL_NAMES.get(level, '网格')}的名称：")
+        if not ok:
+            return
+        try:
+            node_id = grid.add_node(self.ledger, self.current, name)
+        except LedgerError as error:
+            show_error(self, "添加下级网格", error)
+            return
+        self.refresh(select=node_id)
+        self.changed.emit()
+
+    def move_dialog(self) -> None:
+        if self.current is None:
+            return
+        node = self.model.nodes[self.current]
+        targets = [(label, nid) for label, nid in grid.choices(self.ledger, (node["level"] - 1,))
+                   if nid != node["parent_id"]]
+        if not targets:
+            show_error(self, "移动网格", "没有可移入的上级网格")
+            return
+        label, ok = QInputDialog.getItem(self, "移动网格", f"把“{node['name']}”移到：",
+                                         [t[0] for t in targets], 0, False)
+        if not ok:
+            return
+        target = dict(targets)[label]
+        try:
+            grid.move_node(self.ledger, self.current, target)
+        except LedgerError as error:
+            show_error(self, "不能移动", error)
+            return
+        self.after_move(self.current)
+
+    def after_move(self, node_id: int) -> None:
+        self.refresh(select=node_id)
+        self.changed.emit()
+
+    def delete(self) -> None:
+        if self.current is None:
+            return
+        node = self.model.nodes[self.current]
+        if not confirm(self, "删除网格", f"确定删除“{node['name']}”？"):
+            return
+        try:
+            grid.delete_node(self.ledger, self.current)
+        except LedgerError as error:
+            show_error(self, "不能删除", error)
+            return
+        self.current = None
+        self.refresh()
+        self.changed.emit()

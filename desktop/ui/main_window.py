@@ -1,0 +1,264 @@
+"""The main window: navigation on the left, one page per register, menus for files, exchange
+and printing, and a status bar with the ledger file and its counts."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from db import check, settings
+from db.ledger import Ledger
+
+from .grid_page import GridPage
+from .overview_page import OverviewPage
+from .pages import ActivitiesPage, MembersPage, OrdersPage, PostsPage, UnitsPage
+from .register_page import RegisterPage
+
+PAGES = (("overview", "概览"), ("grid", "网格"), ("units", "报到单位"), ("members", "在职党员"),
+         ("posts", "服务岗位"), ("orders", "群众需求"), ("activities", "活动纪实"))
+
+
+def optional(module: str) -> Any | None:
+    """A feature module that may not be installed in this build (menus only show what works)."""
+    try:
+        return importlib.import_module(f"desktop.ui.{module}")
+    except ModuleNotFoundError as error:
+        if error.name == f"desktop.ui.{module}":
+            return None
+        raise
+
+
+class MainWindow(QMainWindow):
+    open_requested = Signal(str)  # another ledger file to open
+    new_requested = Signal()
+
+    def __init__(self, ledger: Ledger, ui_settings: QSettings):
+        super().__init__()
+        self.ledger = ledger
+        self.settings = ui_settings
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {
+            "overview": OverviewPage(ledger),
+            "grid": GridPage(ledger),
+            "units": UnitsPage(ledger, ui_settings),
+            "members": MembersPage(ledger, ui_settings),
+            "posts": PostsPage(ledger, ui_settings),
+            "orders": OrdersPage(ledger, ui_settings),
+            "activities": ActivitiesPage(ledger, ui_settings),
+        }
+        for key, label in PAGES:
+            self.nav.addItem(label)
+            self.stack.addWidget(self.pages[key])
+            page = self.pages[key]
+            if hasattr(page, "changed"):
+                page.changed.connect(self.ledger_changed)
+        self.nav.currentRowChanged.connect(self.show_page)
+        grid_page: GridPage = self.pages["grid"]  # type: ignore[assignment]
+        grid_page.node_selected.connect(self.filter_by_node)
+        overview: OverviewPage = self.pages["overview"]  # type: ignore[assignment]
+        overview.go_to.connect(self.go_to)
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.file_label = QLabel()
+        self.count_label = QLabel()
+        self.statusBar().addWidget(self.file_label, 1)
+        self.statusBar().addPermanentWidget(self.count_label)
+        self.stale: set[str] = set()
+        self.cards = optional("card_dialogs")
+        self.sync = optional("sync_dialogs")
+        members_page: MembersPage = self.pages["members"]  # type: ignore[assignment]
+        if self.cards is not None:
+            members_page.print_cards = lambda mid: self.print_cards("record", [mid])
+        self.build_menus()
+        self.restore()
+        self.show_ledger_info()
+        self.nav.setCurrentRow(int(self.settings.value("window/page", 0)))
+
+    # -- menus and shortcuts -------------------------------------------------------------------
+    def action(self, menu: Any, text: str, slot: Callable[[], Any],
+               shortcut: QKeySequence | str | None = None) -> QAction:
+        act = QAction(text, self)
+        act.triggered.connect(slot)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        menu.addAction(act)
+        return act
+
+    def build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("文件(&F)")
+        self.action(file_menu, "新建台账…", self.new_requested.emit)
+        self.action(file_menu, "打开台账…", self.choose_ledger, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("最近打开")
+        self.recent_menu.aboutToShow.connect(self.fill_recent)
+        if self.sync is not None:
+            file_menu.addSeparator()
+            self.action(file_menu, "导出到U盘…", lambda: self.sync.export_to_usb(
+                self, self.ledger.path))
+            self.action(file_menu, "导入交换文件…", lambda: self.sync.import_exchange_file(
+                self, self.ledger.path, on_applied=self.reload_all))
+            self.action(file_menu, "导入党员花名册…", lambda: self.sync.import_roster(
+                self, self.ledger.path, on_applied=self.reload_all))
+            self.action(file_menu, "下载花名册模板…", lambda: self.sync.save_roster_template(self))
+        file_menu.addSeparator()
+        self.action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
+
+        edit = bar.addMenu("编辑(&E)")
+        self.action(edit, "查找", self.focus_search, QKeySequence.StandardKey.Find)
+        self.action(edit, "新增", self.new_record, QKeySequence.StandardKey.New)
+        self.action(edit, "删除选中", self.delete_selected, QKeySequence(Qt.Key.Key_Delete))
+        self.action(edit, "刷新", self.reload_all, QKeySequence(Qt.Key.Key_F5))
+        if self.cards is not None:
+            printing = bar.addMenu("打印(&P)")
+            for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
+                                ("info", "基本信息卡…")):
+                self.action(printing, label, lambda _c=False, k=kind: self.print_cards(k))
+        help_menu = bar.addMenu("帮助(&H)")
+        self.action(help_menu, "关于报到台账", self.about)
+
+    def fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.value("recent", []) or []:
+            self.action(self.recent_menu, path, lambda _c=False, p=path: self.open_requested.emit(p))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("（无）").setEnabled(False)
+
+    def choose_ledger(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path, _ = QFileDialog.getOpenFileName(self, "打开台账", "", "报到台账 (*.db);;所有文件 (*)")
+        if path:
+            self.open_requested.emit(path)
+
+    def current_page(self) -> QWidget:
+        return self.stack.currentWidget()
+
+    def focus_search(self) -> None:
+        page = self.current_page()
+        if isinstance(page, RegisterPage):
+            page.search.setFocus()
+            page.search.selectAll()
+
+    def new_record(self) -> None:
+        page = self.current_page()
+        if isinstance(page, RegisterPage):
+            page.new_record()
+        elif isinstance(page, GridPage):
+            page.add_child()
+
+    def delete_selected(self) -> None:
+        page = self.current_page()
+        if isinstance(page, RegisterPage) and page.table.hasFocus():
+            page.delete_selected()
+        elif isinstance(page, GridPage) and page.tree.hasFocus():
+            page.delete()
+
+    def print_cards(self, kind: str, member_ids: list[int] | None = None) -> None:
+        members_page: MembersPage = self.pages["members"]  # type: ignore[assignment]
+        if member_ids is None and self.current_page() is members_page:
+            member_ids = members_page.selected_ids() or None
+        node_id = members_page.model.query.node_id if member_ids is None else None
+        self.cards.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
+                                     node_id=node_id)
+
+    def about(self) -> None:
+        QMessageBox.about(self, "关于报到台账",
+                          "报到台账：社区“双报到”一账三卡管理\n数据保存在本机，单位间用Excel文件交换。")
+
+    # -- navigation ------------------------------------------------------------------------------
+    def show_page(self, row: int) -> None:
+        key = PAGES[row][0]
+        self.stack.setCurrentIndex(row)
+        if key in self.stale or key == "overview":
+            self.pages[key].refresh()  # type: ignore[attr-defined]
+            self.stale.discard(key)
+
+    def go_to(self, key: str, filters: dict[str, Any]) -> None:
+        self.nav.setCurrentRow([k for k, _ in PAGES].index(key))
+        page = self.pages[key]
+        if key == "orders" and filters.get("overdue"):
+            page.overdue.setChecked(True)  # type: ignore[attr-defined]
+        elif isinstance(page, RegisterPage):
+            for name, value in filters.items():
+                page.set_filter(name, value)
+
+    def filter_by_node(self, node_id: int | None, name: str) -> None:
+        for key in ("members", "units", "orders", "activities"):
+            page = self.pages[key]
+            if isinstance(page, RegisterPage):
+                page.set_node(node_id, name)
+
+    def ledger_changed(self) -> None:
+        """A page wrote to the ledger: the other pages refresh when next shown."""
+        self.show_ledger_info()
+        sender = self.sender()
+        self.stale = {key for key, page in self.pages.items() if page is not sender}
+
+    def reload_all(self, *_args: Any) -> None:
+        self.stale.clear()
+        for page in self.pages.values():
+            if hasattr(page, "refresh"):
+                page.refresh()
+        self.show_ledger_info()
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        old = self.ledger
+        self.ledger = ledger
+        for page in self.pages.values():
+            page.set_ledger(ledger)  # type: ignore[attr-defined]
+        old.close()
+        self.show_ledger_info()
+
+    def show_ledger_info(self) -> None:
+        ident = settings.identity(self.ledger)
+        self.setWindowTitle(f"报到台账 — {ident['office_name'] or '未命名'}")
+        self.file_label.setText(f"台账文件：{self.ledger.path}")
+        counts = check.counts(self.ledger)
+        self.count_label.setText(f"在册党员 {counts['在册党员']}　报到单位 {counts['报到单位']}　"
+                                 f"活动 {counts['活动纪实']}　需求 {counts['群众需求']}")
+
+    # -- state ---------------------------------------------------------------------------------
+    def restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        grid_splitter = self.settings.value("window/grid_splitter")
+        if grid_splitter is not None:
+            self.pages["grid"].splitter.restoreState(grid_splitter)  # type: ignore[attr-defined]
+
+    def save_state(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/grid_splitter",
+                               self.pages["grid"].splitter.saveState())  # type: ignore[attr-defined]
+        self.settings.setValue("window/page", self.nav.currentRow())
+        for page in self.pages.values():
+            if isinstance(page, RegisterPage):
+                page.save_state()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)

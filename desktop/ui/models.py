@@ -1,0 +1,130 @@
+"""Table models over the ledger's list views: rows are fetched a page at a time from SQLite, so
+a 44,000-member register costs a count and one page, never a copy of every row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from db import views
+from db.ledger import Ledger
+
+PAGE = 256
+Index = QModelIndex | QPersistentModelIndex
+OVERDUE = QBrush(QColor("#fde2e1"))
+PENDING = QBrush(QColor("#fff4d6"))
+
+
+class ViewModel(QAbstractTableModel):
+    """A register (members, units, posts, orders, activities) as a sortable, filterable table."""
+
+    def __init__(self, ledger: Ledger, view: views.View, parent: Any = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.view = view
+        self.query = views.Query()
+        self.mask = True  # 身份证号 and phones masked unless the user asks
+        self._count = 0
+        self._pages: dict[int, list[tuple[Any, ...]]] = {}
+        self.styler: Callable[[dict[str, Any]], QBrush | None] | None = None
+        self.refresh()
+
+    # -- data access ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._pages.clear()
+        self._count = views.count(self.ledger, self.view, self.query)
+        self.endResetModel()
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.refresh()
+
+    def _row(self, row: int) -> tuple[Any, ...]:
+        page = row // PAGE
+        if page not in self._pages:
+            self._pages[page] = views.rows(self.ledger, self.view, self.query, page * PAGE, PAGE)
+        rows = self._pages[page]
+        offset = row - page * PAGE
+        return rows[offset] if offset < len(rows) else (None,) * (len(self.view.columns) + 1)
+
+    def row_id(self, row: int) -> int | None:
+        return self._row(row)[0] if 0 <= row < self._count else None
+
+    def row_dict(self, row: int) -> dict[str, Any]:
+        values = self._row(row)
+        return {"id": values[0], **{c.key: v for c, v in zip(self.view.columns, values[1:],
+                                                             strict=True)}}
+
+    def row_of(self, row_id: int) -> int | None:
+        """The visible row of a record (searching loaded pages, then the rest page by page)."""
+        for row in range(self._count):
+            if self._row(row)[0] == row_id:
+                return row
+        return None
+
+    def display(self, column: views.Column, value: Any) -> str:
+        return views.format_cell(column, value, self.mask)
+
+    # -- Qt model interface --------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.view.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < self._count):
+            return None
+        column = self.view.columns[index.column()]
+        values = self._row(index.row())
+        value = values[index.column() + 1]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(column, value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.kind not in ("id", "phone"):
+            return self.display(column, value) or None
+        if role == Qt.ItemDataRole.UserRole:
+            return values[0]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind == "number":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.BackgroundRole and self.styler is not None:
+            return self.styler(self.row_dict(index.row()))
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(self.view.columns):
+                return self.view.columns[section].title
+            return None
+        return str(section + 1)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.view.columns):
+            return
+        self.query.sort = self.view.columns[column].key
+        self.query.descending = order == Qt.SortOrder.DescendingOrder
+        self.refresh()
+
+
+def overdue_styler(today: str | None = None) -> Callable[[dict[str, Any]], QBrush | None]:
+    """Orders past their due date and still open get a red background."""
+    day = today or dt.date.today().isoformat()
+
+    def style(row: dict[str, Any]) -> QBrush | None:
+        if row.get("state") in ("待派单", "已派单", "已接单") and row.get("due_date") and \
+                row["due_date"] < day:
+            return OVERDUE
+        return None
+
+    return style
+
+
+def pending_styler(row: dict[str, Any]) -> QBrush | None:
+    return PENDING if row.get("verified") == "待审核" else None

@@ -1,0 +1,95 @@
+"""概览: the community at a glance, and what needs doing."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import overview, settings
+from db.ledger import Ledger
+
+
+def _tile(value: str, label: str) -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("tile")
+    layout = QVBoxLayout(frame)
+    number = QLabel(value)
+    number.setObjectName("tileValue")
+    number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    text = QLabel(label)
+    text.setObjectName("tileLabel")
+    text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    text.setWordWrap(True)
+    layout.addWidget(number)
+    layout.addWidget(text)
+    return frame
+
+
+class OverviewPage(QWidget):
+    go_to = Signal(str, dict)  # page name and filters to apply there
+
+    def __init__(self, ledger: Ledger, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger = ledger
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(16, 12, 16, 12)
+        self.body: QWidget | None = None
+        self.refresh()
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.body is not None:
+            self.layout_.removeWidget(self.body)
+            self.body.setParent(None)  # gone at once, not at the next event-loop turn
+            self.body.deleteLater()
+        f = overview.summary(self.ledger)
+        ident = settings.identity(self.ledger)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel(f"{ident['street']}　{ident['community']}")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        tiles = QGridLayout()
+        figures = [
+            (f["members"], "在册党员"), (f["units"], "报到单位"), (f["claims"], "岗位认领"),
+            (f["cells"], "网格单元"),
+            (f["activities_quarter"], f"{f['quarter']}活动"),
+            (f["person_times_quarter"], f"{f['quarter']}服务人次"),
+            (f"{f['hours_quarter']:g}", f"{f['quarter']}服务时长（小时）"),
+            (f["activities_year"], f"{f['year']}活动"),
+            (f["orders_year"], f"{f['year']}群众点单"),
+            (f["orders_done_year"], f"{f['year']}办结需求"),
+            (f["orders_open"], "办理中的需求"),
+            (f"{(f['orders_done_year'] / f['orders_year'] * 100) if f['orders_year'] else 0:.0f}%",
+             f"{f['year']}办结率"),
+        ]
+        for i, (value, label) in enumerate(figures):
+            tiles.addWidget(_tile(str(value), label), i // 4, i % 4)
+        layout.addLayout(tiles)
+        todo = QLabel("待办事项")
+        todo.setObjectName("sectionTitle")
+        layout.addWidget(todo)
+        for count, text, page, filters in (
+            (f["orders_overdue"], "条群众需求已超过办结期限", "orders", {"overdue": True}),
+            (f["pending_verification"], "项活动等待社区审核", "activities", {"verified": 0}),
+            (f["idle_members_quarter"], f"名党员{f['quarter']}还没有服务记录", "members", {}),
+        ):
+            button = QPushButton(f"{count} {text}")
+            button.setObjectName("todo")
+            button.setEnabled(bool(count))
+            button.clicked.connect(lambda _c=False, p=page, fl=filters: self.go_to.emit(p, fl))
+            layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+        self.layout_.addWidget(body)
+        self.body = body
