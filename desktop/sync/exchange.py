@@ -109,6 +109,7 @@ class Preview:
     issues: list[Issue]
     warnings: list[str]
     plan: dict[str, Any] = field(default_factory=dict, repr=False)
+    offices: dict[str, str] = field(default_factory=dict)  # office uuid -> name to show
 
     def totals(self) -> SheetCounts:
         total = SheetCounts("合计")
@@ -279,10 +280,10 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
             continue
         col = lookup.get(text)
         if col is None:
-            issues.append(Issue(lay.title, 1, text, "不认识的列，已忽略"))
+            issues.append(Issue(lay.title, 0, text, "不认识的列，已忽略"))
             continue
         if col.name in seen:
-            issues.append(Issue(lay.title, 1, text, "列重复，只用第一列"))
+            issues.append(Issue(lay.title, 0, text, "列重复，只用第一列"))
             continue
         seen.add(col.name)
         positions.append((index, col))
@@ -379,6 +380,7 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
         inc = xf.tables[table]
         progress(f"正在比对“{inc.title}”…", step / max(len(tables), 1))
         counts = SheetCounts(inc.title)
+        counts.invalid = sum(1 for i in xf.issues if i.sheet == inc.title and i.row >= 2)
         sheets.append(counts)
         local = merge.local_versions(ledger, table)
         base = merge.base_versions(ledger, table)
@@ -470,7 +472,11 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                 suggested, note))
             acts.append(("conflict", values, lv))
     progress("比对完成", 1.0)
-    return Preview(xf, sheets, conflicts, duplicates, issues, warnings, {"actions": actions})
+    offices = {r["office"]: r["name"] for r in ledger.query("SELECT office, name FROM sync_peers")}
+    offices[xf.office] = xf.office_name or "对方"
+    offices[ledger.office] = "本台账"
+    return Preview(xf, sheets, conflicts, duplicates, issues, warnings, {"actions": actions},
+                   offices)
 
 
 def _missing_ref(inc: IncomingTable, values: dict[str, Any],

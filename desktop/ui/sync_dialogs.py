@@ -1,0 +1,656 @@
+"""Excel exchange dialogs: 导出到U盘, 导入交换文件 (preview, conflicts, invalid rows), 导入花名册
+(column mapping) and the blank roster template. Slow work runs through run_job with its own
+ledger connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import open_ledger, settings
+from desktop.sync import roster as roster_mod
+from desktop.sync.drives import removable_drives
+from desktop.sync.errors_book import write_errors
+from desktop.sync.exchange import Conflict, Issue, Preview
+from desktop.sync.reader import PasswordRequired
+from desktop.ui.worker import run_job
+
+EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
+ROSTER_FILTER = "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)"
+DIFF_BRUSH = QBrush(QColor("#FFF2CC"))
+SYNC_HEADERS = {"UUID", "版本", "更新时间", "修改单位", "创建时间", "已删除"}
+
+
+def _item(text: Any, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem("" if text is None else str(text))
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _ask_password(parent: QWidget | None, message: str) -> str | None:
+    text, ok = QInputDialog.getText(parent, "文件密码", message, QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+# -- export -----------------------------------------------------------------------------------
+
+class ExportDialog(QDialog):
+    def __init__(self, parent: QWidget | None, ledger_path: str | Path):
+        super().__init__(parent)
+        self.setWindowTitle("导出到U盘")
+        self.ledger_path = str(ledger_path)
+        with open_ledger(self.ledger_path, create=False) as ledger:
+            ident = settings.identity(ledger)
+            self.nodes = ledger.query("SELECT id, level, name FROM grid_nodes WHERE deleted = 0 "
+                                      "AND level <= 3 ORDER BY level, sort_order, id")
+        stamp = dt.date.today().strftime("%Y%m%d")
+        office = ident["office_name"] or "报到台账"
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("选择U盘（插入U盘后点“刷新”）："))
+        self.drives = QListWidget()
+        self.drives.setMinimumHeight(90)
+        layout.addWidget(self.drives)
+        form = QFormLayout()
+        self.name = QLineEdit(f"报到台账-{office}-{stamp}.xlsx")
+        form.addRow("文件名：", self.name)
+        self.scope = QComboBox()
+        self.scope.addItem("整个台账", None)
+        for node in self.nodes:
+            self.scope.addItem("　" * (node["level"] - 1) + node["name"], node["id"])
+        form.addRow("导出范围：", self.scope)
+        self.mask = QCheckBox("隐去身份证号和电话（对方只能查看，不能导入）")
+        form.addRow("", self.mask)
+        self.protect = QCheckBox("设置打开密码（Excel和WPS打开时需输入）")
+        form.addRow("", self.protect)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("密码")
+        self.password2 = QLineEdit()
+        self.password2.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password2.setPlaceholderText("再输入一次")
+        row = QHBoxLayout()
+        row.addWidget(self.password)
+        row.addWidget(self.password2)
+        form.addRow("密码：", row)
+        layout.addLayout(form)
+        self.protect.toggled.connect(self._sync_enabled)
+        buttons = QHBoxLayout()
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+        self.to_drive = QPushButton("导出到所选U盘")
+        self.to_drive.setDefault(True)
+        self.to_drive.clicked.connect(self._export_to_drive)
+        save_as = QPushButton("另存为…")
+        save_as.clicked.connect(self._save_as)
+        cancel = QPushButton("取消")
+        cancel.clicked.connect(self.reject)
+        for button in (refresh, self.to_drive, save_as, cancel):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.result_path: Path | None = None
+        self.refresh()
+        self._sync_enabled()
+        self.resize(560, 380)
+
+    def _sync_enabled(self) -> None:
+        on = self.protect.isChecked()
+        self.password.setEnabled(on)
+        self.password2.setEnabled(on)
+
+    def refresh(self) -> None:
+        self.drives.clear()
+        for drive in removable_drives():
+            item = QListWidgetItem(drive.title())
+            item.setData(Qt.ItemDataRole.UserRole, str(drive.path))
+            self.drives.addItem(item)
+        if self.drives.count():
+            self.drives.setCurrentRow(0)
+        else:
+            item = QListWidgetItem("没有找到U盘。可以插入U盘后点“刷新”，或用“另存为…”选择位置。")
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.drives.addItem(item)
+        self.to_drive.setEnabled(bool(removable_drives()) if self.drives.count() else False)
+
+    def options(self) -> dict[str, Any] | None:
+        password = None
+        if self.protect.isChecked():
+            password = self.password.text()
+            if not password:
+                QMessageBox.warning(self, "导出到U盘", "请输入密码")
+                return None
+            if password != self.password2.text():
+                QMessageBox.warning(self, "导出到U盘", "两次输入的密码不一致")
+                return None
+        return {"mask": self.mask.isChecked(), "password": password,
+                "grid_node": self.scope.currentData()}
+
+    def _export_to_drive(self) -> None:
+        item = self.drives.currentItem()
+        folder = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if not folder:
+            QMessageBox.information(self, "导出到U盘", "请先选择U盘，或用“另存为…”")
+            return
+        name = self.name.text().strip() or "报到台账.xlsx"
+        if not name.lower().endswith(".xlsx"):
+            name += ".xlsx"
+        self._run(Path(folder) / name)
+
+    def _save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "导出到", self.name.text(), EXCEL_FILTER)
+        if path:
+            self._run(Path(path))
+
+    def _run(self, target: Path) -> None:
+        options = self.options()
+        if options is None:
+            return
+        ledger_path = self.ledger_path
+
+        def work(progress, cancelled):
+            from desktop.sync.export import export_ledger
+
+            with open_ledger(ledger_path, create=False) as ledger:
+                return export_ledger(ledger, target, progress=progress, cancelled=cancelled,
+                                     **options)
+
+        def done(result) -> None:
+            self.result_path = result.path
+            total = sum(result.counts.values())
+            QMessageBox.information(self, "导出到U盘",
+                                    f"已导出 {total} 行到\n{result.path}\n（已读回核对无误）")
+            self.accept()
+
+        self.job = run_job(self, "导出到U盘", work, done)
+
+
+def export_to_usb(parent: QWidget | None, ledger_path: str | Path) -> ExportDialog:
+    dialog = ExportDialog(parent, ledger_path)
+    dialog.open()
+    return dialog
+
+
+# -- invalid rows -----------------------------------------------------------------------------
+
+class IssuesWidget(QWidget):
+    """Rejected rows with sheet, row, column and reason, and 保存错误清单."""
+
+    def __init__(self, issues: list[Issue], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.issues = issues
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.table = QTableWidget(len(issues), 4)
+        self.table.setHorizontalHeaderLabels(["工作表", "行号", "列", "原因"])
+        for row, issue in enumerate(issues):
+            self.table.setItem(row, 0, _item(issue.sheet))
+            self.table.setItem(row, 1, _item(issue.row or "", True))
+            self.table.setItem(row, 2, _item(issue.column))
+            self.table.setItem(row, 3, _item(issue.reason))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table)
+        save = QPushButton("保存错误清单…")
+        save.setEnabled(bool(issues))
+        save.clicked.connect(self.save)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(f"共 {len(issues)} 条，可保存为Excel发回报送单位修改"))
+        row.addStretch(1)
+        row.addWidget(save)
+        layout.addLayout(row)
+
+    def save(self) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(self, "保存错误清单", "错误清单.xlsx", EXCEL_FILTER)
+        if not path:
+            return None
+        write_errors(path, self.issues)
+        QMessageBox.information(self, "保存错误清单", f"已保存到\n{path}")
+        return Path(path)
+
+
+# -- conflicts --------------------------------------------------------------------------------
+
+class ConflictsWidget(QWidget):
+    """Conflicts (or possible duplicates) listed on the left, the chosen one side by side on
+    the right with differing fields highlighted; a choice per row, or all at once."""
+
+    def __init__(self, conflicts: list[Conflict], duplicates: bool = False,
+                 parent: QWidget | None = None, offices: dict[str, str] | None = None):
+        super().__init__(parent)
+        self.conflicts = conflicts
+        self.offices = offices or {}
+        self.choices: dict[str, str] = {
+            c.uuid: ("mine" if duplicates else c.suggested) for c in conflicts}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.list = QTableWidget(len(conflicts), 3)
+        self.list.setHorizontalHeaderLabels(["工作表", "记录", "保留"])
+        self.list.verticalHeader().setVisible(False)
+        self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for row, c in enumerate(conflicts):
+            self.list.setItem(row, 0, _item(c.title))
+            self.list.setItem(row, 1, _item(c.name))
+            self.list.setItem(row, 2, _item(""))
+        self.list.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.list.verticalHeader().setDefaultSectionSize(24)
+        self.list.currentCellChanged.connect(lambda row, *_: self.show_conflict(row))
+        splitter.addWidget(self.list)
+        right = QWidget()
+        side = QVBoxLayout(right)
+        side.setContentsMargins(0, 0, 0, 0)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        side.addWidget(self.note)
+        self.detail = QTableWidget(0, 3)
+        self.detail.setHorizontalHeaderLabels(["项目", "本台账", "对方文件"])
+        self.detail.verticalHeader().setVisible(False)
+        self.detail.verticalHeader().setDefaultSectionSize(24)
+        self.detail.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.detail.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents)
+        side.addWidget(self.detail)
+        pick = QHBoxLayout()
+        self.mine = QPushButton("保留本台账的" if not duplicates else "保留本台账的记录")
+        self.theirs = QPushButton("采用对方的" if not duplicates else "保留导入的记录（本台账的转出）")
+        self.mine.clicked.connect(lambda: self.choose_selected("mine"))
+        self.theirs.clicked.connect(lambda: self.choose_selected("theirs"))
+        pick.addWidget(self.mine)
+        pick.addWidget(self.theirs)
+        side.addLayout(pick)
+        splitter.addWidget(right)
+        splitter.setSizes([300, 500])
+        layout.addWidget(splitter)
+        every = QHBoxLayout()
+        all_mine = QPushButton("全部保留本台账的")
+        all_theirs = QPushButton("全部采用对方的")
+        all_mine.clicked.connect(lambda: self.choose_all("mine"))
+        all_theirs.clicked.connect(lambda: self.choose_all("theirs"))
+        every.addStretch(1)
+        every.addWidget(all_mine)
+        every.addWidget(all_theirs)
+        layout.addLayout(every)
+        for row in range(len(conflicts)):
+            self._label(row)
+        if conflicts:
+            self.list.selectRow(0)
+            self.show_conflict(0)
+
+    def _label(self, row: int) -> None:
+        choice = self.choices[self.conflicts[row].uuid]
+        self.list.item(row, 2).setText("本台账" if choice == "mine" else "对方")
+
+    def show_conflict(self, row: int) -> None:
+        if not 0 <= row < len(self.conflicts):
+            return
+        c = self.conflicts[row]
+        suggested = "本台账" if c.suggested == "mine" else "对方"
+        self.note.setText(f"{c.title}“{c.name}”：{c.note}。建议保留{suggested}的版本。")
+        self.detail.setRowCount(len(c.headers))
+        fields = [(h, self._shown(h, c.mine[i] if i < len(c.mine) else ""),
+                   self._shown(h, c.theirs[i] if i < len(c.theirs) else ""))
+                  for i, h in enumerate(c.headers)]
+        # differing content first, highlighted; sync columns and the rest below for context
+        fields.sort(key=lambda f: (f[1] == f[2], f[0] in SYNC_HEADERS))
+        for index, (header, mine, theirs) in enumerate(fields):
+            cells = (_item(header), _item(mine), _item(theirs))
+            for column, cell in enumerate(cells):
+                if mine != theirs:
+                    cell.setBackground(DIFF_BRUSH)
+                self.detail.setItem(index, column, cell)
+
+    def _shown(self, header: str, value: str) -> str:
+        if header == "修改单位":
+            return self.offices.get(value, value[:8] + "…" if len(value) > 8 else value)
+        if header in ("更新时间", "创建时间") and value.endswith("Z"):
+            try:
+                moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                return value
+            return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return value
+
+    def choose_selected(self, side: str) -> None:
+        rows = {i.row() for i in self.list.selectionModel().selectedRows()} or \
+            {self.list.currentRow()}
+        for row in rows:
+            if 0 <= row < len(self.conflicts):
+                self.choices[self.conflicts[row].uuid] = side
+                self._label(row)
+
+    def choose_all(self, side: str) -> None:
+        for row, c in enumerate(self.conflicts):
+            self.choices[c.uuid] = side
+            self._label(row)
+
+
+# -- import preview ---------------------------------------------------------------------------
+
+COUNT_HEADERS = ("工作表", "新增", "更新", "未变", "冲突", "无效", "疑似重复", "其中删除")
+
+
+class ImportPreviewDialog(QDialog):
+    def __init__(self, parent: QWidget | None, preview: Preview):
+        super().__init__(parent)
+        self.preview = preview
+        source = preview.source
+        self.setWindowTitle("导入交换文件 — 预览")
+        layout = QVBoxLayout(self)
+        exported = source.readme.get("导出时间（本地）") or source.exported_at
+        head = QLabel(f"来源：<b>{source.office_name or '（未写明）'}</b>　导出时间：{exported}"
+                      f"　文件：{Path(source.path).name}")
+        layout.addWidget(head)
+        for line in preview.warnings:
+            warn = QLabel("⚠ " + line)
+            warn.setStyleSheet("color: #9C5700;")
+            warn.setWordWrap(True)
+            layout.addWidget(warn)
+        tabs = QTabWidget()
+        counts = QTableWidget(len(preview.sheets) + 1, len(COUNT_HEADERS))
+        counts.setHorizontalHeaderLabels(list(COUNT_HEADERS))
+        counts.verticalHeader().setVisible(False)
+        counts.verticalHeader().setDefaultSectionSize(24)
+        for row, s in enumerate([*preview.sheets, preview.totals()]):
+            values = (s.title, s.new, s.updated, s.unchanged, s.conflict, s.invalid, s.duplicate,
+                      s.deleted)
+            for column, value in enumerate(values):
+                item = _item(value, column > 0)
+                if column > 0 and value and column in (4, 5, 6):
+                    item.setForeground(QBrush(QColor("#C00000")))
+                if row == len(preview.sheets):
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                counts.setItem(row, column, item)
+        counts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        tabs.addTab(counts, "各表统计")
+        self.conflicts = ConflictsWidget(preview.conflicts, offices=preview.offices)
+        tabs.addTab(self.conflicts, f"冲突（{len(preview.conflicts)}）")
+        self.duplicates = ConflictsWidget(preview.duplicates, duplicates=True,
+                                          offices=preview.offices)
+        tabs.addTab(self.duplicates, f"疑似重复（{len(preview.duplicates)}）")
+        rejected = [i for i in preview.issues if i.row]
+        self.issues = IssuesWidget(preview.issues)
+        tabs.addTab(self.issues, f"无效行（{len(rejected)}）")
+        self.tabs = tabs
+        layout.addWidget(tabs)
+        total = preview.totals()
+        summary = QLabel(f"确认后将新增 {total.new} 条、更新 {total.updated} 条，"
+                         f"按所选处理 {total.conflict} 条冲突；导入前会自动备份台账。")
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.ok.setEnabled(total.new + total.updated + total.conflict + total.duplicate > 0)
+        layout.addWidget(buttons)
+        self.resize(860, 560)
+
+    def choices(self) -> dict[str, str]:
+        out = dict(self.conflicts.choices)
+        out.update({u: c for u, c in self.duplicates.choices.items() if c == "theirs"})
+        return out
+
+
+def import_exchange_file(parent: QWidget | None, ledger_path: str | Path,
+                         on_applied: Callable[[Any], None] | None = None,
+                         path: str | None = None, password: str | None = None) -> None:
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, "导入交换文件", "", EXCEL_FILTER)
+        if not path:
+            return
+    ledger_path = str(ledger_path)
+
+    def work(progress, _cancelled):
+        from desktop.sync.apply import preview_file
+
+        with open_ledger(ledger_path, create=False) as ledger:
+            return preview_file(ledger, path, password, progress)
+
+    def failed(error, _trace) -> None:
+        if isinstance(error, PasswordRequired):
+            again = _ask_password(parent, str(error))
+            if again:
+                import_exchange_file(parent, ledger_path, on_applied, path, again)
+            return
+        QMessageBox.warning(parent, "导入交换文件", f"不能导入：\n{error}")
+
+    run_job(parent, "读取交换文件", work, lambda p: _show_preview(parent, ledger_path, p,
+                                                                  on_applied), failed)
+
+
+def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> ImportPreviewDialog:
+    dialog = ImportPreviewDialog(parent, preview)
+
+    def confirmed() -> None:
+        choices = dialog.choices()
+
+        def work(progress, _cancelled):
+            from desktop.sync.apply import apply
+
+            with open_ledger(ledger_path, create=False) as ledger:
+                return apply(ledger, preview.source, choices, progress=progress)
+
+        def done(result) -> None:
+            new = sum(c.new for c in result.applied.values())
+            updated = sum(c.updated for c in result.applied.values())
+            lines = [f"新增 {new} 条，更新 {updated} 条。", f"导入前的备份：{result.backup}"]
+            lines += result.kept_after_delete[:10]
+            lines += [f"未导入：{i.line()}" for i in result.failed[:10]]
+            if result.unresolved:
+                lines.append(f"{result.unresolved} 条冲突或疑似重复未处理，保持本台账的数据。")
+            QMessageBox.information(parent, "导入完成", "\n".join(lines))
+            if on_applied:
+                on_applied(result)
+
+        run_job(parent, "正在导入", work, done)
+
+    dialog.accepted.connect(confirmed)
+    dialog.open()
+    return dialog
+
+
+# -- rosters ----------------------------------------------------------------------------------
+
+class MappingDialog(QDialog):
+    """Which column is which field: guessed from the headers, corrected by the user."""
+
+    def __init__(self, parent: QWidget | None, ledger_path: str, parsed: roster_mod.Roster,
+                 known: dict[str, str | None]):
+        super().__init__(parent)
+        self.ledger_path = ledger_path
+        self.parsed = parsed
+        self.setWindowTitle("导入花名册 — 核对列的对应")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"文件：{Path(parsed.path).name}　工作表：{parsed.sheet}　"
+                                f"表头在第{parsed.header_row}行，其下共{len(parsed.rows)}行"))
+        hint = QLabel("程序已按列名猜出对应的字段，请核对；改过的对应会记住，下次自动使用。")
+        hint.setStyleSheet("color: #555;")
+        layout.addWidget(hint)
+        guessed = roster_mod.guess_mapping(parsed.headers, known)
+        columns = [(i, h) for i, h in enumerate(parsed.headers) if h]
+        self.table = QTableWidget(len(columns), 3)
+        self.table.setHorizontalHeaderLabels(["文件中的列", "示例数据", "导入为"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(28)
+        self.combos: dict[str, QComboBox] = {}
+        for row, (index, header) in enumerate(columns):
+            self.table.setItem(row, 0, _item(header))
+            samples = [_sample(r[index]) for _n, r in parsed.rows[:12]
+                       if index < len(r) and r[index] not in (None, "")][:3]
+            self.table.setItem(row, 1, _item("，".join(samples)))
+            combo = QComboBox()
+            combo.addItem("（不导入）", None)
+            for field, label in roster_mod.FIELD_LABELS.items():
+                combo.addItem(label, field)
+            combo.setCurrentIndex(max(combo.findData(guessed.get(header)), 0))
+            self.table.setCellWidget(row, 2, combo)
+            self.combos[header] = combo
+        header_view = self.table.horizontalHeader()
+        header_view.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header_view.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setColumnWidth(2, 140)
+        layout.addWidget(self.table, 3)
+        self.status = QLabel("点“检查”查看可导入和有问题的行。")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.issues_box = QVBoxLayout()
+        layout.addLayout(self.issues_box, 2)
+        self.issues_widget: IssuesWidget | None = None
+        buttons = QHBoxLayout()
+        check = QPushButton("检查")
+        check.setDefault(True)
+        self.ok = QPushButton("导入")
+        cancel = QPushButton("取消")
+        check.clicked.connect(self.check)
+        self.ok.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        self.ok.setEnabled(False)
+        buttons.addStretch(1)
+        for button in (check, self.ok, cancel):
+            buttons.addWidget(button)
+        layout.addLayout(buttons)
+        self.result: roster_mod.RosterPreview | None = None
+        self.resize(760, 620)
+
+    def mapping(self) -> dict[str, str | None]:
+        return {header: combo.currentData() for header, combo in self.combos.items()}
+
+    def check(self) -> None:
+        mapping, parsed, ledger_path = self.mapping(), self.parsed, self.ledger_path
+        chosen = [f for f in mapping.values() if f]
+        twice = {roster_mod.FIELD_LABELS[f] for f in chosen if chosen.count(f) > 1}
+        if twice:
+            QMessageBox.warning(self, "导入花名册", f"“{'、'.join(sorted(twice))}”对应了不止一列，请改正")
+            return
+
+        def work(_progress, _cancelled):
+            with open_ledger(ledger_path, create=False) as ledger:
+                return roster_mod.preview(ledger, parsed, mapping)
+
+        run_job(self, "检查花名册", work, self.show_result)
+
+    def show_result(self, result: roster_mod.RosterPreview) -> None:
+        self.result = result
+        text = (f"可导入 {result.new + result.updated} 行（新增 {result.new}，更新 {result.updated}），"
+                f"无变化 {result.unchanged} 行，有问题 {len(result.issues)} 行（不会导入）。")
+        if result.notes:
+            text += "\n" + "；".join(result.notes)
+        self.status.setText(text)
+        if self.issues_widget is not None:
+            self.issues_widget.setParent(None)
+        self.issues_widget = IssuesWidget(result.issues)
+        self.issues_box.addWidget(self.issues_widget)
+        self.ok.setEnabled(bool(result.new + result.updated))
+
+
+def _sample(value: Any) -> str:
+    """A cell as a hint of what the column holds; ID numbers shown masked (6+4)."""
+    from db.validate import mask_id, nfkc
+
+    if isinstance(value, float) and abs(value) >= 1e14:
+        return "（数字格式的长号码）"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    compact = nfkc(text).replace(" ", "")
+    if len(compact) == 18 and compact[:17].isdigit():
+        return mask_id(compact.upper())
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def import_roster(parent: QWidget | None, ledger_path: str | Path,
+                  on_applied: Callable[[Any], None] | None = None, path: str | None = None,
+                  password: str | None = None) -> None:
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, "导入花名册", "", ROSTER_FILTER)
+        if not path:
+            return
+    ledger_path = str(ledger_path)
+
+    def work(_progress, _cancelled):
+        parsed = roster_mod.read_roster(path, password)
+        with open_ledger(ledger_path, create=False) as ledger:
+            return parsed, roster_mod.remembered(ledger)
+
+    def failed(error, _trace) -> None:
+        if isinstance(error, PasswordRequired):
+            again = _ask_password(parent, str(error))
+            if again:
+                import_roster(parent, ledger_path, on_applied, path, again)
+            return
+        QMessageBox.warning(parent, "导入花名册", f"不能导入：\n{error}")
+
+    run_job(parent, "读取花名册", work,
+            lambda got: _show_mapping(parent, ledger_path, got[0], got[1], on_applied), failed)
+
+
+def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> MappingDialog:
+    dialog = MappingDialog(parent, ledger_path, parsed, known)
+
+    def confirmed() -> None:
+        mapping = dialog.mapping()
+
+        def work(_progress, _cancelled):
+            with open_ledger(ledger_path, create=False) as ledger:
+                return roster_mod.apply(ledger, parsed, mapping)
+
+        def done(result) -> None:
+            QMessageBox.information(parent, "导入花名册",
+                                    f"已导入：新增 {result.new} 人，更新 {result.updated} 人；"
+                                    f"{len(result.issues)} 行有问题未导入。\n导入前的备份：{result.backup}")
+            if on_applied:
+                on_applied(result)
+
+        run_job(parent, "正在导入花名册", work, done)
+
+    dialog.accepted.connect(confirmed)
+    dialog.open()
+    return dialog
+
+
+def save_roster_template(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "保存空白花名册模板", "在职党员花名册模板.xlsx",
+                                          EXCEL_FILTER)
+    if not path:
+        return None
+    saved = roster_mod.write_template(path)
+    QMessageBox.information(parent, "空白模板", f"已保存到\n{saved}\n身份证号、电话列已设为文本格式。")
+    return saved
