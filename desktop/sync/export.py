@@ -267,46 +267,49 @@ def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
     return count
 
 
-def _readback(path: Path, password: str | None) -> dict[str, list[list[Any]]]:
+def _open_back(path: Path, password: str | None) -> Any:
     from python_calamine import CalamineWorkbook
 
-    if password:
-        import msoffcrypto
+    if not password:
+        return CalamineWorkbook.from_path(str(path))
+    import msoffcrypto
 
-        plain = io.BytesIO()
-        with open(path, "rb") as handle:
-            office = msoffcrypto.OfficeFile(handle)
-            office.load_key(password=password)
-            office.decrypt(plain)
-        plain.seek(0)
-        book = CalamineWorkbook.from_filelike(plain)
-    else:
-        book = CalamineWorkbook.from_path(str(path))
-    out = {}
-    for name in book.sheet_names:
-        out[name] = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    book.close()
-    return out
+    plain = io.BytesIO()
+    with open(path, "rb") as handle:
+        office = msoffcrypto.OfficeFile(handle)
+        office.load_key(password=password)
+        office.decrypt(plain)
+    plain.seek(0)
+    return CalamineWorkbook.from_filelike(plain)
 
 
 def _verify(path: Path, password: str | None, readme: list[tuple[str, Any]],
             expected: dict[str, int], headers: dict[str, list[str]]) -> None:
+    """Read the written file back, one sheet at a time: sheets, 说明, headers, row counts."""
     try:
-        sheets = _readback(path, password)
+        book = _open_back(path, password)
+        names = list(book.sheet_names)
+        if names != [schema.README_SHEET, *expected]:
+            raise ExportVerifyError("导出文件读回后工作表不完整")
+        rows = book.get_sheet_by_name(schema.README_SHEET).to_python()
+        got = {str(r[0]): r[1] for r in rows if r}
+        if got.get("文件格式") != schema.FORMAT_NAME or \
+                got.get("来源单位UUID") != dict(readme)["来源单位UUID"]:
+            raise ExportVerifyError("导出文件读回后“说明”页不一致")
+        for title, count in expected.items():
+            sheet = book.get_sheet_by_name(title)
+            first = sheet.to_python(nrows=1)
+            if not first or [str(h) for h in first[0]] != headers[title]:
+                raise ExportVerifyError(f"导出文件读回后“{title}”表头不一致")
+            if sheet.height - 1 != count:
+                raise ExportVerifyError(
+                    f"导出文件读回后“{title}”应有{count}行，实际{sheet.height - 1}行")
+            del sheet
+        book.close()
+    except ExportVerifyError:
+        raise
     except Exception as error:  # any failure to read back means the file is not good
         raise ExportVerifyError(f"导出文件读回失败：{error}") from error
-    if list(sheets) != [schema.README_SHEET, *expected]:
-        raise ExportVerifyError("导出文件读回后工作表不完整")
-    got_readme = {str(r[0]): r[1] for r in sheets[schema.README_SHEET] if r}
-    if got_readme.get("文件格式") != schema.FORMAT_NAME or \
-            got_readme.get("来源单位UUID") != dict(readme)["来源单位UUID"]:
-        raise ExportVerifyError("导出文件读回后“说明”页不一致")
-    for title, count in expected.items():
-        rows = sheets[title]
-        if not rows or [str(h) for h in rows[0]] != headers[title]:
-            raise ExportVerifyError(f"导出文件读回后“{title}”表头不一致")
-        if len(rows) - 1 != count:
-            raise ExportVerifyError(f"导出文件读回后“{title}”应有{count}行，实际{len(rows) - 1}行")
 
 
 def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
