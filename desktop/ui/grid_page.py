@@ -118,10 +118,10 @@ class GridModel(QAbstractItemModel):
 
     # -- drag and drop -------------------------------------------------------------------------
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         node_id = self.node_id(index)
         if node_id is None:
-            return base
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         flags = base | Qt.ItemFlag.ItemIsDropEnabled
         if self.nodes[node_id]["level"] >= 3:
             flags |= Qt.ItemFlag.ItemIsDragEnabled

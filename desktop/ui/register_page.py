@@ -49,7 +49,7 @@ class RegisterPage(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(self.search_hint)
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(340)
+        self.search.setMinimumWidth(200)
         self.search.textChanged.connect(self.apply_search)
 
         self.grid_chip = QLabel()
@@ -64,12 +64,11 @@ class RegisterPage(QWidget):
         self.count_label = QLabel()
         self.buttons: dict[str, QPushButton] = {}
         top = QHBoxLayout()
-        top.addWidget(self.search)
+        top.addWidget(self.search, 1)
         self.filter_row = top
         self.add_filters()
         top.addWidget(self.grid_chip)
         top.addWidget(self.grid_clear)
-        top.addStretch(1)
         for key, label, slot in self.actions():
             button = QPushButton(label)
             button.clicked.connect(slot)

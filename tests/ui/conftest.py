@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 
 @pytest.fixture(autouse=True)
@@ -17,23 +17,35 @@ def isolated_home(tmp_path, monkeypatch):
 def answer(qtbot):
     """Queue handlers for the modal dialogs a user action opens, in order.
 
-    answer(fn1, fn2) then an action: when the action opens a modal dialog, fn1 gets it (fill
-    fields, click a button); the next modal dialog goes to fn2."""
+    answer(fn1, fn2) then an action: the first modal dialog the action opens goes to fn1
+    (fill fields, click a button), the next to fn2. A modal dialog nobody expected is closed
+    and fails the test with its text, instead of hanging it."""
     queue: list[Callable[[QWidget], None]] = []
     seen: list[QWidget] = []
+    unexpected: list[str] = []
+    timer = QTimer()
+    timer.setInterval(15)
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
-        if widget is not None and widget not in seen and widget.isVisible():
-            seen.append(widget)
-            handler = queue.pop(0)
-            handler(widget)
+        if widget is None or not widget.isVisible() or widget in seen:
+            return
+        seen.append(widget)
         if queue:
-            QTimer.singleShot(10, poll)
+            queue.pop(0)(widget)
+            return
+        text = widget.text() if isinstance(widget, QMessageBox) else widget.windowTitle()
+        unexpected.append(text)
+        if isinstance(widget, QDialog):
+            widget.done(0)
+
+    timer.timeout.connect(poll)
+    timer.start()
 
     def enqueue(*handlers: Callable[[QWidget], None]) -> None:
         queue.extend(handlers)
-        QTimer.singleShot(10, poll)
 
     yield enqueue
+    timer.stop()
+    assert not unexpected, f"unexpected dialog: {unexpected}"
     assert not queue, "a dialog the test expected never opened"

@@ -3,6 +3,8 @@ activity, member detail, export of the current list."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
@@ -191,7 +193,8 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     orders_page.table.selectRow(0)
     orders_page.buttons["接单"].click()
     orders_page.table.selectRow(0)
-    answer(text_answer("2026-11-21"), text_answer("已打扫干净"))
+    today = dt.date.today().isoformat()
+    answer(text_answer(today), text_answer("已打扫干净"))
     orders_page.buttons["完成"].click()
     orders_page.table.selectRow(0)
 
@@ -204,7 +207,7 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     order = orders.list_orders(led)[0]
     assert (order["state"], order["assignee_member_name"], order["rating"]) == (
         "已评价", "赵玉茹", "满意")
-    assert order["completed_date"] == "2026-11-21"
+    assert order["completed_date"] == today
 
     # -- 活动纪实: one 集中服务日 for three members --------------------------------------------
     window.nav.setCurrentRow(6)

@@ -1,0 +1,109 @@
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from db import demo
+from desktop import paths
+from desktop.ui.app import build_window, choose_start_ledger, ui_settings
+from desktop.ui.dialogs import MemberDialog, UnitDialog
+from desktop.ui.grid_page import GridPage
+
+
+def make_window(qtbot, profile="tiny"):
+    path = paths.data_dir() / "demo.db"
+    if not path.exists():
+        demo.generate(path, profile).close()
+    window = build_window(choose_start_ledger(ui_settings(), str(path), False), ui_settings())
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def test_pages_and_status_bar(qtbot):
+    window = make_window(qtbot)
+    labels = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert labels == ["概览", "网格", "报到单位", "在职党员", "服务岗位", "群众需求", "活动纪实"]
+    assert "demo.db" in window.file_label.text()
+    assert "在册党员 57" in window.count_label.text()
+    assert window.windowTitle() == "报到台账 — 丽景社区"
+
+
+def test_shortcuts(qtbot, answer):
+    window = make_window(qtbot)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts act on the active window
+    window.nav.setCurrentRow(3)
+    page = window.pages["members"]
+    QTest.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.focusWidget() is page.search
+    opened = []
+
+    def close(dialog):
+        opened.append(type(dialog))
+        dialog.reject()
+
+    answer(close)
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened == [MemberDialog]
+    window.nav.setCurrentRow(2)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    answer(close)
+    QTest.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert opened[-1] is UnitDialog
+    units_page = window.pages["units"]
+    units_page.table.setFocus()
+    units_page.table.selectRow(0)
+    name = units_page.model.row_dict(0)["name"]
+    seen = []
+
+    def no_thanks(box):
+        seen.append(box.text())
+        box.reject()
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    answer(no_thanks)
+    QTest.keyClick(units_page.table, Qt.Key.Key_Delete)
+    assert name in seen[0]
+    before = units_page.model.rowCount()
+    QTest.keyClick(window, Qt.Key.Key_F5)
+    assert units_page.model.rowCount() == before
+
+
+def test_selecting_a_grid_node_filters_members_and_units(qtbot):
+    window = make_window(qtbot)
+    grid_page: GridPage = window.pages["grid"]
+    members_page = window.pages["members"]
+    everyone = members_page.model.rowCount()
+    compound = next(i for i, n in grid_page.model.nodes.items() if n["level"] == 3)
+    grid_page.select(compound)
+    subset = members_page.model.rowCount()
+    assert 0 < subset < everyone
+    assert members_page.grid_chip.isVisibleTo(members_page)
+    members_page.grid_clear.click()
+    assert members_page.model.rowCount() == everyone
+
+
+def test_window_state_is_remembered(qtbot):
+    window = make_window(qtbot)
+    window.nav.setCurrentRow(5)
+    window.pages["members"].table.setColumnWidth(0, 143)
+    window.pages["grid"].splitter.setSizes([300, 500])
+    window.close()
+    store = ui_settings()
+    assert store.value("window/geometry") == window.saveGeometry()
+    again = make_window(qtbot)
+    assert again.nav.currentRow() == 5
+    assert again.pages["grid"].splitter.sizes()[0] < again.pages["grid"].splitter.sizes()[1]
+    assert again.pages["members"].table.columnWidth(0) == 143
+
+
+def test_overview_todo_opens_overdue_orders(qtbot):
+    window = make_window(qtbot, "community")
+    overview = window.pages["overview"]
+    overview.go_to.emit("orders", {"overdue": True})
+    page = window.pages["orders"]
+    assert window.stack.currentWidget() is page
+    assert page.overdue.isChecked()
+    states = {page.model.row_dict(r)["state"] for r in range(page.model.rowCount())}
+    assert states <= {"待派单", "已派单", "已接单"}
