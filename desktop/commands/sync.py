@@ -84,7 +84,7 @@ def _import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（试运行，台账未改动）")
             return 0
-        result = apply(ledger, preview.source, default=args.conflicts,
+        result = apply(ledger, preview, default=args.conflicts,
                        progress=_progress(args.quiet))
     total_new = sum(c.new for c in result.applied.values())
     total_upd = sum(c.updated for c in result.applied.values())

@@ -22,6 +22,7 @@ from .exchange import (
     SheetCounts,
     _summary,
     _version,
+    ledger_state,
     plan,
 )
 
@@ -37,7 +38,7 @@ def default_backup_path(ledger: Ledger) -> Path | None:
     return path.parent / "备份" / f"{path.stem}-导入前-{stamp}.db"
 
 
-def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
+def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = None,
           default: str | None = None, backup_to: Path | None | bool = True,
           progress: Progress | None = None) -> ApplyResult:
     """Import. Conflicts and duplicates take choices[uuid], else `default` (mine / theirs /
@@ -45,6 +46,8 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
     unresolved. Duplicates are never taken by "suggested"."""
     progress = progress or (lambda _l, _f: None)
     choices = dict(choices or {})
+    earlier = xf if isinstance(xf, Preview) else None
+    xf = earlier.source if earlier else xf
     backup = ""
     if backup_to:
         target = default_backup_path(ledger) if backup_to is True else Path(backup_to)
@@ -57,7 +60,11 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
     unresolved = 0
     with ledger.transaction():
         ledger.execute("PRAGMA defer_foreign_keys = ON")
-        preview = plan(ledger, xf, lambda label, f: progress(label, 0.05 + 0.3 * f))
+        # The preview the user confirmed still holds if nothing changed since; else plan again.
+        if earlier is not None and earlier.plan.get("state") == ledger_state(ledger):
+            preview = earlier
+        else:
+            preview = plan(ledger, xf, lambda label, f: progress(label, 0.05 + 0.3 * f))
         if not settings.is_initialised(ledger):
             for key, meta in (("街道", "street"), ("社区", "community"), ("来源单位", "office_name")):
                 if xf.readme.get(key):
@@ -76,9 +83,11 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
             bases: list[tuple[str, Any]] = []
             acts = actions[table]
             # Rows leaving the live set first, so a unique index never sees two live rows.
-            acts = sorted(acts, key=lambda a: (a[0] != "update" or not _leaving(a[1]),
+            names = inc.names
+            acts = sorted(acts, key=lambda a: (a[0] != "update" or not _leaving(names, a[1]),
                                                a[0] == "insert"))
-            for kind, values, extra in acts:
+            for kind, tup, extra in acts:
+                values = dict(zip(names, tup, strict=True))
                 uuid = values["uuid"]
                 rv = _version(values)
                 if kind == "base":
@@ -154,7 +163,8 @@ def apply(ledger: Ledger, xf: ExchangeFile, choices: Choices | None = None,
     return ApplyResult(preview, applied, backup, kept, unresolved, failed)
 
 
-def _leaving(values: dict[str, Any]) -> bool:
+def _leaving(names: list[str], row: tuple[Any, ...]) -> bool:
+    values = dict(zip(names, row, strict=True))
     return bool(values.get("deleted")) or values.get("status", "在册") != "在册" or \
         bool(values.get("released_date"))
 

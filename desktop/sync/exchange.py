@@ -77,7 +77,14 @@ class IncomingTable:
     table: str
     title: str
     columns: list[schema.Column]  # present in the file, in file order
-    rows: list[tuple[int, dict[str, Any]]]  # (excel row, values; refs as uuids)
+    rows: list[tuple[int, tuple[Any, ...]]]  # (excel row, values by column; refs as uuids)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def values(self, row: tuple[Any, ...]) -> dict[str, Any]:
+        return dict(zip(self.names, row, strict=True))
 
 
 @dataclass
@@ -204,6 +211,27 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
     return text
 
 
+def _converter(table: str, col: schema.Column) -> Callable[[Any], Any]:
+    """_convert for one column, with a fast path for the common, already-right cell."""
+    slow = _convert
+    if (table, col.name) in schema.ID_COLUMNS or col.kind in ("ref", "bool") or col.codes or \
+            col.name in ("uuid", "updated_at", "created_at", "office"):
+        return lambda value: slow(table, col, value)
+    if col.kind == "text":
+        return lambda value: value if value.__class__ is str else slow(table, col, value)
+    if col.kind == "int":
+        def to_int(value: Any) -> Any:
+            if value.__class__ is float and value.is_integer() and abs(value) < 1e15:
+                return int(value)
+            return slow(table, col, value)
+        return to_int
+    def to_real(value: Any) -> Any:
+        if value.__class__ is float and abs(value) < 1e15:
+            return value
+        return slow(table, col, value)
+    return to_real
+
+
 def _summary(table: str, values: dict[str, Any]) -> str:
     parts = []
     for key in ("name", "title", "date", "period"):
@@ -292,31 +320,38 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
         issues.append(Issue(lay.title, 1, "、".join(missing),
                             "缺少同步列，整张工作表不能导入"))
         return None
-    rows: list[tuple[int, dict[str, Any]]] = []
+    rows: list[tuple[int, tuple[Any, ...]]] = []
     uuids: set[str] = set()
+    names = [c.name for _i, c in positions]
+    plan = [(index, col, _converter(lay.table, col)) for index, col in positions]
+    width = max(index for index, _c in positions) + 1
+    rev_at, uuid_at = names.index("rev"), names.index("uuid")
     for number, raw in enumerate(sheet.rows[1:], start=2):
-        if not any(v not in (None, "") for v in raw):
+        if len(raw) < width:
+            raw = list(raw) + [None] * (width - len(raw))
+        try:
+            values = tuple(convert(raw[index]) for index, _col, convert in plan)
+        except ValueError as error:
+            if not any(v not in (None, "") for v in raw):
+                continue  # a blank row
+            for index, col, convert in plan:  # find the cell that failed, to name it
+                try:
+                    convert(raw[index])
+                except ValueError as failed:
+                    done = dict(zip(names, (raw[i] for i, _c, _f in plan), strict=True))
+                    issues.append(Issue(lay.title, number, col.header, str(failed),
+                                        _summary(lay.table, done)))
+                    break
+            else:
+                issues.append(Issue(lay.title, number, "", str(error)))
             continue
-        values: dict[str, Any] = {}
-        bad = False
-        for index, col in positions:
-            cell = raw[index] if index < len(raw) else None
-            try:
-                values[col.name] = _convert(lay.table, col, cell)
-            except ValueError as error:
-                issues.append(Issue(lay.title, number, col.header, str(error),
-                                    _summary(lay.table, {k: v for k, v in values.items()})))
-                bad = True
-                break
-        if bad:
-            continue
-        if values["rev"] < 1:
+        if values[rev_at] < 1:
             issues.append(Issue(lay.title, number, "版本", "版本应为正整数"))
             continue
-        if values["uuid"] in uuids:
+        if values[uuid_at] in uuids:
             issues.append(Issue(lay.title, number, "UUID", "与本表前面的行UUID重复"))
             continue
-        uuids.add(values["uuid"])
+        uuids.add(values[uuid_at])
         rows.append((number, values))
     return IncomingTable(lay.table, lay.title, [c for _i, c in positions], rows)
 
@@ -329,16 +364,21 @@ def _version(values: dict[str, Any]) -> Version:
 
 
 def _local_rows(ledger: Ledger, inc: IncomingTable,
-                id_to_uuid: dict[str, dict[int, str]]) -> dict[str, dict[str, Any]]:
-    names = [c.name for c in inc.columns]
-    out: dict[str, dict[str, Any]] = {}
-    refs = [(c.name, c.ref_table) for c in inc.columns if c.kind == "ref"]
+                id_to_uuid: dict[str, dict[int, str]]) -> dict[str, tuple[Any, ...]]:
+    """uuid -> the local row as a tuple in the file's column order, references as uuids."""
+    names = inc.names
+    out: dict[str, tuple[Any, ...]] = {}
+    refs = [(i, id_to_uuid[c.ref_table or ""]) for i, c in enumerate(inc.columns)
+            if c.kind == "ref"]
+    uuid_at = names.index("uuid")
     for row in ledger.conn.execute(f"SELECT {', '.join(names)} FROM {inc.table}"):
-        values = dict(zip(names, row, strict=True))
-        for name, target in refs:
-            if values[name] is not None:
-                values[name] = id_to_uuid[target or ""].get(values[name])
-        out[values["uuid"]] = values
+        if refs:
+            row = list(row)
+            for i, mapping in refs:
+                if row[i] is not None:
+                    row[i] = mapping.get(row[i])
+            row = tuple(row)
+        out[row[uuid_at]] = row
     return out
 
 
@@ -358,6 +398,7 @@ def _display(inc: IncomingTable, values: dict[str, Any]) -> list[str]:
 def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> Preview:
     """The dry run: what importing would do, nothing written."""
     progress = progress or (lambda _l, _f: None)
+    before = ledger_state(ledger)
     id_to_uuid: dict[str, dict[int, str]] = {}
     available: dict[str, set[str]] = {}
     for table in schema.TABLE_LABELS:
@@ -369,7 +410,7 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
     duplicates: list[Conflict] = []
     issues = list(xf.issues)
     warnings: list[str] = []
-    actions: dict[str, list[tuple[str, dict[str, Any], Any]]] = {}
+    actions: dict[str, list[tuple[str, tuple[Any, ...], Any]]] = {}
     if xf.office == ledger.office:
         warnings.append("这个文件是本台账自己导出的")
     previous = merge.peer(ledger, xf.office)
@@ -385,17 +426,21 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
         local = merge.local_versions(ledger, table)
         base = merge.base_versions(ledger, table)
         local_rows = _local_rows(ledger, inc, id_to_uuid)
-        acts: list[tuple[str, dict[str, Any], Any]] = []
+        acts: list[tuple[str, tuple[Any, ...], Any]] = []
         actions[table] = acts
         live_ids: dict[str, tuple[str, str]] = {}
         if table == "members":
             for u, number, name in ledger.conn.execute(
                     "SELECT uuid, id_number, name FROM members WHERE status = '在册' AND deleted = 0"):
                 live_ids[number] = (u, name)
+        names = inc.names
         rows = inc.rows
-        if table == "grid_nodes" and inc.rows and "level" in inc.rows[0][1]:
-            rows = sorted(inc.rows, key=lambda r: r[1].get("level") or 0)
-        for number, values in rows:
+        if table == "grid_nodes" and "level" in names:
+            at = names.index("level")
+            rows = sorted(rows, key=lambda r: r[1][at] or 0)
+        content_at = [i for i, n in enumerate(names) if n not in SYNC_NAMES]
+        for number, tup in rows:
+            values = dict(zip(names, tup, strict=True))
             uuid = values["uuid"]
             bad = _missing_ref(inc, values, available)
             if bad:
@@ -409,33 +454,32 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                 other = live_ids.get(values.get("id_number", ""))
                 if other and other[0] != uuid and (have is None or have[1] != rv):
                     counts.duplicate += 1
-                    mine = local_rows.get(other[0], {})
+                    mine = inc.values(local_rows[other[0]]) if other[0] in local_rows else {}
                     duplicates.append(Conflict(
                         table, inc.title, uuid, f"{values.get('name', '')}（{mask_id(values['id_number'])}）",
                         [c.header for c in inc.columns], _display(inc, mine),
                         _display(inc, values), "mine",
                         f"身份证号与本台账的“{other[1]}”相同，但不是同一条记录"))
-                    acts.append(("duplicate", values, other[0]))
+                    acts.append(("duplicate", tup, other[0]))
                     if have is None:
                         available[table].discard(uuid)
                     continue
             if have is None:
                 counts.new += 1
                 counts.deleted += int(values["deleted"])
-                acts.append(("insert", values, None))
+                acts.append(("insert", tup, None))
                 available[table].add(uuid)
                 if table == "members" and not values["deleted"] and values.get("status") == "在册":
                     live_ids[values["id_number"]] = (uuid, values.get("name", ""))
                 continue
             lv = have[1]
-            mine = local_rows[uuid]
-            same = all(mine.get(c.name) == values.get(c.name) for c in inc.columns
-                       if c.name not in SYNC_NAMES)
+            mine_row = local_rows[uuid]
+            same = all(mine_row[i] == tup[i] for i in content_at)
             if tuple(lv) == rv:
                 if same:
                     counts.unchanged += 1
                     if base.get(uuid) != rv:
-                        acts.append(("base", values, None))
+                        acts.append(("base", tup, None))
                     continue
                 kind, suggested, note = "conflict", "mine", "版本号相同但内容不同（文件可能在Excel中被改过）"
             else:
@@ -463,20 +507,32 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
             if kind == "update":
                 counts.updated += 1
                 counts.deleted += int(values["deleted"] and not lv[1])
-                acts.append(("update", values, lv))
+                acts.append(("update", tup, lv))
                 continue
             counts.conflict += 1
+            mine = inc.values(mine_row)
             conflicts.append(Conflict(
                 table, inc.title, uuid, _summary(table, values) or _summary(table, mine) or uuid,
                 [c.header for c in inc.columns], _display(inc, mine), _display(inc, values),
                 suggested, note))
-            acts.append(("conflict", values, lv))
+            acts.append(("conflict", tup, lv))
     progress("比对完成", 1.0)
     offices = {r["office"]: r["name"] for r in ledger.query("SELECT office, name FROM sync_peers")}
     offices[xf.office] = xf.office_name or "对方"
     offices[ledger.office] = "本台账"
-    return Preview(xf, sheets, conflicts, duplicates, issues, warnings, {"actions": actions},
-                   offices)
+    return Preview(xf, sheets, conflicts, duplicates, issues, warnings,
+                   {"actions": actions, "state": before}, offices)
+
+
+def ledger_state(ledger: Ledger) -> tuple[Any, ...]:
+    """Changes whenever a synced row is added, edited (rev bumped) or merged: a preview made
+    at this state can be applied as planned."""
+    parts: list[Any] = [ledger.office]
+    for table in schema.TABLE_LABELS:
+        parts.append(ledger.conn.execute(
+            f"SELECT count(*), max(id), total(rev), max(updated_at) FROM {table}").fetchone())
+    parts.append(ledger.conn.execute("SELECT count(*), total(rev) FROM sync_base").fetchone())
+    return tuple(parts)
 
 
 def _missing_ref(inc: IncomingTable, values: dict[str, Any],

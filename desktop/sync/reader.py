@@ -77,7 +77,7 @@ def check_zip(data: io.BytesIO | str | Path) -> str:
     """Size and ratio checks on a zip container before any XML is parsed; returns the kind."""
     try:
         archive = zipfile.ZipFile(data)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # BadZipFile, NotImplementedError for odd versions, struct errors, ...
         raise FileRejected("文件不完整或已损坏（可能复制到U盘时中断），请让对方重新发送") from None
     with archive:
         infos = archive.infolist()
@@ -165,8 +165,15 @@ def _col_number(letters: str) -> int:
 def diagnose_far_cell(data: bytes) -> tuple[str, str] | None:
     """After a parse failure: the first sheet and cell lying absurdly far out, if any."""
     try:
+        return _far_cell(data)
+    except Exception:  # a damaged stream: nothing to point at
+        return None
+
+
+def _far_cell(data: bytes) -> tuple[str, str] | None:
+    try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except Exception:
         return None
     with archive:
         sheets = sorted(n for n in archive.namelist()

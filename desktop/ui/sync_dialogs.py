@@ -465,7 +465,7 @@ def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> Imp
             from desktop.sync.apply import apply
 
             with open_ledger(ledger_path, create=False) as ledger:
-                return apply(ledger, preview.source, choices, progress=progress)
+                return apply(ledger, preview, choices, progress=progress)
 
         def done(result) -> None:
             new = sum(c.new for c in result.applied.values())

@@ -18,7 +18,7 @@ from tests.sync.conftest import snapshot
 
 def _import(ledger, path, **kwargs):
     preview = preview_file(ledger, path, kwargs.pop("password", None))
-    return preview, apply(ledger, preview.source, backup_to=False, **kwargs)
+    return preview, apply(ledger, preview, backup_to=False, **kwargs)
 
 
 def test_export_then_import_into_empty_ledger_gives_identical_data(community_path, make_ledger,
@@ -271,3 +271,19 @@ def test_import_takes_a_backup_first(make_ledger, tmp_path):
     with open_ledger(result.backup) as copy:
         assert copy.scalar("SELECT count(*) FROM units") == 0
     assert b.scalar("SELECT count(*) FROM units") == 1
+
+
+def test_a_stale_preview_is_planned_again_before_applying(make_ledger, tmp_path):
+    a, b = make_ledger("a"), make_ledger("b", community=None)
+    unit = units.add_unit(a, name="市财政局党支部")
+    export_ledger(a, tmp_path / "a1.xlsx")
+    _import(b, tmp_path / "a1.xlsx")
+    units.update_unit(a, unit, contact_name="甲")
+    export_ledger(a, tmp_path / "a2.xlsx")
+    preview = preview_file(b, tmp_path / "a2.xlsx")
+    assert preview.totals().updated == 1 and not preview.conflicts
+    # the secretary edits the same unit while the preview dialog is open
+    units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="乙")
+    result = apply(b, preview, backup_to=False)
+    assert result.unresolved == 1 and len(result.preview.conflicts) == 1
+    assert b.scalar("SELECT contact_name FROM units") == "乙"

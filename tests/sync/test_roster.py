@@ -131,3 +131,18 @@ def test_template_has_text_id_column_and_dropdowns(tmp_path):
                                              ("*姓名", "name"), ("居住小区名称", "compound")])
 def test_synonyms(header, expected):
     assert roster.field_for(header) == expected
+
+
+def test_libreoffice_ods_roster(ledger, ids, tmp_path):
+    from tests.sync.helpers import ods_roster
+
+    number = ids("19800101")
+    path = ods_roster(tmp_path / "花名册.ods", [
+        ["在职党员花名册"], [], ["手机", "身份证号码", "姓名", "入党时间"],
+        ["13800138001", number, "张伟", "2010年7月1日"],
+        ["13800138002", float(ids()), "李娜", "2012.5.4"]])
+    parsed = roster.read_roster(path)
+    assert parsed.header_row == 3
+    result = roster.preview(ledger, parsed, roster.guess_mapping(parsed.headers))
+    assert result.new == 1 and "精度已丢失" in result.issues[0].reason
+    assert (result.issues[0].row, result.issues[0].column) == (5, "身份证号码")
