@@ -216,6 +216,10 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
         order = f"{sort_expr} {'DESC' if query.descending else 'ASC'}, {alias}.id"
     else:
         order = f"{view.default_sort}, {alias}.id"
+    if query.text.strip():
+        # A search keeps few rows: scanning the table and sorting the matches beats walking
+        # a sort index row by row ("+" stops SQLite from using the index for ORDER BY).
+        order = "+" + order
     select = ", ".join(c.expr for c in view.columns)
     sql = f"{cte}SELECT {alias}.id, {select} FROM {view.source} WHERE {where} ORDER BY {order}"
     if limit is not None:

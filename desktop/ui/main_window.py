@@ -41,6 +41,19 @@ def optional(module: str) -> Any | None:
         raise
 
 
+class Pages(dict):  # type: ignore[type-arg]
+    """Page widgets by key, each made on first use."""
+
+    def __init__(self, make: Callable[[str], QWidget]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> QWidget:
+        page = self.make(key)
+        self[key] = page
+        return page
+
+
 class MainWindow(QMainWindow):
     open_requested = Signal(str)  # another ledger file to open
     new_requested = Signal()
@@ -53,26 +66,13 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
-        self.pages: dict[str, QWidget] = {
-            "overview": OverviewPage(ledger),
-            "grid": GridPage(ledger),
-            "units": UnitsPage(ledger, ui_settings),
-            "members": MembersPage(ledger, ui_settings),
-            "posts": PostsPage(ledger, ui_settings),
-            "orders": OrdersPage(ledger, ui_settings),
-            "activities": ActivitiesPage(ledger, ui_settings),
-        }
-        for key, label in PAGES:
+        self.node_filter: tuple[int | None, str] = (None, "")
+        # Pages are built when first shown: a city ledger opens without querying every register.
+        self.pages = Pages(self.make_page)
+        for _key, label in PAGES:
             self.nav.addItem(label)
-            self.stack.addWidget(self.pages[key])
-            page = self.pages[key]
-            if hasattr(page, "changed"):
-                page.changed.connect(self.ledger_changed)
+            self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
-        grid_page: GridPage = self.pages["grid"]  # type: ignore[assignment]
-        grid_page.node_selected.connect(self.filter_by_node)
-        overview: OverviewPage = self.pages["overview"]  # type: ignore[assignment]
-        overview.go_to.connect(self.go_to)
         central = QWidget()
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -87,13 +87,44 @@ class MainWindow(QMainWindow):
         self.stale: set[str] = set()
         self.cards = optional("card_dialogs")
         self.sync = optional("sync_dialogs")
-        members_page: MembersPage = self.pages["members"]  # type: ignore[assignment]
-        if self.cards is not None:
-            members_page.print_cards = lambda mid: self.print_cards("record", [mid])
         self.build_menus()
         self.restore()
         self.show_ledger_info()
         self.nav.setCurrentRow(int(self.settings.value("window/page", 0)))
+
+    def make_page(self, key: str) -> QWidget:
+        builders: dict[str, Callable[[], QWidget]] = {
+            "overview": lambda: OverviewPage(self.ledger),
+            "grid": lambda: GridPage(self.ledger),
+            "units": lambda: UnitsPage(self.ledger, self.settings),
+            "members": lambda: MembersPage(self.ledger, self.settings),
+            "posts": lambda: PostsPage(self.ledger, self.settings),
+            "orders": lambda: OrdersPage(self.ledger, self.settings),
+            "activities": lambda: ActivitiesPage(self.ledger, self.settings),
+        }
+        page = builders[key]()
+        index = [k for k, _ in PAGES].index(key)
+        placeholder = self.stack.widget(index)
+        current = self.stack.currentIndex()
+        self.stack.insertWidget(index, page)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self.stack.setCurrentIndex(current)
+        if hasattr(page, "changed"):
+            page.changed.connect(self.ledger_changed)
+        if isinstance(page, GridPage):
+            page.node_selected.connect(self.filter_by_node)
+            state = self.settings.value("window/grid_splitter")
+            if state is not None:
+                page.splitter.restoreState(state)
+        elif isinstance(page, OverviewPage):
+            page.go_to.connect(self.go_to)
+        elif isinstance(page, RegisterPage):
+            if self.node_filter[0] is not None:
+                page.set_node(*self.node_filter)
+            if isinstance(page, MembersPage) and self.cards is not None:
+                page.print_cards = lambda mid: self.print_cards("record", [mid])
+        return page
 
     # -- menus and shortcuts -------------------------------------------------------------------
     def action(self, menu: Any, text: str, slot: Callable[[], Any],
@@ -189,10 +220,12 @@ class MainWindow(QMainWindow):
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
         key = PAGES[row][0]
+        fresh = key not in self.pages
+        page = self.pages[key]
         self.stack.setCurrentIndex(row)
-        if key in self.stale or key == "overview":
-            self.pages[key].refresh()  # type: ignore[attr-defined]
-            self.stale.discard(key)
+        if not fresh and (key in self.stale or key == "overview"):
+            page.refresh()  # type: ignore[attr-defined]
+        self.stale.discard(key)
 
     def go_to(self, key: str, filters: dict[str, Any]) -> None:
         self.nav.setCurrentRow([k for k, _ in PAGES].index(key))
@@ -204,8 +237,8 @@ class MainWindow(QMainWindow):
                 page.set_filter(name, value)
 
     def filter_by_node(self, node_id: int | None, name: str) -> None:
-        for key in ("members", "units", "orders", "activities"):
-            page = self.pages[key]
+        self.node_filter = (node_id, name)
+        for page in self.pages.values():
             if isinstance(page, RegisterPage):
                 page.set_node(node_id, name)
 
@@ -245,14 +278,12 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
-        grid_splitter = self.settings.value("window/grid_splitter")
-        if grid_splitter is not None:
-            self.pages["grid"].splitter.restoreState(grid_splitter)  # type: ignore[attr-defined]
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/grid_splitter",
-                               self.pages["grid"].splitter.saveState())  # type: ignore[attr-defined]
+        if "grid" in self.pages:
+            self.settings.setValue("window/grid_splitter",
+                                   self.pages["grid"].splitter.saveState())  # type: ignore[attr-defined]
         self.settings.setValue("window/page", self.nav.currentRow())
         for page in self.pages.values():
             if isinstance(page, RegisterPage):
