@@ -63,7 +63,7 @@ class ActivityDialog(EditDialog):
         apply_all = QPushButton("应用到全部")
         apply_all.clicked.connect(self.apply_hours)
         self.table = QTableWidget(0, 2)
-        self.table.setHorizontalHeaderLabels(["参与党员", "服务时长（小时）"])
+        self.table.setHorizontalHeaderLabels(["参与党员", "时长（小时）"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         self.summary = QLabel()

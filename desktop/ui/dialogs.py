@@ -54,7 +54,8 @@ class MemberDialog(EditDialog):
         ]
         self.derived = QLabel()
         self.derived.setObjectName("hint")
-        super().__init__("编辑党员" if member_id else "党员报到登记", fields, parent, self.derived)
+        super().__init__("编辑党员" if member_id else "党员报到登记", fields, parent, self.derived,
+                         columns=2)
         id_edit = self.form.fields["id_number"].widget
         id_edit.editingFinished.connect(self.fill_from_id)  # type: ignore[attr-defined]
         if member_id:
@@ -77,14 +78,12 @@ class MemberDialog(EditDialog):
             info = parse_id_number(text)
         except ValidationError as error:
             self.form.mark_error("id_number", str(error))
-            self.derived.setText(str(error))
-            self.derived.setProperty("error", True)
+            self.derived.setText("")
+            self.show_error(str(error))
         else:
             self.form.fields["gender"].set(info.gender)
             self.derived.setText(f"出生日期：{info.birth_date}　性别：{info.gender}（由身份证号得出）")
-            self.derived.setProperty("error", False)
-        self.derived.style().unpolish(self.derived)
-        self.derived.style().polish(self.derived)
+            self.error.hide()
 
     def save(self, values: dict[str, Any]) -> int | None:
         unit = values.pop("work_unit_id")
@@ -118,7 +117,7 @@ class UnitDialog(EditDialog):
             choice_field("status", "状态", units.STATUSES),
             memo_field("note", "备注", 50),
         ]
-        super().__init__("编辑报到单位" if unit_id else "单位报到登记", fields, parent)
+        super().__init__("编辑报到单位" if unit_id else "单位报到登记", fields, parent, columns=2)
         self.form.set_values(units.get_unit(ledger, unit_id) if unit_id else {"status": "在册"})
 
     def save(self, values: dict[str, Any]) -> int | None:

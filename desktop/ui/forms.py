@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -46,7 +47,7 @@ def text_field(key: str, label: str, placeholder: str = "") -> Field:
 
 def date_field(key: str, label: str) -> Field:
     field = text_field(key, label, "如 2026-05-01，也可写 2026.5.1")
-    field.widget.setMaximumWidth(180)
+    field.widget.setMaximumWidth(230)
     return field
 
 
@@ -130,14 +131,19 @@ def check_field(key: str, label: str, text: str) -> Field:
 class FieldForm(QWidget):
     """A QFormLayout of fields with one error line under it."""
 
-    def __init__(self, fields: Sequence[Field], parent: QWidget | None = None):
+    def __init__(self, fields: Sequence[Field], parent: QWidget | None = None, columns: int = 1):
         super().__init__(parent)
         self.fields = {f.key: f for f in fields}
-        layout = QFormLayout(self)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        for field in fields:
-            layout.addRow(field.label + "：", field.widget)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        per_column = -(-len(fields) // columns)
+        for start in range(0, len(fields), per_column):
+            layout = QFormLayout()
+            layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+            layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            for field in fields[start:start + per_column]:
+                layout.addRow(field.label + "：", field.widget)
+            outer.addLayout(layout, 1)
         self.snapshot: dict[str, Any] = {}
 
     def values(self) -> dict[str, Any]:
@@ -178,10 +184,10 @@ class EditDialog(QDialog):
     field they name. Closing with unsaved changes asks first."""
 
     def __init__(self, title: str, fields: Sequence[Field], parent: QWidget | None = None,
-                 extra: QWidget | None = None):
+                 extra: QWidget | None = None, columns: int = 1):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.form = FieldForm(fields)
+        self.form = FieldForm(fields, columns=columns)
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
@@ -200,7 +206,7 @@ class EditDialog(QDialog):
         layout.addWidget(buttons)
         self.buttons = buttons
         self.saved_id: int | None = None
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(520 if columns == 1 else 820)
 
     def save(self, values: dict[str, Any]) -> int | None:  # overridden
         raise NotImplementedError
