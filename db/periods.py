@@ -54,3 +54,17 @@ def half_year_of(date: dt.date) -> str:
 
 def quarter_of(date: dt.date) -> str:
     return f"{date.year}Q{(date.month - 1) // 3 + 1}"
+
+
+def recent_periods(today: dt.date | None = None) -> list[tuple[str, Period]]:
+    """The choices a period filter offers: this/last month, quarter and year."""
+    today = today or dt.date.today()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    this_q = parse_period(quarter_of(today))
+    last_q = parse_period(quarter_of(dt.date.fromisoformat(this_q.start) - dt.timedelta(days=1)))
+    return [
+        ("本月", parse_period(f"{today.year}-{today.month:02d}")),
+        ("上月", parse_period(f"{last_month.year}-{last_month.month:02d}")),
+        ("本季度", this_q), ("上季度", last_q),
+        ("本年", parse_period(str(today.year))), ("去年", parse_period(str(today.year - 1))),
+    ]

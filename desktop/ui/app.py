@@ -6,8 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -95,17 +94,39 @@ def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
         return None
 
 
+def make_demo(target: Path) -> bool:
+    """Generate the demo community in the background with a progress dialog."""
+    from PySide6.QtCore import QEventLoop
+
+    from db import demo as demo_data
+
+    from .worker import run_job
+
+    def work(progress, cancelled):  # type: ignore[no-untyped-def]
+        demo_data.generate(target, "community", progress=progress).close()
+
+    loop = QEventLoop()
+    outcome: list[bool] = []
+    job = run_job(None, "正在生成演示台账", work, on_done=lambda _r: outcome.append(True),
+                  on_error=lambda e, _t: (outcome.append(False),
+                                          QMessageBox.critical(None, "演示台账", str(e))))
+    job.cancelled.connect(lambda: outcome.append(False))
+    for signal in (job.done, job.error, job.cancelled):
+        signal.connect(loop.quit)
+    if not outcome:
+        loop.exec()
+    if not (outcome and outcome[0]):
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(target) + suffix).unlink(missing_ok=True)
+        return False
+    return True
+
+
 def choose_start_ledger(store: QSettings, path: str | None, demo: bool) -> Ledger | None:
     if demo:
         target = paths.demo_ledger()
-        if not target.exists():
-            from db import demo as demo_data
-
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                demo_data.generate(target, "community").close()
-            finally:
-                QGuiApplication.restoreOverrideCursor()
+        if not target.exists() and not make_demo(target):
+            return None
         return _open(target)
     if path:
         return _open(path)

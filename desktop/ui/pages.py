@@ -173,6 +173,7 @@ class OrdersPage(RegisterPage):
     def add_filters(self) -> None:
         self.add_filter("state", "状态", [("全部状态", None)] + [(s, s) for s in orders.STATES])
         self.add_filter("kind", "类别", [("全部类别", None)] + [(k, k) for k in orders.KINDS])
+        self.period = self.add_period_filter()
         self.overdue = QCheckBox("只看超期")
         self.overdue.toggled.connect(lambda on: self.set_filter(
             "overdue_before", dt.date.today().isoformat() if on else None))
@@ -268,6 +269,7 @@ class ActivitiesPage(RegisterPage):
     def add_filters(self) -> None:
         self.add_filter("kind", "类型", [("全部类型", None)] + [(k, k) for k in activities.KINDS])
         self.add_filter("verified", "审核", [("审核状态：全部", None), ("已审核", 1), ("待审核", 0)])
+        self.period = self.add_period_filter()
         self.model.styler = pending_styler
 
     def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:

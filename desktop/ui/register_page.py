@@ -158,6 +158,26 @@ class RegisterPage(QWidget):
         self.filter_row.addWidget(combo)
         return combo
 
+    def add_period_filter(self) -> QComboBox:
+        """全部时间 / 本月 / 上季度 / 本年 … on the view's from/to filters."""
+        from db.periods import recent_periods
+
+        combo = QComboBox()
+        combo.setToolTip("期间")
+        combo.addItem("全部时间", None)
+        for label, period in recent_periods():
+            combo.addItem(f"{label}（{period.label}）", (period.start, period.end))
+
+        def chosen(_index: int) -> None:
+            span = combo.currentData()
+            self.model.query.filters["from"] = span[0] if span else None
+            self.model.query.filters["to"] = span[1] if span else None
+            self.refresh()
+
+        combo.currentIndexChanged.connect(chosen)
+        self.filter_row.addWidget(combo)
+        return combo
+
     def set_filter(self, key: str, value: Any) -> None:
         self.model.query.filters[key] = value
         self.refresh()

@@ -107,3 +107,33 @@ def test_overview_todo_opens_overdue_orders(qtbot):
     assert page.overdue.isChecked()
     states = {page.model.row_dict(r)["state"] for r in range(page.model.rowCount())}
     assert states <= {"待派单", "已派单", "已接单"}
+
+
+def test_period_filter_on_activities(qtbot):
+    import datetime as dt
+
+    from db import activities
+    from db.periods import recent_periods
+
+    window = make_window(qtbot, "community")
+    today = dt.date.today().isoformat()
+    activities.record_activity(window.ledger, date=today, kind="志愿服务", title="今天的活动")
+    page = window.pages["activities"]
+    everything = page.model.rowCount()
+    page.period.setCurrentIndex(page.period.findText("本月", Qt.MatchFlag.MatchStartsWith))
+    month = dict(recent_periods())["本月"]
+    rows = [page.model.row_dict(r) for r in range(page.model.rowCount())]
+    assert "今天的活动" in [r["title"] for r in rows]
+    assert len(rows) < everything
+    assert all(month.start <= r["date"] <= month.end for r in rows)
+    page.period.setCurrentIndex(0)
+    assert page.model.rowCount() == everything
+
+
+def test_demo_option_generates_and_opens_the_community(qtbot):
+    ledger = choose_start_ledger(ui_settings(), None, demo=True)
+    try:
+        assert ledger.meta("demo_profile") == "community"
+        assert ledger.path == str(paths.demo_ledger())
+    finally:
+        ledger.close()
