@@ -1,7 +1,7 @@
 """`baodao`: the app, and the same jobs from a terminal.
 
-Each family of commands registers itself from its own module (see COMMAND_MODULES), so that
-the ledger, card and Excel commands stay next to the code they drive."""
+Each family of commands registers itself from its own module in desktop/commands, so that
+the ledger, card, Excel and statistics commands stay next to the code they drive."""
 
 from __future__ import annotations
 
@@ -10,7 +10,15 @@ import importlib
 import sys
 from collections.abc import Callable
 
-COMMAND_MODULES = ("desktop.commands.ledger", "desktop.commands.cards", "desktop.commands.sync")
+
+def command_modules() -> list[str]:
+    """Every module in desktop/commands registers its own subcommands."""
+    import pkgutil
+
+    import desktop.commands
+
+    names = sorted(m.name for m in pkgutil.iter_modules(desktop.commands.__path__))
+    return [f"desktop.commands.{name}" for name in ["ledger", *[n for n in names if n != "ledger"]]]
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -20,14 +28,8 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
         prog="baodao", description="报到台账：社区双报到“一账三卡”管理。",
         epilog="不带命令时启动桌面程序：baodao [台账文件] [--demo]（--demo 打开生成的演示社区台账）。")
     sub = parser.add_subparsers(dest="command", metavar="命令")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name == name:
-                continue
-            raise
-        module.register(sub)
+    for name in command_modules():
+        importlib.import_module(name).register(sub)
     return parser, set(sub.choices)
 
 

@@ -29,6 +29,10 @@ from .register_page import RegisterPage
 
 PAGES = (("overview", "概览"), ("grid", "网格"), ("units", "报到单位"), ("members", "在职党员"),
          ("posts", "服务岗位"), ("orders", "群众需求"), ("activities", "活动纪实"))
+# Pages that arrive with later features: (key, label, module, class). Shown only when present.
+EXTRA_PAGES = (("points", "积分", "points_page", "PointsPage"),
+               ("evaluation", "评价", "evaluation_page", "EvaluationPage"),
+               ("stats", "报表", "stats_page", "StatsPage"))
 
 
 def optional(module: str) -> Any | None:
@@ -69,8 +73,15 @@ class MainWindow(QMainWindow):
         self.node_filter: tuple[int | None, str] = (None, "")
         # Pages are built when first shown: a city ledger opens without querying every register.
         self.pages = Pages(self.make_page)
-        for _key, label in PAGES:
-            self.nav.addItem(label)
+        self.extra: dict[str, Any] = {}
+        for key, _label, module, cls in EXTRA_PAGES:
+            found = optional(module)
+            if found is not None:
+                self.extra[key] = getattr(found, cls)
+        self.keys = [k for k, _ in PAGES] + list(self.extra)
+        labels = dict(PAGES) | {k: label for k, label, _m, _c in EXTRA_PAGES}
+        for key in self.keys:
+            self.nav.addItem(labels[key])
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
         central = QWidget()
@@ -90,7 +101,8 @@ class MainWindow(QMainWindow):
         self.build_menus()
         self.restore()
         self.show_ledger_info()
-        self.nav.setCurrentRow(int(self.settings.value("window/page", 0)))
+        page = int(self.settings.value("window/page", 0))
+        self.nav.setCurrentRow(page if 0 <= page < len(self.keys) else 0)
 
     def make_page(self, key: str) -> QWidget:
         builders: dict[str, Callable[[], QWidget]] = {
@@ -102,8 +114,10 @@ class MainWindow(QMainWindow):
             "orders": lambda: OrdersPage(self.ledger, self.settings),
             "activities": lambda: ActivitiesPage(self.ledger, self.settings),
         }
+        for extra_key, cls in self.extra.items():
+            builders[extra_key] = lambda c=cls: c(self.ledger, self.settings)
         page = builders[key]()
-        index = [k for k, _ in PAGES].index(key)
+        index = self.keys.index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, page)
@@ -219,7 +233,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
-        key = PAGES[row][0]
+        key = self.keys[row]
         fresh = key not in self.pages
         page = self.pages[key]
         self.stack.setCurrentIndex(row)
@@ -228,7 +242,7 @@ class MainWindow(QMainWindow):
         self.stale.discard(key)
 
     def go_to(self, key: str, filters: dict[str, Any]) -> None:
-        self.nav.setCurrentRow([k for k, _ in PAGES].index(key))
+        self.nav.setCurrentRow(self.keys.index(key))
         page = self.pages[key]
         if key == "orders" and filters.get("overdue"):
             page.overdue.setChecked(True)  # type: ignore[attr-defined]
