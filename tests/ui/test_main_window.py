@@ -137,3 +137,33 @@ def test_demo_option_generates_and_opens_the_community(qtbot):
         assert ledger.path == str(paths.demo_ledger())
     finally:
         ledger.close()
+
+
+def test_unsaved_changes_are_not_lost_silently(qtbot, answer):
+    from PySide6.QtWidgets import QMessageBox
+
+    window = make_window(qtbot)
+    dialog = UnitDialog(window.ledger, 1, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.form.fields["contact_name"].set("新联系人")
+    asked = []
+
+    def keep_editing(box):
+        asked.append(box.text())
+        box.button(QMessageBox.StandardButton.Cancel).click()
+
+    answer(keep_editing)
+    dialog.reject()
+    assert asked == ["修改还没有保存。要保存吗？"]
+    assert dialog.isVisible()
+
+    def save_it(box):
+        box.button(QMessageBox.StandardButton.Save).click()
+
+    answer(save_it)
+    dialog.reject()
+    from db import units
+
+    assert units.get_unit(window.ledger, 1)["contact_name"] == "新联系人"
+    assert not dialog.isVisible()
