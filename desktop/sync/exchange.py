@@ -214,9 +214,29 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
 def _converter(table: str, col: schema.Column) -> Callable[[Any], Any]:
     """_convert for one column, with a fast path for the common, already-right cell."""
     slow = _convert
-    if (table, col.name) in schema.ID_COLUMNS or col.kind in ("ref", "bool") or col.codes or \
-            col.name in ("uuid", "updated_at", "created_at", "office"):
+    lower_uuid = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$").match
+    if (table, col.name) in schema.ID_COLUMNS:
         return lambda value: slow(table, col, value)
+    if col.kind == "ref" or col.name == "uuid":
+        blank_ok = col.kind == "ref" and not col.notnull
+
+        def to_uuid(value: Any) -> Any:
+            if value.__class__ is str:
+                if lower_uuid(value):
+                    return value
+                if blank_ok and value == "":
+                    return None
+            return slow(table, col, value)
+        return to_uuid
+    if col.kind == "bool":
+        known = {"是": 1, "否": 0}
+        return lambda value: known[value] if value in known else slow(table, col, value)
+    if col.codes:
+        codes = set(col.codes)
+        return lambda value: value if value.__class__ is str and value in codes \
+            else slow(table, col, value)
+    if col.name in ("updated_at", "created_at", "office"):
+        return lambda value: value if value.__class__ is str and value else slow(table, col, value)
     if col.kind == "text":
         return lambda value: value if value.__class__ is str else slow(table, col, value)
     if col.kind == "int":
@@ -423,9 +443,10 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
         counts = SheetCounts(inc.title)
         counts.invalid = sum(1 for i in xf.issues if i.sheet == inc.title and i.row >= 2)
         sheets.append(counts)
-        local = merge.local_versions(ledger, table)
         base = merge.base_versions(ledger, table)
         local_rows = _local_rows(ledger, inc, id_to_uuid)
+        at = {n: i for i, n in enumerate(inc.names)}
+        sync_at = (at["rev"], at["deleted"], at["updated_at"], at["office"])
         acts: list[tuple[str, tuple[Any, ...], Any]] = []
         actions[table] = acts
         live_ids: dict[str, tuple[str, str]] = {}
@@ -436,20 +457,29 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
         names = inc.names
         rows = inc.rows
         if table == "grid_nodes" and "level" in names:
-            at = names.index("level")
-            rows = sorted(rows, key=lambda r: r[1][at] or 0)
+            level_at = names.index("level")
+            rows = sorted(rows, key=lambda r: r[1][level_at] or 0)
         content_at = [i for i, n in enumerate(names) if n not in SYNC_NAMES]
+        uuid_at = at["uuid"]
         for number, tup in rows:
+            uuid = tup[uuid_at]
+            if local_rows.get(uuid) == tup:  # the common case on a re-import: nothing to do
+                counts.unchanged += 1
+                rv = tuple(tup[i] for i in sync_at)
+                if base.get(uuid) != rv:
+                    acts.append(("base", tup, None))
+                continue
             values = dict(zip(names, tup, strict=True))
-            uuid = values["uuid"]
             bad = _missing_ref(inc, values, available)
             if bad:
                 counts.invalid += 1
                 issues.append(Issue(inc.title, number, bad[0], bad[1], _summary(table, values)))
-                available[table].discard(uuid) if uuid not in local else None
+                if uuid not in local_rows:
+                    available[table].discard(uuid)
                 continue
             rv = _version(values)
-            have = local.get(uuid)
+            mine_row = local_rows.get(uuid)
+            have = None if mine_row is None else (None, tuple(mine_row[i] for i in sync_at))
             if table == "members" and not values["deleted"] and values.get("status") == "在册":
                 other = live_ids.get(values.get("id_number", ""))
                 if other and other[0] != uuid and (have is None or have[1] != rv):
@@ -473,7 +503,6 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                     live_ids[values["id_number"]] = (uuid, values.get("name", ""))
                 continue
             lv = have[1]
-            mine_row = local_rows[uuid]
             same = all(mine_row[i] == tup[i] for i in content_at)
             if tuple(lv) == rv:
                 if same:
