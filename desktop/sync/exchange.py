@@ -22,7 +22,7 @@ from db.merge import Version, order_key
 from db.validate import mask_id, parse_id_number
 
 from . import schema
-from .reader import FileRejected, Sheet, read_workbook
+from .reader import FileRejected, Sheet, iter_workbook
 
 Progress = Callable[[str, float], None]
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -264,14 +264,53 @@ def _summary(table: str, values: dict[str, Any]) -> str:
 
 def parse_exchange(path: str | Path, password: str | None = None,
                    ledger: Ledger | None = None) -> ExchangeFile:
-    sheets = read_workbook(path, password)
-    by_name = {s.name: s for s in sheets}
-    readme_sheet = by_name.get(schema.README_SHEET)
+    """Read and check an exchange file, one sheet at a time (raw rows are dropped as soon as
+    their sheet is parsed)."""
+    sheets = iter_workbook(path, password)
+    pending: dict[str, Sheet] = {}
+    readme: dict[str, Any] | None = None
+    xf: ExchangeFile | None = None
+    own = ledger or _scratch_ledger()
+    layouts = {lay.title: lay for lay in schema.layouts(own)}
+    try:
+        for sheet in sheets:
+            if sheet.name == schema.README_SHEET:
+                readme = _readme(sheet)
+                xf = ExchangeFile(str(path), readme, {})
+                for held in pending.values():
+                    _take(xf, layouts, held)
+                pending.clear()
+            elif xf is None:
+                pending[sheet.name] = sheet  # 说明 is first in our files; hold until it comes
+            else:
+                _take(xf, layouts, sheet)
+    finally:
+        sheets.close()
+        if ledger is None:
+            own.close()
+    if xf is None:
+        _readme(None)
+    assert xf is not None
+    xf.tables = {t: xf.tables[t] for t in schema.TABLE_LABELS if t in xf.tables}
+    return xf
+
+
+def _take(xf: ExchangeFile, layouts: dict[str, schema.SheetLayout], sheet: Sheet) -> None:
+    lay = layouts.get(sheet.name)
+    if lay is None:
+        xf.issues.append(Issue(sheet.name, 0, "", "不认识的工作表，已忽略"))
+        return
+    parsed = _parse_sheet(lay, sheet, xf.issues)
+    sheet.rows = []
+    if parsed is not None:
+        xf.tables[lay.table] = parsed
+
+
+def _readme(sheet: Sheet | None) -> dict[str, Any]:
     readme: dict[str, Any] = {}
-    if readme_sheet:
-        for row in readme_sheet.rows[1:]:
-            if row and isinstance(row[0], str) and len(row) > 1:
-                readme[row[0]] = row[1]
+    for row in (sheet.rows[1:] if sheet else []):
+        if row and isinstance(row[0], str) and len(row) > 1:
+            readme[row[0]] = row[1]
     if readme.get("文件格式") != schema.FORMAT_NAME:
         raise NotAnExchangeFile("这不是报到台账导出的交换文件（缺少“说明”页的文件格式标记）。"
                                 "如果是单位报来的党员花名册，请用“导入花名册”")
@@ -286,25 +325,7 @@ def parse_exchange(path: str | Path, password: str | None = None,
         raise NotAnExchangeFile("这个文件导出时隐去了身份证号和电话，只能查看，不能导入")
     if not UUID_RE.match(str(readme.get("来源单位UUID", ""))):
         raise NotAnExchangeFile("“说明”页的来源单位UUID缺失或无效，文件可能被改动过")
-    xf = ExchangeFile(str(path), readme, {})
-    own = ledger or _scratch_ledger()
-    try:
-        for table in schema.TABLE_LABELS:
-            lay = schema.layout(own, table)
-            sheet = by_name.get(lay.title)
-            if sheet is None:
-                continue
-            parsed = _parse_sheet(lay, sheet, xf.issues)
-            if parsed is not None:
-                xf.tables[table] = parsed
-    finally:
-        if ledger is None:
-            own.close()
-    known = {schema.README_SHEET, *schema.TABLE_LABELS.values()}
-    for name in by_name:
-        if name not in known:
-            xf.issues.append(Issue(name, 0, "", "不认识的工作表，已忽略"))
-    return xf
+    return readme
 
 
 def _scratch_ledger() -> Ledger:

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,12 @@ def _child_timeout(size: int) -> float:
 def read_workbook(path: str | Path, password: str | None = None,
                   timeout: float | None = None) -> list[Sheet]:
     """Every sheet of a spreadsheet as rows of plain values, or FileRejected."""
+    return list(iter_workbook(path, password, timeout))
+
+
+def iter_workbook(path: str | Path, password: str | None = None,
+                  timeout: float | None = None) -> Iterator[Sheet]:
+    """The sheets one at a time, so that a big file never sits in memory twice."""
     data, kind = prepare(path, password)
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
     folder = tempfile.mkdtemp(prefix="baodao-read-")
@@ -266,32 +273,33 @@ def read_workbook(path: str | Path, password: str | None = None,
                 cwd=folder)
         except subprocess.TimeoutExpired:
             raise FileRejected("读取文件超时：文件结构异常或过于复杂，已放弃") from None
-        sheets = _collect(result)
-        if proc.returncode != 0 or sheets is None:
+        if proc.returncode != 0 or not result.exists():
             far = diagnose_far_cell(data) if kind == "xlsx" else None
             if far:
                 raise FileRejected(f"{far[0]}单元格{far[1]}超出合理范围，文件异常，已拒绝",
                                    far[0], far[1])
             raise FileRejected("文件结构异常，无法读取（可能已损坏或被恶意构造）")
-        return sheets
+        del data
+        yield from _stream(result)
     finally:
         source.unlink(missing_ok=True)
         result.unlink(missing_ok=True)
         os.rmdir(folder)
 
 
-def _collect(result: Path) -> list[Sheet] | None:
-    if not result.exists():
-        return None
-    sheets: list[Sheet] = []
+def _stream(result: Path) -> Iterator[Sheet]:
+    current: Sheet | None = None
     with open(result, "rb") as handle:
         while True:
             try:
                 item = pickle.load(handle)  # written by our own child process
             except EOFError:
-                return None  # the child died midway
+                raise FileRejected("文件结构异常，无法读取（读取进程中途退出）") from None
+            if item[0] in ("end", "sheet") and current is not None:
+                yield current
+                current = None
             if item[0] == "end":
-                return sheets
+                return
             if item[0] == "error":
                 _tag, sheet, cell, message = item
                 where = f"工作表“{sheet}”" if sheet else ""
@@ -299,7 +307,6 @@ def _collect(result: Path) -> list[Sheet] | None:
                                    f"{'：' if where else ''}{message}", sheet, cell)
             if item[0] == "sheet":
                 _tag, name, merged = item
-                sheets.append(Sheet(name, [], merged))
-            elif item[0] == "rows":
-                sheets[-1].rows.extend(item[1])
-    return sheets
+                current = Sheet(name, [], merged)
+            elif item[0] == "rows" and current is not None:
+                current.rows.extend(item[1])
