@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reportlab import rl_config
+
 from db import members
 from db.errors import ValidationError
 from db.ledger import Ledger
@@ -117,6 +119,8 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     title = DOC_TITLES[doc_kind] + (f"（{period.label}）" if period else "")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
+    # Binary (not ASCII85) streams: a third smaller and much faster to write.
+    saved_a85, rl_config.useA85 = rl_config.useA85, 0
     canvas = new_canvas(str(tmp), title, f"{base.office}党组织",
                         f"{len(ids)}张，{base.street}{base.community}", fonts.primary)
     painter = Painter(canvas, fonts)
@@ -148,6 +152,7 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
         canvas.save()
         os.replace(tmp, out)
     finally:
+        rl_config.useA85 = saved_a85
         tmp.unlink(missing_ok=True)
     progress("完成", 1.0)
     summary = []

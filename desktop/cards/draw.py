@@ -28,6 +28,49 @@ def new_canvas(target, title: str, author: str, subject: str = "",
     return canvas
 
 
+Segment = tuple[float, float, float, float]
+
+
+def merged_rules(page: Page) -> dict[float, list[Segment]]:
+    """Every solid rule of the page as few segments as possible, by line width.
+
+    A form is drawn row by row, so a table's column rules come in one piece per row and boxes
+    share edges. Joining collinear pieces draws each rule once: thinner files, no doubled
+    hairlines, and far fewer drawing operations for a thousand cards."""
+    rows: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    cols: dict[tuple[float, float], list[tuple[float, float]]] = {}
+    pieces: list[tuple[float, float, float, float, float]] = []
+    for item in page.items:
+        if isinstance(item, Line):
+            if not item.dash:
+                pieces.append((item.x1, item.y1, item.x2, item.y2, item.width))
+        elif isinstance(item, Rect):
+            x, y, r, b, width = item.x, item.y, item.x + item.w, item.y + item.h, item.width
+            pieces += [(x, y, r, y, width), (x, b, r, b, width), (x, y, x, b, width),
+                       (r, y, r, b, width)]
+    for x1, y1, x2, y2, width in pieces:
+        if y1 == y2 or abs(y1 - y2) < 0.01:
+            rows.setdefault((round(y1, 2), width), []).append((x1, x2) if x1 < x2 else (x2, x1))
+        elif x1 == x2 or abs(x1 - x2) < 0.01:
+            cols.setdefault((round(x1, 2), width), []).append((y1, y2) if y1 < y2 else (y2, y1))
+    out: dict[float, list[Segment]] = {}
+    for horizontal, groups in ((True, rows), (False, cols)):
+        for (at, width), spans in groups.items():
+            spans.sort()
+            target = out.setdefault(width, [])
+            start, end = spans[0]
+            for a, b in spans[1:]:
+                if a <= end + 0.01:
+                    if b > end:
+                        end = b
+                    continue
+                target.append((start, at, end, at) if horizontal else (at, start, at, end))
+                start, end = a, b
+            target.append((start, at, end, at) if horizontal else (at, start, at, end))
+    # Thick outer frames last, so they are not painted over by the thin inner rules.
+    return dict(sorted(out.items()))
+
+
 class Painter:
     def __init__(self, canvas: Canvas, fonts: FontSet):
         self.c = canvas
@@ -56,19 +99,39 @@ class Painter:
     def items(self, page: Page, dx: float, dy: float) -> None:
         c = self.c
         top = page.height + dy
+        for width, segments in merged_rules(page).items():
+            c.setLineWidth(width)
+            c.lines([(dx + x1, top - y1, dx + x2, top - y2) for x1, y1, x2, y2 in segments])
+        # Consecutive plain strings (one font, not bold) share one text object: one BT/ET
+        # block instead of one per string. Mixed-font and bold text is drawn on its own, in
+        # its place, so the text keeps its reading order for search and copy.
+        plain = c.beginText()
+        font: tuple[str, float] | None = None
         for item in page.items:
             if isinstance(item, Text):
-                self.text(item, dx, top)
-            elif isinstance(item, Line):
+                runs = self.fonts.runs(item.text, note=False)
+                if item.bold or len(runs) != 1 or runs[0][0] == MISSING:
+                    if font is not None:
+                        c.drawText(plain)
+                        plain, font = c.beginText(), None
+                    self.text(item, dx, top)
+                    continue
+                if font != (runs[0][0], item.size):
+                    font = (runs[0][0], item.size)
+                    plain.setFont(*font)
+                x = dx + item.x
+                if item.align != "l":
+                    width = self.fonts.width(item.text, item.size, note=False)
+                    x -= width if item.align == "r" else width / 2
+                plain.setTextOrigin(x, top - item.y)
+                plain.textOut(item.text)
+            elif isinstance(item, Line) and item.dash:
                 c.setLineWidth(item.width)
-                if item.dash:
-                    c.setDash(*item.dash)
+                c.setDash(*item.dash)
                 c.line(dx + item.x1, top - item.y1, dx + item.x2, top - item.y2)
-                if item.dash:
-                    c.setDash()
-            elif isinstance(item, Rect):
-                c.setLineWidth(item.width)
-                c.rect(dx + item.x, top - item.y - item.h, item.w, item.h, stroke=1, fill=0)
+                c.setDash()
+        if font is not None:
+            c.drawText(plain)
 
     def text(self, item: Text, dx: float, top: float) -> None:
         fonts = self.fonts
@@ -79,11 +142,6 @@ class Painter:
             x -= width if item.align == "r" else width / 2
         y = top - item.y
         c = self.c
-        if len(runs) == 1 and runs[0][0] != MISSING and not item.bold:
-            # The common case: one font, no fallback; skip the text-object machinery.
-            c.setFont(runs[0][0], item.size)
-            c.drawString(x, y, item.text)
-            return
         obj = c.beginText(x, y)
         if item.bold:
             # No bold face is available in most CJK fonts: fill and stroke the outline.

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +99,12 @@ def _load(path: Path, index: int) -> TTFont | None:
         return font
 
 
+def _usable(path: Path) -> TTFont | None:
+    # The first face of a collection is its main style (微软雅黑, 宋体, 文泉驿微米黑).
+    font = _load(path, 0)
+    return font if font is not None and ord("中") in font.face.charToGlyph else None
+
+
 @dataclass(frozen=True)
 class Missing:
     char: str
@@ -116,22 +122,24 @@ class FontSet:
 
     fonts: list[TTFont]
     cid: bool = False  # True: only STSong-Light is available
+    pending: list[Path] = field(default_factory=list)  # fallback candidates not yet loaded
     context: str = ""  # who is being printed, for missing-glyph warnings
     missing: list[Missing] = field(default_factory=list)
     _seen_missing: set[tuple[str, str]] = field(default_factory=set)
     _runs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _char_font: dict[str, str] = field(default_factory=dict)
+    _widths: dict[tuple[str, float], float] = field(default_factory=dict)
 
     @classmethod
     def discover(cls, candidates: Iterable[Path] | None = None) -> FontSet:
-        paths = list(default_candidates() if candidates is None else candidates)
-        fonts: list[TTFont] = []
-        for path in paths:
-            # The first face of a collection is its main style (微软雅黑, 宋体, 文泉驿微米黑).
-            font = _load(Path(path), 0)
-            if font is not None and ord("中") in font.face.charToGlyph:
-                fonts.append(font)
-        return cls(fonts, cid=not fonts)
+        """The first usable candidate is the primary font; the others are loaded only when a
+        character needs them (each parsed CJK font costs tens of MB and a fraction of a second)."""
+        paths = [Path(p) for p in (default_candidates() if candidates is None else candidates)]
+        for i, path in enumerate(paths):
+            font = _usable(path)
+            if font is not None:
+                return cls([font], pending=[p for p in paths[i + 1:] if p.is_file()])
+        return cls([], cid=True)
 
     def __post_init__(self) -> None:
         if self.cid:
@@ -172,12 +180,20 @@ class FontSet:
             name = MISSING
             if char.isspace() or code < 0x20:
                 name = self.primary
-            for font in self.fonts:
+            for font in self._fonts_with_fallbacks():
                 if code in font.face.charToGlyph:
                     name = font.fontName
                     break
             self._char_font[char] = name
         return name
+
+    def _fonts_with_fallbacks(self) -> Iterator[TTFont]:
+        yield from self.fonts
+        while self.pending:
+            font = _usable(self.pending.pop(0))
+            if font is not None:
+                self.fonts.append(font)
+                yield font
 
     def runs(self, text: str, note: bool = True) -> list[tuple[str, str]]:
         """[(font name, text)]: consecutive characters drawn by the same font. Characters no
@@ -214,12 +230,20 @@ class FontSet:
                     self.missing.append(Missing(char, self.context))
 
     def width(self, text: str, size: float, note: bool = True) -> float:
+        key = (text, size)
+        cached = self._widths.get(key)
+        if cached is not None:
+            if note:
+                self.runs(text, note)  # still note a missing glyph for this card's subject
+            return cached
         total = 0.0
         for name, chunk in self.runs(text, note):
             if name == MISSING:
                 total += size * len(chunk)
             else:
                 total += pdfmetrics.stringWidth(chunk, name, size)
+        if len(self._widths) < 100_000:
+            self._widths[key] = total
         return total
 
     def has_glyph(self, char: str) -> bool:

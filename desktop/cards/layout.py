@@ -197,11 +197,17 @@ class Layout:
         """Draw one ruled row of cells with its top at y; returns the height used."""
         size = size or self.s.body
         h = height if height is not None else self.row_height(cells, size, min_height)
+        # The row's rules as lines (top, bottom, one per cell edge) rather than a box per
+        # cell: the painter joins them into whole table rules.
+        right = x + sum(c.width for c in cells)
+        self.line(x, y, right, y)
+        self.line(x, y + h, right, y + h)
+        self.line(x, y, x, y + h)
         for cell in cells:
-            self.rect(x, y, cell.width, h)
             if cell.text:
                 self.cell_text(cell, x, y, h, size)
             x += cell.width
+            self.line(x, y, x, y + h)
         return h
 
     def cell_text(self, cell: Cell, x: float, y: float, h: float, size: float,
