@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import sqlite3
 import uuid as uuidlib
@@ -18,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import LedgerVersionError
+from .errors import LedgerError, LedgerVersionError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APP_ID = 0x42414F44  # "BAOD", stamped in PRAGMA application_id
@@ -159,16 +160,61 @@ def migrate(conn: sqlite3.Connection, name: str = "台账") -> int:
     return SCHEMA_VERSION
 
 
-def open_ledger(path: str | Path, create: bool = True) -> Ledger:
-    """Open (or create) a ledger file and bring it to the current schema."""
+NETWORK_FILESYSTEMS = {"cifs", "smb3", "smbfs", "nfs", "nfs4", "fuse.sshfs", "9p", "afs",
+                       "davfs", "fuse.davfs2"}
+
+
+def network_share(path: Path, mounts: str | None = None) -> bool:
+    """True for a file on a network share: SQLite's locking is not reliable there.
+
+    mounts: the text of /proc/mounts (read from the system when not given)."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True  # a Windows UNC path (\\server\share\...)
+    if os.name == "nt":
+        import ctypes
+
+        drive = os.path.splitdrive(os.path.abspath(text))[0] + "\\"
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == 4)  # type: ignore[attr-defined]
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return False
+    target = os.path.realpath(text)
+    best, fstype = "", ""
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            point = parts[1].replace("\\040", " ")
+            if (target == point or target.startswith(point.rstrip("/") + "/")) and \
+                    len(point) > len(best):
+                best, fstype = point, parts[2]
+    return fstype in NETWORK_FILESYSTEMS
+
+
+def open_ledger(path: str | Path, create: bool = True,
+                backup_dir: str | Path | None = None) -> Ledger:
+    """Open (or create) a ledger file and bring it to the current schema.
+
+    With backup_dir, a ledger about to be upgraded to a newer schema is backed up there first."""
     path = Path(path) if str(path) != ":memory:" else path
     if isinstance(path, Path):
         if not create and not path.exists():
             raise LedgerVersionError(f"找不到台账文件“{path}”")
+        if network_share(path):
+            raise LedgerError(
+                f"“{path.name}”在网络共享位置上。多人同时通过网络打开同一个台账会损坏数据，"
+                "请把台账复制到本机硬盘后再打开，单位之间请用“导出到U盘”交换数据。")
         _check_file(path)
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = _connect(str(path))
     try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if backup_dir is not None and 0 < version < SCHEMA_VERSION:
+            from .backup import create as create_backup
+
+            create_backup(Ledger(conn, str(path)), backup_dir, f"升级前第{version}版")
         migrate(conn, Path(str(path)).name)
         if conn.execute("SELECT value FROM meta WHERE key = 'office_id'").fetchone() is None:
             now = utcnow()

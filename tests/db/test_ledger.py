@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -94,4 +95,38 @@ def test_migration_interrupted_leaves_old_version(tmp_path, monkeypatch):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone()[0] == 0
+    conn.close()
+
+
+def test_ledgers_on_network_shares_are_refused(tmp_path):
+    from db import LedgerError
+    from db.ledger import network_share
+
+    mounts = ("/dev/sda1 / ext4 rw 0 0\n"
+              "//server/party /mnt/share cifs rw 0 0\n"
+              "server:/export /mnt/nfs nfs4 rw 0 0\n")
+    assert network_share(Path("/mnt/share/台账.db"), mounts)
+    assert network_share(Path("/mnt/nfs/sub/台账.db"), mounts)
+    assert not network_share(Path("/home/user/台账.db"), mounts)
+    assert not network_share(Path("/mnt/shared/台账.db"), mounts)  # a prefix is not a mount
+    assert network_share(Path(r"\\server\share\台账.db"))
+    with pytest.raises(LedgerError, match="网络共享"):
+        open_ledger(r"\\server\share\台账.db")
+
+
+def test_upgrade_takes_a_backup_first(tmp_path, monkeypatch):
+    from db import backup
+    from db import ledger as ledger_mod
+
+    path = tmp_path / "a.db"
+    open_ledger(path).close()
+    step = (SCHEMA_VERSION + 1, "extra", "CREATE TABLE extra (x);")
+    monkeypatch.setattr(ledger_mod, "MIGRATIONS", [*ledger_mod.MIGRATIONS, step])
+    monkeypatch.setattr(ledger_mod, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with open_ledger(path, backup_dir=tmp_path / "备份") as led:
+        assert led.scalar("PRAGMA user_version") == SCHEMA_VERSION + 1
+    saved = backup.list_backups(tmp_path / "备份", path)
+    assert [b.reason for b in saved] == [f"升级前第{SCHEMA_VERSION}版"]
+    conn = sqlite3.connect(saved[0].path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     conn.close()
