@@ -173,3 +173,43 @@ def restore(ledger: Ledger, backup_path: str | Path, folder: str | Path) -> Path
 
     migrate(ledger.conn, source_path.name)  # a backup from an older version is brought up to date
     return safety
+
+
+def copy_ledger(source: str | Path, target: str | Path) -> Path:
+    """Copy a ledger file (for example from a USB stick to the local disk) through the
+    backup API, so a ledger with a pending WAL is copied whole."""
+    target = Path(target)
+    if target.exists():
+        raise LedgerError(f"“{target}”已存在，不能覆盖")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".part")
+    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
+    dest = sqlite3.connect(partial)
+    try:
+        src.backup(dest)
+        ok = dest.execute("PRAGMA quick_check").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        ok = str(error)
+    finally:
+        dest.close()
+        src.close()
+    if ok != "ok":
+        partial.unlink(missing_ok=True)
+        raise LedgerError(f"复制台账失败，源文件可能已损坏：{ok}")
+    os.replace(partial, target)
+    return target
+
+
+def newest_good(folder: str | Path, ledger_path: str | Path) -> Backup | None:
+    """The newest backup that passes SQLite's quick check."""
+    for candidate in list_backups(folder, ledger_path):
+        try:
+            conn = sqlite3.connect(f"file:{candidate.path.as_posix()}?mode=ro", uri=True)
+            try:
+                if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                    return candidate
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            continue
+    return None
