@@ -87,8 +87,13 @@ def remember(store: QSettings, path: str) -> None:
 
 
 def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
+    from .safety import backup_folder, offer_local_copy
+
+    local = offer_local_copy(path, parent)
+    if local is None:
+        return None
     try:
-        return open_ledger(path, create=False)
+        return open_ledger(local, create=False, backup_dir=backup_folder())
     except (LedgerError, OSError) as error:
         QMessageBox.critical(parent, "无法打开台账", str(error))
         return None
@@ -155,6 +160,7 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
         if other is not None:
             window.set_ledger(other)
             remember(store, other.path)
+            start_health_check(window)
 
     def new_ledger() -> None:
         target, _ = QFileDialog.getSaveFileName(window, "新建台账", str(paths.data_dir()),
@@ -168,6 +174,8 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
             return
         if SetupWizard(window, Path(target)).exec():
             open_other(target)
+
+    from .safety import start_health_check
 
     window.open_requested.connect(open_other)
     window.new_requested.connect(new_ledger)
@@ -191,6 +199,9 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
         return 1
     window = build_window(ledger, store)
     window.show()
+    from .safety import start_health_check
+
+    start_health_check(window)
     code = app.exec()
     window.ledger.close()
     return code

@@ -167,6 +167,11 @@ class MainWindow(QMainWindow):
                 self, self.ledger.path, on_applied=self.reload_all))
             self.action(file_menu, "下载花名册模板…", lambda: self.sync.save_roster_template(self))
         file_menu.addSeparator()
+        from . import safety
+
+        self.action(file_menu, "备份与恢复…", lambda: safety.BackupDialog(self).exec())
+        self.action(file_menu, "检查数据库…", lambda: safety.full_check(self))
+        file_menu.addSeparator()
         self.action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
 
         edit = bar.addMenu("编辑(&E)")

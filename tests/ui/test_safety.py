@@ -1,0 +1,77 @@
+import sqlite3
+
+from PySide6.QtWidgets import QMessageBox
+
+from db import backup, members, open_ledger
+from desktop import paths
+from desktop.ui import safety
+from tests.conftest import make_id
+from tests.ui.test_main_window import make_window
+
+
+def test_backup_dialog_backs_up_and_restores(qtbot, answer):
+    window = make_window(qtbot)
+    dialog = safety.BackupDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.backup_now()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "手动"
+    assert dialog.table.item(0, 2).text() == "57"
+    members.add_member(window.ledger, name="新来的", id_number=make_id("19900101", seq=11))
+    dialog.table.selectRow(0)
+    answer(lambda box: box.button(QMessageBox.StandardButton.Yes).click(),
+           lambda box: box.accept())
+    dialog.restore()
+    assert members.search_members(window.ledger, "新来的") == []
+    reasons = sorted(b.reason for b in backup.list_backups(safety.backup_folder(),
+                                                           window.ledger.path))
+    assert reasons == ["恢复前", "手动"]  # the undone state is kept
+
+
+def test_damaged_ledger_offers_the_newest_good_backup(qtbot, answer):
+    window = make_window(qtbot)
+    backup.create(window.ledger, safety.backup_folder(), "手动")
+    offered = []
+
+    def decline(box):
+        offered.append(box.text())
+        box.button(QMessageBox.StandardButton.No).click()
+
+    answer(decline)
+    safety.report_damage(window, ["数据库完整性检查：page 7 is never used"])
+    assert "page 7" in offered[0] and "最新的完好备份" in offered[0]
+
+
+def test_health_check_runs_in_background_and_makes_the_daily_backup(qtbot):
+    window = make_window(qtbot)
+    job = safety.start_health_check(window)
+    qtbot.waitUntil(lambda: not job.thread.isRunning(), timeout=10000)
+    qtbot.waitUntil(lambda: bool(backup.list_backups(safety.backup_folder(), window.ledger.path)),
+                    timeout=5000)
+
+
+def test_full_check_repairs_and_reports(qtbot, answer):
+    window = make_window(qtbot)
+    conn = sqlite3.connect(window.ledger.path)
+    conn.execute("UPDATE grid_nodes SET deleted = 1 WHERE id = (SELECT residence_node_id "
+                 "FROM members LIMIT 1)")
+    conn.commit()
+    conn.close()
+    seen = []
+    answer(lambda box: (seen.append(box.text()), box.accept()))
+    safety.full_check(window)
+    qtbot.waitUntil(lambda: bool(seen), timeout=10000)
+    assert "已修复：居住网格已删除的党员" in seen[0]
+
+
+def test_usb_ledger_is_copied_to_local_disk(qtbot, answer, tmp_path, monkeypatch):
+    usb = tmp_path / "usb"
+    source = usb / "台账.db"
+    open_ledger(source).close()
+    monkeypatch.setattr(safety, "removable_root", lambda path: usb)
+    answer(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
+    local = safety.offer_local_copy(source)
+    assert local == paths.data_dir() / "台账.db"
+    assert local.exists()
+    answer(lambda box: box.button(QMessageBox.StandardButton.No).click())
+    assert safety.offer_local_copy(source) is None
