@@ -129,6 +129,8 @@ class FontSet:
     _runs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     _char_font: dict[str, str] = field(default_factory=dict)
     _widths: dict[tuple[str, float], float] = field(default_factory=dict)
+    _with_missing: set[str] = field(default_factory=set)  # texts with a glyph no font has
+    wrapped: dict[tuple[str, float, float], list[str]] = field(default_factory=dict)  # layout's
 
     @classmethod
     def discover(cls, candidates: Iterable[Path] | None = None) -> FontSet:
@@ -200,7 +202,7 @@ class FontSet:
         font has are noted against `context` (layout notes; drawing passes note=False)."""
         cached = self._runs.get(text)
         if cached is not None:
-            if note and any(name == MISSING for name, _ in cached):
+            if note and text in self._with_missing:
                 self._note_missing(cached)
             return cached
         if self.cid:
@@ -213,8 +215,10 @@ class FontSet:
                     result[-1] = (name, result[-1][1] + char)
                 else:
                     result.append((name, char))
-            if note:
-                self._note_missing(result)
+            if any(name == MISSING for name, _ in result):
+                self._with_missing.add(text)
+                if note:
+                    self._note_missing(result)
         if len(self._runs) < 50_000:
             self._runs[text] = result
         return result
@@ -233,7 +237,7 @@ class FontSet:
         key = (text, size)
         cached = self._widths.get(key)
         if cached is not None:
-            if note:
+            if note and text in self._with_missing:
                 self.runs(text, note)  # still note a missing glyph for this card's subject
             return cached
         total = 0.0

@@ -20,7 +20,7 @@ NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
 WORD = re.compile(r"[0-9A-Za-z.\-:/@_*]+|.", re.S)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Text:
     x: float
     y: float  # baseline, from the top
@@ -30,7 +30,7 @@ class Text:
     bold: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Line:
     x1: float
     y1: float
@@ -40,7 +40,7 @@ class Line:
     dash: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Rect:
     x: float
     y: float  # top edge
@@ -140,6 +140,10 @@ class Layout:
         measure = self.fonts.width
         if "\n" not in text and measure(text, size) <= width:
             return [text]
+        key = (text, round(width, 1), size)
+        cached = self.fonts.wrapped.get(key)
+        if cached is not None:
+            return cached
         lines: list[str] = []
         for para in text.split("\n"):
             current, used, last = "", 0.0, ""
@@ -167,6 +171,8 @@ class Layout:
                 lines.append(current)
                 current, used, last = token, tw, token
             lines.append(current)
+        if len(self.fonts.wrapped) < 20_000:
+            self.fonts.wrapped[key] = lines
         return lines
 
     def fit(self, text: str, width: float, size: float, max_lines: int,
@@ -186,34 +192,57 @@ class Layout:
     def cell_lines(self, cell: Cell, size: float) -> list[str]:
         return self.wrap(cell.text, cell.width - 2 * self.cell_pad(cell), cell.size or size)
 
+    def measure_row(self, cells: list[Cell], size: float,
+                    min_height: float | None = None) -> tuple[float, list[list[str]]]:
+        """The row's height and each cell's wrapped lines (computed once, drawn by row())."""
+        wrapped = [self.cell_lines(c, size) if c.text else [] for c in cells]
+        most = max((len(lines) for lines in wrapped), default=1) or 1
+        height = max(min_height if min_height is not None else self.s.row,
+                     most * size * 1.35 + 2 * self.s.pad)
+        return height, wrapped
+
     def row_height(self, cells: list[Cell], size: float, min_height: float | None = None) -> float:
-        leading = size * 1.35
-        most = max((len(self.cell_lines(c, size)) for c in cells if c.text), default=1)
-        return max(min_height if min_height is not None else self.s.row,
-                   most * leading + 2 * self.s.pad)
+        return self.measure_row(cells, size, min_height)[0]
 
     def row(self, x: float, y: float, cells: list[Cell], size: float | None = None,
-            height: float | None = None, min_height: float | None = None) -> float:
+            height: float | None = None, min_height: float | None = None,
+            measured: tuple[float, list[list[str]]] | None = None) -> float:
         """Draw one ruled row of cells with its top at y; returns the height used."""
         size = size or self.s.body
-        h = height if height is not None else self.row_height(cells, size, min_height)
+        h, wrapped = measured or self.measure_row(cells, size, min_height)
+        if height is not None:
+            h = height
         # The row's rules as lines (top, bottom, one per cell edge) rather than a box per
         # cell: the painter joins them into whole table rules.
         right = x + sum(c.width for c in cells)
         self.line(x, y, right, y)
         self.line(x, y + h, right, y + h)
         self.line(x, y, x, y + h)
-        for cell in cells:
-            if cell.text:
-                self.cell_text(cell, x, y, h, size)
+        for cell, lines in zip(cells, wrapped, strict=True):
+            if lines:
+                self.cell_text(cell, x, y, h, size, lines=lines)
             x += cell.width
             self.line(x, y, x, y + h)
         return h
 
+    def blank_rows(self, x: float, y: float, widths: list[float], height: float,
+                   count: int) -> float:
+        """count empty ruled rows (for handwriting), drawn as one grid; returns their height."""
+        bottom = y + height * count
+        right = x + sum(widths)
+        for i in range(count + 1):
+            self.line(x, y + i * height, right, y + i * height)
+        self.line(x, y, x, bottom)
+        for w in widths:
+            x += w
+            self.line(x, y, x, bottom)
+        return bottom - y
+
     def cell_text(self, cell: Cell, x: float, y: float, h: float, size: float,
-                  valign: str = "m") -> None:
+                  valign: str = "m", lines: list[str] | None = None) -> None:
         size = cell.size or size
-        lines = self.cell_lines(cell, size)
+        if lines is None:
+            lines = self.cell_lines(cell, size)
         leading = size * 1.35
         align = cell.align or ("c" if cell.label else "l")
         if valign == "t":

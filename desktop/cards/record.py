@@ -110,18 +110,20 @@ def layout_record(lay: Layout, card: RecordCard, base: Common) -> list[Page]:
     min_row = s.row * 0.8
     for i, values in enumerate(rows):
         cells = _cells(lay, values)
-        h = lay.row_height(cells, size, min_row)
+        measured = lay.measure_row(cells, size, min_row)
+        h = measured[0]
         last = i == len(rows) - 1
         room = s.bottom - (_footer_height(lay) if last else 0)
         if y + h > room:
             lay.new_page()
             y = _header(lay, _top(lay, base, card, True), card, False) + 2.5 * mm
             y = table_head(y)
-        y += lay.row(s.margin_x, y, cells, size, height=h)
+        y += lay.row(s.margin_x, y, cells, size, measured=measured)
     # Blank ruled rows down to the totals, as on the printed form, for handwritten additions.
-    blank = _cells(lay, [""] * len(COLUMNS))
-    while y + min_row + _footer_height(lay) <= s.bottom and len(rows) < 200:
-        y += lay.row(s.margin_x, y, blank, size, height=min_row)
+    blank = int((s.bottom - _footer_height(lay) - y) // min_row)
+    if blank > 0:
+        widths = [c.width for c in _cells(lay, [""] * len(COLUMNS))]
+        y += lay.blank_rows(s.margin_x, y, widths, min_row, blank)
     if y + _footer_height(lay) > s.bottom:
         lay.new_page()
         y = _header(lay, _top(lay, base, card, True), card, False) + 2.5 * mm

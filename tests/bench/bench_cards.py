@@ -68,8 +68,11 @@ def _run(code: str, *args: str) -> dict:
 
 def test_thousand_record_cards(city_path, tmp_path):
     out, bare_out = tmp_path / "cards.pdf", tmp_path / "bare.pdf"
-    cards = _run(CARDS, str(city_path), str(out))
-    bare = _run(BARE, str(city_path), str(bare_out))
+    # Best of three, alternating, so a busy machine hurts both sides alike.
+    runs = [(_run(CARDS, str(city_path), str(out)), _run(BARE, str(city_path), str(bare_out)))
+            for _ in range(3)]
+    cards = min((c for c, _ in runs), key=lambda r: r["seconds"])
+    bare = min((b for _, b in runs), key=lambda r: r["seconds"])
     size_mb = Path(out).stat().st_size / 2**20
     ratio = cards["seconds"] / bare["seconds"]
     print(f"\n[bench] {cards['cards']} record cards, {cards['pages']} pages: "
