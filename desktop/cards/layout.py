@@ -17,6 +17,7 @@ from .fonts import FontSet
 
 SIZES = {"A4": A4, "A5": A5}
 NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
+NO_LINE_END = set("（《「『“‘([")
 WORD = re.compile(r"[0-9A-Za-z.\-:/@_*]+|.", re.S)
 
 
@@ -167,6 +168,12 @@ class Layout:
                     current = last + token
                     used = measure(current, size)
                     last = current
+                    continue
+                if current[-1] in NO_LINE_END and len(current) > 1:
+                    # An opening bracket or quote goes down with what it opens.
+                    lines.append(current[:-1])
+                    current = current[-1] + token
+                    used, last = measure(current, size), current
                     continue
                 lines.append(current)
                 current, used, last = token, tw, token

@@ -115,6 +115,7 @@ def layout_record(lay: Layout, card: RecordCard, base: Common) -> list[Page]:
         last = i == len(rows) - 1
         room = s.bottom - (_footer_height(lay) if last else 0)
         if y + h > room:
+            lay.text(s.width - s.margin_x, y + s.small * 1.6, "（转下页）", s.small, "r")
             lay.new_page()
             y = _header(lay, _top(lay, base, card, True), card, False) + 2.5 * mm
             y = table_head(y)

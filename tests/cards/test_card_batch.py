@@ -126,6 +126,7 @@ def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts(fonts):
         assert "".join(lines) == text
         assert all(fonts.width(line, 10.5) <= width for line in lines)
         assert not any(line[0] in "，。）" for line in lines[1:])
+        assert not any(line[-1] == "（" for line in lines[:-1])
         for number in ("2026-01-01", "2026-06-30"):
             assert any(number in line for line in lines), (width, lines)
 

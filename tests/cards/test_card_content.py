@@ -59,6 +59,7 @@ def test_long_record_card_continues_with_header_repeated(known, fonts, tmp_path)
         assert "序号服务日期服务类型服务内容时长(小时)积分审核人" in text  # column headings
         assert f"第{number}页共{len(pages)}页" in text
     assert "续页" in flat(pages[1]) and "续页" not in flat(pages[0])
+    assert "（转下页）" in flat(pages[0]) and "（转下页）" not in flat(pages[-1])
     everything = flat("".join(pages))
     for day in range(50):
         assert f"巡逻第{day + 1}次" in everything
