@@ -9,12 +9,41 @@ from typing import Any
 from . import records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
-from .settings import get_setting
+from .settings import DEFAULTS, get_setting, set_setting
 from .validate import parse_date, required
 
 
 def rules(ledger: Ledger) -> dict[str, Any]:
-    return get_setting(ledger, "points_rules")
+    """The ledger's rules over the defaults (a ledger saved before a rule existed gets it)."""
+    stored = get_setting(ledger, "points_rules") or {}
+    merged = {**DEFAULTS["points_rules"], **stored}
+    for key in ("per_activity", "rating"):
+        merged[key] = {**DEFAULTS["points_rules"][key], **(stored.get(key) or {})}
+    return merged
+
+
+def set_rules(ledger: Ledger, rule: dict[str, Any]) -> dict[str, Any]:
+    """Save new rules. No existing entry changes: see db.recalc for the explicit recalculation."""
+    clean: dict[str, Any] = {}
+    try:
+        clean["base"] = float(rule["base"])
+        clean["per_hour"] = float(rule["per_hour"])
+        clean["order_completed"] = float(rule["order_completed"])
+        clean["no_show"] = -abs(float(rule.get("no_show", 0)))
+        clean["idle_quarter"] = -abs(float(rule.get("idle_quarter", 0)))
+        clean["per_activity"] = {str(k): float(v) for k, v in rule["per_activity"].items()}
+        clean["rating"] = {str(k): float(v) for k, v in rule["rating"].items()}
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError("points_rules", "积分规则", f"规则不完整或不是数字（{error}）") from None
+    if not 0 <= clean["base"] <= 1000:
+        raise ValidationError("base", "基础分", "应在0到1000之间")
+    for key, value in clean.items():
+        if isinstance(value, float):
+            clean[key] = int(value) if value.is_integer() else value
+    for key in ("per_activity", "rating"):
+        clean[key] = {k: int(v) if v.is_integer() else v for k, v in clean[key].items()}
+    set_setting(ledger, "points_rules", clean)
+    return clean
 
 
 def _entry(ledger: Ledger, date: str, delta: float, reason: str, source_kind: str,
@@ -120,3 +149,65 @@ def entries(ledger: Ledger, member_id: int | None = None,
     column, value = ("member_id", member_id) if member_id is not None else ("unit_id", unit_id)
     return ledger.query(f"SELECT * FROM points_entries WHERE {column} = ? AND deleted = 0 "
                         "ORDER BY date, id", (value,))
+
+
+# -- deductions --------------------------------------------------------------------------------
+
+def mark_no_show(ledger: Ledger, activity_id: int, member_id: int, note: str = "") -> int | None:
+    """Deduct for a member who signed up for an activity and did not come (once per activity).
+    Returns the entry id, or None when the rule deducts nothing."""
+    with ledger.transaction():
+        activity = records.get(ledger, "activities", activity_id)
+        member = records.get(ledger, "members", member_id)
+        came = ledger.scalar(
+            "SELECT count(*) FROM activity_participants WHERE activity_id = ? AND member_id = ? "
+            "AND deleted = 0 AND hours > 0", (activity_id, member_id))
+        if came:
+            raise RuleError(f"“{member['name']}”已登记参加“{activity['title']}”，不能再记为缺席")
+        if ledger.scalar("SELECT count(*) FROM points_entries WHERE source_kind = 'noshow' AND "
+                         "source_uuid = ? AND member_id = ? AND deleted = 0",
+                         (activity["uuid"], member_id)):
+            raise RuleError(f"“{member['name']}”在“{activity['title']}”已记过缺席")
+        delta = -abs(float(rules(ledger)["no_show"]))
+        if not delta:
+            return None
+        reason = f"报名未参加{activity['kind']}“{activity['title']}”" + (f"（{note}）" if note else "")
+        return _entry(ledger, activity["date"], delta, reason, "noshow", activity["uuid"],
+                      member_id=member_id)
+
+
+def idle_members(ledger: Ledger, quarter: str) -> list[dict[str, Any]]:
+    """Live members, reported by the quarter's end, with no verified service in it and no
+    idle deduction for it yet: who apply_idle_deductions would deduct."""
+    from .periods import parse_period
+
+    q = parse_period(quarter)
+    if "Q" not in q.code:
+        raise ValidationError("period", "期间", "按季度扣分，应写成 2026Q3")
+    return ledger.query(
+        "SELECT m.id, m.name, coalesce(u.name, m.work_unit_name) AS unit FROM members m "
+        "LEFT JOIN units u ON u.id = m.work_unit_id "
+        "WHERE m.deleted = 0 AND m.status = '在册' AND (m.report_date = '' OR m.report_date <= ?) "
+        "AND m.id NOT IN (SELECT p.member_id FROM activity_participants p JOIN activities a "
+        " ON a.id = p.activity_id WHERE p.member_id IS NOT NULL AND p.deleted = 0 "
+        " AND a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?) "
+        "AND m.id NOT IN (SELECT member_id FROM points_entries WHERE source_kind = 'deduction' "
+        " AND source_uuid = ? AND deleted = 0 AND member_id IS NOT NULL) "
+        "ORDER BY m.name_pinyin, m.id", (q.end, q.start, q.end, f"idle:{q.code}"))
+
+
+def apply_idle_deductions(ledger: Ledger, quarter: str) -> int:
+    """One deduction per member without service in the quarter (see idle_members). Running it
+    twice deducts nothing more. Returns the number of entries made."""
+    from .periods import parse_period
+
+    with ledger.transaction():
+        q = parse_period(quarter)
+        delta = -abs(float(rules(ledger)["idle_quarter"]))
+        if not delta:
+            return 0
+        rows = idle_members(ledger, q.code)
+        for row in rows:
+            _entry(ledger, q.end, delta, f"{q.label}无服务记录", "deduction", f"idle:{q.code}",
+                   member_id=row["id"])
+        return len(rows)

@@ -26,6 +26,7 @@ TABLE_LABELS = {
     "meeting_attendees": "参会单位",
     "points_entries": "积分记录",
     "evaluations": "评价",
+    "reward_items": "积分商品",
 }
 SYNCED_TABLES = tuple(TABLE_LABELS)
 

@@ -17,8 +17,22 @@ DEFAULTS: dict[str, Any] = {
         "per_hour": 1,
         "order_completed": 3,
         "rating": {"满意": 2, "基本满意": 1, "不满意": -2},
+        "no_show": -2,  # signed up for an activity and did not come
+        "idle_quarter": -5,  # a whole quarter without any verified service
     },
     "order_due_days": 7,
+    # Suggested half-year grades, best first; the first row whose every minimum is met wins,
+    # otherwise the scheme's last grade. Points are the base plus the half year's entries.
+    "evaluation_rules": {
+        "member": {  # [grade, min points, min quarters with a verified service]
+            "三级": [["好", 90, 2], ["一般", 0, 1]],
+            "四级": [["优秀", 100, 2], ["良好", 90, 2], ["一般", 0, 1]],
+        },
+        "unit": {  # [grade, min points, min 实事, min joint meetings]
+            "三级": [["好", 0, 2, 2], ["一般", 0, 1, 0]],
+            "四级": [["优秀", 95, 2, 2], ["良好", 0, 2, 1], ["一般", 0, 1, 0]],
+        },
+    },
 }
 GRADE_SCHEMES = {
     "三级": ("好", "一般", "较差"),

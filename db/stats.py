@@ -1,0 +1,206 @@
+"""统计: the figures the street office's report asks for, for any period and grid subtree.
+
+Every figure is a plain count over the ledger (definitions in FIGURES, shown in the report):
+- units and members "reported" are live records whose report date is on or before the
+  period's end; posts claimed are claims live at the period's end;
+- activities, person-times and hours count verified activities dated in the period;
+- 实事 are verified 共建项目 organised by a unit; orders count in the period they were received
+  or completed; satisfaction counts ratings given in the period.
+A grid node narrows members by residence, units by 包联小区, activities and orders by node."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .grid import SUBTREE_CTE
+from .ledger import Ledger
+from .periods import parse_period
+
+# key, label, definition
+FIGURES = (
+    ("units", "报到单位（个）", "期末在册、已报到的单位"),
+    ("units_new", "新报到单位（个）", "报到日期在本期内"),
+    ("members", "报到党员（人）", "期末在册、已报到的在职党员"),
+    ("members_new", "新报到党员（人）", "报到日期在本期内"),
+    ("posts", "服务岗位（个）", "启用中的岗位"),
+    ("claims", "认领岗位（人次）", "期末有效的认岗记录"),
+    ("branches", "小区临时党支部（个）", "已设临时党支部的小区"),
+    ("activities", "开展活动（场）", "本期已审核的活动"),
+    ("person_times", "参与党员（人次）", "已审核活动的党员参与记录"),
+    ("unit_times", "参与单位（次）", "已审核活动的单位参与记录"),
+    ("hours", "服务时长（小时）", "党员参与时长合计"),
+    ("projects", "办成实事（件）", "已审核的共建项目（单位组织）"),
+    ("orders_received", "受理群众需求（件）", "点单日期在本期内"),
+    ("orders_completed", "办结群众需求（件）", "完成日期在本期内"),
+    ("completion_rate", "需求办结率", "本期受理的需求中已办结的比例"),
+    ("rated", "群众评价（件）", "评价日期在本期内"),
+    ("satisfied", "满意（件）", "评价为满意"),
+    ("satisfaction", "满意率", "满意与基本满意占评价的比例"),
+)
+LABELS = {key: label for key, label, _ in FIGURES}
+RATES = ("completion_rate", "satisfaction")
+TREND = (("activities", "活动（场）"), ("person_times", "服务人次"), ("hours", "服务时长"),
+         ("orders_received", "受理需求"), ("orders_completed", "办结需求"))
+BY_NODE = (("members", "报到党员"), ("units", "报到单位"), *TREND, ("projects", "实事"))
+
+
+def _months(start: str, end: str) -> list[str]:
+    y, m = int(start[:4]), int(start[5:7])
+    out = []
+    while f"{y}-{m:02d}" <= end[:7]:
+        out.append(f"{y}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _group_root(ledger: Ledger, node_id: int | None) -> tuple[int | None, str]:
+    """The node whose children the by-node table lists, and the scope's name."""
+    if node_id is not None:
+        row = ledger.one("SELECT name FROM grid_nodes WHERE id = ?", (node_id,))
+        return node_id, row["name"] if row else ""
+    tops = ledger.conn.execute("SELECT id, name FROM grid_nodes WHERE deleted = 0 AND level = 2 "
+                               "ORDER BY sort_order, id").fetchall()
+    if len(tops) == 1:
+        return tops[0][0], tops[0][1]
+    root = ledger.conn.execute("SELECT id, name FROM grid_nodes WHERE deleted = 0 AND level = 1 "
+                               "ORDER BY id").fetchall()
+    return (root[0][0] if len(root) == 1 else None), "全部"
+
+
+def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> dict[str, Any]:
+    period = parse_period(period_code)
+    p0, p1 = period.start, period.end
+    cte, pre = (SUBTREE_CTE + " ", [node_id]) if node_id is not None else ("", [])
+
+    def within(col: str) -> str:
+        return f" AND {col} IN (SELECT id FROM sub)" if node_id is not None else ""
+
+    def one(sql: str, *params: Any) -> Any:
+        return ledger.conn.execute(cte + sql, [*pre, *params]).fetchone()
+
+    f: dict[str, Any] = {}
+    live_u = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
+    f["units"], f["units_new"] = one(
+        f"SELECT count(*), coalesce(sum(report_date >= ?), 0) FROM units WHERE {live_u}"
+        + within("paired_node_id"), p0, p1)
+    f["members"], f["members_new"] = one(
+        f"SELECT count(*), coalesce(sum(report_date >= ?), 0) FROM members WHERE {live_u}"
+        + within("residence_node_id"), p0, p1)
+    f["posts"] = one("SELECT count(*) FROM posts WHERE deleted = 0 AND status = '启用'"
+                     + within("node_id"))[0]
+    f["claims"] = one(
+        "SELECT count(*) FROM post_claims c JOIN members m ON m.id = c.member_id "
+        "WHERE c.deleted = 0 AND m.deleted = 0 AND c.claimed_date <= ? "
+        "AND (c.released_date = '' OR c.released_date > ?)" + within("m.residence_node_id"),
+        p1, p1)[0]
+    f["branches"] = one("SELECT count(*) FROM grid_nodes WHERE deleted = 0 AND level = 3 "
+                        "AND branch_name != ''" + within("id"))[0]
+    acts = ("FROM activities a WHERE a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
+            + within("a.node_id"))
+    f["activities"], f["projects"] = one(
+        f"SELECT count(*), coalesce(sum(a.kind = '共建项目' AND a.unit_id IS NOT NULL), 0) {acts}",
+        p0, p1)
+    row = one("SELECT count(p.member_id), count(p.unit_id), "
+              "coalesce(sum(CASE WHEN p.member_id IS NOT NULL THEN p.hours END), 0) "
+              "FROM activity_participants p JOIN activities a ON a.id = p.activity_id "
+              "WHERE p.deleted = 0 AND a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
+              + within("a.node_id"), p0, p1)
+    f["person_times"], f["unit_times"], f["hours"] = row[0], row[1], round(float(row[2]), 2)
+    done = "o.state IN ('已完成', '已评价')"
+    row = one(f"SELECT coalesce(sum(o.requested_date BETWEEN ? AND ?), 0), "
+              f"coalesce(sum(o.requested_date BETWEEN ? AND ? AND {done}), 0), "
+              f"coalesce(sum({done} AND o.completed_date BETWEEN ? AND ?), 0), "
+              "coalesce(sum(o.rating != '' AND o.rated_date BETWEEN ? AND ?), 0), "
+              "coalesce(sum(o.rating = '满意' AND o.rated_date BETWEEN ? AND ?), 0), "
+              "coalesce(sum(o.rating = '基本满意' AND o.rated_date BETWEEN ? AND ?), 0) "
+              "FROM orders o WHERE o.deleted = 0" + within("o.node_id"), *([p0, p1] * 6))
+    f["orders_received"], received_done, f["orders_completed"] = row[0], row[1], row[2]
+    f["rated"], f["satisfied"], basic = row[3], row[4], row[5]
+    f["completion_rate"] = round(received_done / row[0], 4) if row[0] else None
+    f["satisfaction"] = round((row[4] + basic) / row[3], 4) if row[3] else None
+    f["orders_received_completed"], f["basically_satisfied"] = received_done, basic
+    f["hours"] = round(float(f["hours"]), 2)
+
+    months = {m: dict.fromkeys([k for k, _ in TREND], 0) for m in _months(p0, p1)}
+    for m, n, pt, h in ledger.conn.execute(
+            cte + "SELECT substr(a.date, 1, 7), count(DISTINCT a.id), count(p.member_id), "
+            "coalesce(sum(CASE WHEN p.member_id IS NOT NULL THEN p.hours END), 0) FROM activities a "
+            "LEFT JOIN activity_participants p ON p.activity_id = a.id AND p.deleted = 0 "
+            "WHERE a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
+            + within("a.node_id") + " GROUP BY 1", [*pre, p0, p1]):
+        months[m].update(activities=n, person_times=pt, hours=round(float(h), 2))
+    for col, key in (("requested_date", "orders_received"), ("completed_date", "orders_completed")):
+        extra = f" AND {done}" if key == "orders_completed" else ""
+        for m, n in ledger.conn.execute(
+                cte + f"SELECT substr(o.{col}, 1, 7), count(*) FROM orders o WHERE o.deleted = 0 "
+                f"AND o.{col} BETWEEN ? AND ?{extra}" + within("o.node_id") + " GROUP BY 1",
+                [*pre, p0, p1]):
+            months[m][key] = n
+    root, scope_name = _group_root(ledger, node_id)
+    return {"period": period.code, "label": period.label, "start": p0, "end": p1,
+            "node_id": node_id, "scope": scope_name, "figures": f,
+            "months": [{"month": m, **v} for m, v in months.items()],
+            "by_node": by_node(ledger, period_code, root)}
+
+
+def by_node(ledger: Ledger, period_code: str, root: int | None) -> list[dict[str, Any]]:
+    """The figures of BY_NODE for each child of root (its whole subtree each)."""
+    period = parse_period(period_code)
+    p0, p1 = period.start, period.end
+    nodes = ledger.conn.execute("SELECT id, parent_id, name, level FROM grid_nodes "
+                                "WHERE deleted = 0 ORDER BY sort_order, id").fetchall()
+    kids = [n for n in nodes if (n[3] == 1 if root is None else n[1] == root)]
+    if not kids:
+        return []
+    parent = {n[0]: n[1] for n in nodes}
+    kid_ids = {n[0] for n in kids}
+    group: dict[int, int] = {}
+    for n in nodes:
+        cur, steps = n[0], 0
+        while cur is not None and cur not in kid_ids and steps < 6:
+            cur, steps = parent.get(cur), steps + 1
+        if cur in kid_ids:
+            group[n[0]] = cur
+    out = {k[0]: dict.fromkeys([key for key, _ in BY_NODE], 0) for k in kids}
+
+    def add(sql: str, params: tuple[Any, ...], *keys: str) -> None:
+        for node, *values in ledger.conn.execute(sql, params):
+            g = group.get(node)
+            if g is None:
+                continue
+            for key, value in zip(keys, values, strict=True):
+                out[g][key] = round(out[g][key] + (value or 0), 2)
+
+    live = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
+    add(f"SELECT residence_node_id, count(*) FROM members WHERE {live} GROUP BY 1", (p1,),
+        "members")
+    add(f"SELECT paired_node_id, count(*) FROM units WHERE {live} GROUP BY 1", (p1,), "units")
+    add("SELECT node_id, count(*), coalesce(sum(kind = '共建项目' AND unit_id IS NOT NULL), 0) "
+        "FROM activities WHERE deleted = 0 AND verified = 1 AND date BETWEEN ? AND ? GROUP BY 1",
+        (p0, p1), "activities", "projects")
+    add("SELECT a.node_id, count(p.member_id), coalesce(sum(CASE WHEN p.member_id IS NOT NULL "
+        "THEN p.hours END), 0) FROM activity_participants p JOIN activities a "
+        "ON a.id = p.activity_id WHERE p.deleted = 0 AND a.deleted = 0 AND a.verified = 1 "
+        "AND a.date BETWEEN ? AND ? GROUP BY 1", (p0, p1), "person_times", "hours")
+    add("SELECT node_id, coalesce(sum(requested_date BETWEEN ? AND ?), 0), "
+        "coalesce(sum(state IN ('已完成', '已评价') AND completed_date BETWEEN ? AND ?), 0) "
+        "FROM orders WHERE deleted = 0 GROUP BY 1", (p0, p1, p0, p1),
+        "orders_received", "orders_completed")
+    names = {k[0]: k[2] for k in kids}
+    return [{"node_id": k, "name": names[k], **v} for k, v in out.items()]
+
+
+def format_value(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key in RATES:
+        return f"{value * 100:.1f}%"
+    if isinstance(value, float):
+        return f"{value:g}" if value.is_integer() else f"{value:.1f}"
+    return str(value)
+
+
+def sql_text() -> dict[str, str]:
+    """What each figure counts, for the report's notes."""
+    return {key: text for key, _, text in FIGURES}
+
