@@ -31,7 +31,16 @@ class Bar:
     gray: float = 0.45
 
 
-class _Painter(Painter):
+class ReportPainter(Painter):
+    def text(self, item: Text, dx: float, top: float) -> None:
+        super().text(item, dx, top)
+        if item.bold:
+            # The text render mode is page state in PDF: without this, everything drawn after a
+            # bold (stroked) title on the same page would come out bold too.
+            obj = self.c.beginText()
+            obj._code.append("0 Tr")  # setTextRenderMode(0) skips it: it thinks 0 is current
+            self.c.drawText(obj)
+
     def items(self, page: Page, dx: float, dy: float) -> None:
         super().items(page, dx, dy)
         top = page.height + dy
@@ -175,7 +184,7 @@ class Doc:
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
         canvas = new_canvas(str(tmp), title, author, subject, self.fonts.primary)
-        painter = _Painter(canvas, self.fonts)
+        painter = ReportPainter(canvas, self.fonts)
         try:
             for page in pages:
                 painter.page(page)
