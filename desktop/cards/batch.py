@@ -126,12 +126,14 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     painter = Painter(canvas, fonts)
     pending: list[Page] = []
     sheets = 0
-    notes: list[str] = []
+    notes: list[str] = []  # subjects not yet evaluated
+    layout_notes: list[str] = []
     try:
         for done, subject_id in enumerate(ids):
             if cancelled():
                 raise PrintCancelled()
-            pages, name = _layout_one(ledger, job, subject_id, base, fonts, style, notes, today)
+            pages, name = _layout_one(ledger, job, subject_id, base, fonts, style, notes,
+                                      layout_notes, today)
             if done % 10 == 0 or done == len(ids) - 1:
                 progress(f"正在生成{KINDS[job.kind]}：{done + 1}/{len(ids)}（{name}）",
                          (done + 1) / (len(ids) + 1))
@@ -160,13 +162,20 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
         shown = "、".join(notes[:10]) + ("等" if len(notes) > 10 else "")
         summary.append(f"{len(notes)}张反馈卡的对象{period.label}尚未评价，评价等次留空：{shown}")
     return PrintResult(out, len(ids), sheets, fonts.primary_label, fonts.embedded,
-                       fonts.warnings, summary)
+                       fonts.warnings, summary + layout_notes)
 
 
 def _layout_one(ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,
-                fonts: FontSet, style, notes: list[str],
+                fonts: FontSet, style, notes: list[str], layout_notes: list[str],
                 today: str | None) -> tuple[list[Page], str]:
     lay = Layout(fonts, style)
+    pages, name = _lay_out(lay, ledger, job, subject_id, base, fonts, notes, today)
+    layout_notes += lay.notes
+    return pages, name
+
+
+def _lay_out(lay: Layout, ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,
+             fonts: FontSet, notes: list[str], today: str | None) -> tuple[list[Page], str]:
     if job.units:
         card = data.unit_feedback(ledger, subject_id, base)
         fonts.context = f"报到单位“{card.subject}”（编号{subject_id}）"

@@ -159,4 +159,8 @@ class Painter:
                 continue
             obj.setFont(name, item.size)
             obj.textOut(chunk)
+        if item.bold:
+            # The render mode outlives the text object (it is graphics state): reset it, or
+            # everything after a title on the page would come out stroked too.
+            obj.setTextRenderMode(0)
         c.drawText(obj)

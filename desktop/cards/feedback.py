@@ -81,9 +81,16 @@ def layout_feedback(lay: Layout, card: FeedbackCard, base: Common) -> list[Page]
     lay.rect(x + lab, y, w - lab, box)
     sign_h = s.body * 4.2
     text_w = w - lab - 2 * s.pad
-    max_lines = max(1, int((box - sign_h - 2 * s.pad) // (s.body * 1.45)))
-    size, lines = lay.fit(card.comment, text_w, s.body, max_lines)
-    for i, line in enumerate(lines[:max_lines] if card.comment else []):
+    room = box - sign_h - 2 * s.pad
+    size, lines = s.body, lay.wrap(card.comment, text_w, s.body) if card.comment else []
+    while len(lines) * size * 1.45 > room and size > 6:  # a long comment: smaller type
+        size = max(6.0, size - 0.5)
+        lines = lay.wrap(card.comment, text_w, size)
+    fits = max(1, int(room // (size * 1.45)))
+    if len(lines) > fits:
+        lay.notes.append(f"{card.subject}的社区评语太长，卡片上只印出了前{fits}行（共{len(lines)}行）")
+        lines = lines[:fits]
+    for i, line in enumerate(lines):
         lay.text(x + lab + s.pad, y + s.pad + size * (1.05 + 1.45 * i), line, size)
     right = x + w - 4 * mm * k
     lay.text(right, y + box - s.body * 2.6, f"{base.office}党组织（盖章）", s.body, "r")

@@ -111,6 +111,7 @@ class Layout:
         self.fonts = fonts
         self.s = style
         self.pages: list[Page] = []
+        self.notes: list[str] = []  # what the user should know about this layout
         self.page = self.new_page()
 
     def new_page(self) -> Page:
@@ -181,15 +182,6 @@ class Layout:
         if len(self.fonts.wrapped) < 20_000:
             self.fonts.wrapped[key] = lines
         return lines
-
-    def fit(self, text: str, width: float, size: float, max_lines: int,
-            smallest: float = 6.0) -> tuple[float, list[str]]:
-        """The largest size (down to `smallest`) at which text fits in max_lines lines."""
-        while True:
-            lines = self.wrap(text, width, size)
-            if len(lines) <= max_lines or size <= smallest:
-                return size, lines
-            size = max(smallest, size - 0.5)
 
     # -- forms ---------------------------------------------------------------------------
     def cell_pad(self, cell: Cell) -> float:

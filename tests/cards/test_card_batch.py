@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, A5, landscape
 
 from db import members
+from db.periods import parse_period
 from desktop.cards import PrintCancelled, PrintJob, print_cards
 from desktop.cards.fonts import FontSet
 from desktop.cards.info import layout_info
@@ -98,24 +99,45 @@ def test_nothing_to_print_is_an_error(known, fonts, tmp_path):
 
 
 @pytest.mark.parametrize("paper", ["A4", "A5"])
-def test_layout_keeps_text_inside_its_cells_and_the_page(known, fonts, paper):
-    """Long values wrap within their cells instead of running over rules or off the paper."""
+def test_every_card_keeps_its_text_on_the_paper(known, fonts, paper):
+    """Long values wrap within their cells instead of running over rules or off the paper,
+    and a one-page card stays on one page, on A4 and on A5."""
+    from db import evaluations
     from desktop.cards import data
+    from desktop.cards.feedback import layout_feedback
+    from desktop.cards.record import layout_record
 
     led = known["ledger"]
-    members.update_member(led, known["wang"], note="长期关心社区老人，" * 30,
+    long_text = "长期关心社区老人，定期上门走访，" * 12
+    members.update_member(led, known["wang"], note=long_text, position="主任医师兼党支部书记" * 2,
                           household_address="杨树小区3号楼1单元101室东侧平房" * 3)
-    card = data.info_card(led, known["wang"])
-    lay = Layout(fonts, style_for(paper))
-    (page,) = layout_info(lay, card, data.common(led, None), today="2026-07-01")
-    texts = [i for i in page.items if isinstance(i, Text)]
-    assert any("长期关心社区老人" in t.text for t in texts)
+    evaluations.set_evaluation(led, "2026H1", "好", member_id=known["wang"], comment=long_text)
+    period = parse_period("2026H1")
+    base = data.common(led, period)
     s = style_for(paper)
-    for t in texts:
-        width = fonts.width(t.text, t.size)
-        left = t.x - {"l": 0, "c": width / 2, "r": width}[t.align]
-        assert s.margin_x - 1 <= left and left + width <= s.width - s.margin_x + 1, t.text
-        assert 0 < t.y < s.height, t.text
+    cards = {
+        "info": lambda lay: layout_info(lay, data.info_card(led, known["wang"]), base,
+                                        today="2026-07-01"),
+        "record": lambda lay: layout_record(lay, data.record_card(led, known["wang"], period),
+                                            base),
+        "feedback": lambda lay: layout_feedback(lay, data.member_feedback(led, known["wang"],
+                                                                          base), base),
+        "unit": lambda lay: layout_feedback(lay, data.unit_feedback(led, known["unit"], base),
+                                            base),
+    }
+    for kind, build in cards.items():
+        lay = Layout(fonts, s)
+        pages = build(lay)
+        assert len(pages) == 1, kind
+        texts = [i for i in pages[0].items if isinstance(i, Text)]
+        assert any("长期关心社区老人" in t.text for t in texts) or kind in ("record", "unit")
+        for t in texts:
+            width = fonts.width(t.text, t.size)
+            left = t.x - {"l": 0, "c": width / 2, "r": width}[t.align]
+            assert s.margin_x - 1 <= left and left + width <= s.width - s.margin_x + 1, \
+                (kind, t.text)
+            assert s.margin_top <= t.y <= s.height - 4, (kind, t.text)
+        assert lay.notes == [], kind  # the long comment fitted (in smaller type)
 
 
 def test_wrap_keeps_numbers_whole_and_punctuation_off_line_starts(fonts):

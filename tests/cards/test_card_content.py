@@ -143,3 +143,30 @@ def test_text_matches_ledger_after_edit(known, fonts, tmp_path):
     print_cards(led, PrintJob("info", member_ids=[known["wang"]]), out, fonts=fonts)
     text = flat(pdf_text(out)[0])
     assert "副主任医师" in text and "主治医师" not in text
+
+
+def test_bold_title_does_not_embolden_the_rest_of_the_page(known, fonts, tmp_path):
+    """Bold is drawn by stroking the outline (render mode 2); the mode is graphics state and
+    must be reset, or every field after the title prints heavy."""
+    out = tmp_path / "feedback.pdf"
+    print_cards(known["ledger"], PrintJob("feedback", "2026H1", member_ids=[known["wang"]]), out,
+                fonts=fonts)
+    stream = PdfReader(out).pages[0].get_contents().get_data().decode("latin-1")
+    modes = re.findall(r"\b([0-7]) Tr\b", stream)
+    assert modes and modes[0] == "2"
+    assert modes[-1] == "0"
+    assert all(a != b for a, b in zip(modes, modes[1:], strict=False))  # 2, 0, 2, 0, …
+
+
+def test_overlong_comment_is_shrunk_then_cut_with_a_note(known, fonts, tmp_path):
+    from db import evaluations
+
+    led = known["ledger"]
+    evaluations.set_evaluation(led, "2026H1", "好", member_id=known["wang"],
+                               comment="表现突出。" * 600)
+    out = tmp_path / "feedback.pdf"
+    result = print_cards(led, PrintJob("feedback", "2026H1", member_ids=[known["wang"]]), out,
+                         fonts=fonts)
+    assert len(pdf_text(out)) == 1  # still one card, the receipt still on it
+    assert "回执" in flat(pdf_text(out)[0])
+    assert any("王䶮的社区评语太长" in note for note in result.notes)
