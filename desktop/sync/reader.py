@@ -28,6 +28,7 @@ MAX_ENTRIES = 5000
 MAX_COLUMNS = 1000
 MAX_CELLS = 25_000_000
 CHILD_MEMORY_BYTES = 3 * 2**30
+PARALLEL_BYTES = 4 * 2**20  # smaller files are read by one child
 
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -197,6 +198,11 @@ def _far_cell(data: bytes) -> tuple[str, str] | None:
 _CHILD = r"""
 import pickle, sys
 in_path, out_path, memory, max_cols, max_cells = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+# which sheets: "all", "only:1,4" or "except:1,4,2" (by position)
+mode, _, listed = sys.argv[6].partition(":")
+chosen = {int(x) for x in listed.split(",") if x}
+def wanted(index):
+    return mode == "all" or (index in chosen) == (mode == "only")
 try:
     import resource
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -218,7 +224,9 @@ with open(out_path, "wb") as out:
     except Exception as error:
         pickle.dump(("error", "", "", "无法读取工作簿：%s" % error), out)
         sys.exit(0)
-    for name in names:
+    for index, name in enumerate(names):
+        if not wanted(index):
+            continue
         try:
             sheet = book.get_sheet_by_name(name)
         except Exception as error:
@@ -236,7 +244,7 @@ with open(out_path, "wb") as out:
                       for r in (sheet.merged_cell_ranges or [])]
         except Exception:
             merged = []
-        pickle.dump(("sheet", name, merged), out)
+        pickle.dump(("sheet", name, merged, index), out)
         rows = sheet.to_python(skip_empty_area=False) if sheet.end else []
         for index in range(0, len(rows), 5000):
             pickle.dump(("rows", rows[index:index + 5000]), out)
@@ -255,40 +263,80 @@ def read_workbook(path: str | Path, password: str | None = None,
     return list(iter_workbook(path, password, timeout))
 
 
+def _split(data: bytes, kind: str, workers: int) -> list[str]:
+    """Sheet assignments for parallel children, balanced by each sheet's unzipped size.
+    The first child also takes every sheet the others do not name."""
+    if workers < 2 or kind != "xlsx" or len(data) < PARALLEL_BYTES:
+        return ["all"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sizes = {}
+        for info in archive.infolist():
+            match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
+            if match:
+                sizes[int(match.group(1)) - 1] = info.file_size
+    loads = [[0, []] for _ in range(workers)]
+    for index in sorted(sizes, key=lambda i: -sizes[i]):
+        target = min(loads, key=lambda load: load[0])
+        target[0] += sizes[index]
+        target[1].append(index)
+    others = [load[1] for load in loads[1:] if load[1]]
+    if not others:
+        return ["all"]
+    taken = sorted(i for group in others for i in group)
+    return ["except:" + ",".join(map(str, taken))] + [
+        "only:" + ",".join(map(str, sorted(group))) for group in others]
+
+
 def iter_workbook(path: str | Path, password: str | None = None,
                   timeout: float | None = None) -> Iterator[Sheet]:
-    """The sheets one at a time, so that a big file never sits in memory twice."""
+    """The sheets one at a time, so that a big file never sits in memory twice. Big files are
+    parsed by several children at once (one per core, up to four)."""
     data, kind = prepare(path, password)
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
     folder = tempfile.mkdtemp(prefix="baodao-read-")
     source = Path(folder) / ("in" + suffix)
-    result = Path(folder) / "out.pickle"
+    parts = _split(data, kind, min(os.cpu_count() or 1, 4))
+    results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
     try:
         source.write_bytes(data)
+        procs = [subprocess.Popen(
+            [sys.executable, "-I", "-c", _CHILD, str(source), str(result),
+             str(CHILD_MEMORY_BYTES), str(MAX_COLUMNS), str(MAX_CELLS), part],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
+            for part, result in zip(parts, results, strict=True)]
+        failed = False
         try:
-            proc = subprocess.run(
-                [sys.executable, "-I", "-c", _CHILD, str(source), str(result),
-                 str(CHILD_MEMORY_BYTES), str(MAX_COLUMNS), str(MAX_CELLS)],
-                capture_output=True, timeout=timeout or _child_timeout(len(data)),
-                cwd=folder)
+            for proc in procs:
+                failed |= proc.wait(timeout=timeout or _child_timeout(len(data))) != 0
         except subprocess.TimeoutExpired:
             raise FileRejected("读取文件超时：文件结构异常或过于复杂，已放弃") from None
-        if proc.returncode != 0 or not result.exists():
+        finally:
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
+        if failed or not all(r.exists() for r in results):
             far = diagnose_far_cell(data) if kind == "xlsx" else None
             if far:
                 raise FileRejected(f"{far[0]}单元格{far[1]}超出合理范围，文件异常，已拒绝",
                                    far[0], far[1])
             raise FileRejected("文件结构异常，无法读取（可能已损坏或被恶意构造）")
         del data
-        yield from _stream(result)
+        streams = [_stream(r) for r in results]
+        heads = [next(st, None) for st in streams]
+        while any(h is not None for h in heads):  # merge the children's sheets back in order
+            n = min((h[0], k) for k, h in enumerate(heads) if h is not None)[1]
+            yield heads[n][1]  # type: ignore[index]
+            heads[n] = next(streams[n], None)
     finally:
         source.unlink(missing_ok=True)
-        result.unlink(missing_ok=True)
+        for result in results:
+            result.unlink(missing_ok=True)
         os.rmdir(folder)
 
 
-def _stream(result: Path) -> Iterator[Sheet]:
-    current: Sheet | None = None
+def _stream(result: Path) -> Iterator[tuple[int, Sheet]]:
+    current: tuple[int, Sheet] | None = None
     with open(result, "rb") as handle:
         while True:
             try:
@@ -306,7 +354,7 @@ def _stream(result: Path) -> Iterator[Sheet]:
                 raise FileRejected(f"{where}{'单元格' + cell if cell else ''}"
                                    f"{'：' if where else ''}{message}", sheet, cell)
             if item[0] == "sheet":
-                _tag, name, merged = item
-                current = Sheet(name, [], merged)
+                _tag, name, merged, index = item
+                current = (index, Sheet(name, [], merged))
             elif item[0] == "rows" and current is not None:
-                current.rows.extend(item[1])
+                current[1].rows.extend(item[1])
