@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import Any
 
@@ -43,7 +44,7 @@ GRADE_SCHEMES = {
 def get_setting(ledger: Ledger, key: str) -> Any:
     value = ledger.scalar("SELECT value FROM settings WHERE key = ?", (key,))
     if value is None:
-        return DEFAULTS.get(key)
+        return copy.deepcopy(DEFAULTS.get(key))  # callers may edit what they get
     return json.loads(value)
 
 

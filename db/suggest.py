@@ -70,7 +70,7 @@ def suggest(ledger: Ledger, kind: str, f: Figures) -> tuple[str, str]:
     last = scheme[-1]
     better = [r for r in thresholds(ledger, kind) if r[0] in scheme]
     missed = f"未达到“{better[-1][0]}”标准（{threshold_text(kind, better[-1])}）" if better else ""
-    return last, f"{facts}；{missed}" if missed else facts
+    return last, f"{facts}；{missed}，故为“{last}”" if missed else f"{facts}；为“{last}”"
 
 
 def figures(ledger: Ledger, kind: str, period_code: str) -> dict[int, Figures]:
