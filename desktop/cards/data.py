@@ -128,7 +128,8 @@ def member_feedback(ledger: Ledger, member_id: int, base: Common) -> FeedbackCar
     ]
     receipt = (f"贵社区反馈的我单位党员{m['name']}同志{period.label}到社区报到服务情况"
                "反馈卡已收到。")
-    notes = [] if ev and ev["grade"] else [m["name"]]
+    # Evaluations are half-yearly: for a quarter or a month the grade is simply left blank.
+    notes = [] if (ev and ev["grade"]) or "H" not in period.code else [m["name"]]
     return FeedbackCard(m["name"], org_name(m["work_unit_name"]), intro, facts,
                         posts_text(ledger, member_id), ev["grade"] if ev else "",
                         ev["comment"] if ev else "", ev["evaluated_date"] if ev else "",
@@ -175,7 +176,7 @@ def unit_feedback(ledger: Ledger, unit_id: int, base: Common) -> FeedbackCard:
         ("本期积分", f"{fmt_number(earned)} 分"),
     ]
     receipt = f"贵社区反馈的我单位{period.label}到社区报到、参与共建情况反馈卡已收到。"
-    notes = [] if ev and ev["grade"] else [u["name"]]
+    notes = [] if (ev and ev["grade"]) or "H" not in period.code else [u["name"]]
     return FeedbackCard(u["name"], u["name"], intro, facts, "", ev["grade"] if ev else "",
                         ev["comment"] if ev else "", ev["evaluated_date"] if ev else "",
                         receipt, is_unit=True, notes=notes)

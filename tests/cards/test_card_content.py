@@ -170,3 +170,13 @@ def test_overlong_comment_is_shrunk_then_cut_with_a_note(known, fonts, tmp_path)
     assert len(pdf_text(out)) == 1  # still one card, the receipt still on it
     assert "回执" in flat(pdf_text(out)[0])
     assert any("王䶮的社区评语太长" in note for note in result.notes)
+
+
+def test_quarter_feedback_card_counts_the_quarter_only(known, fonts, tmp_path):
+    out = tmp_path / "q.pdf"
+    result = print_cards(known["ledger"], PrintJob("feedback", "2026Q1",
+                                                   member_ids=[known["wang"]]), out, fonts=fonts)
+    text = flat(pdf_text(out)[0])
+    assert "2026年第一季度（2026-01-01至2026-03-31）" in text
+    assert "参加服务2次" in text and "服务时长5小时" in text and "完成群众点单0件" in text
+    assert "√" not in text and result.notes == []  # evaluations are half-yearly
