@@ -219,6 +219,12 @@ class PreviewDialog(QDialog):
         font = f"字体：{result.font}" + ("（已嵌入）" if result.embedded else "（未嵌入）")
         self.summary = QLabel(f"共 {result.cards} 张卡片，{pages} 页　{font}")
         self.summary.setObjectName("hint")
+        self.page_label = QLabel(f"第 1 / {pages} 页")
+        self.view.pageNavigator().currentPageChanged.connect(
+            lambda page: self.page_label.setText(f"第 {page + 1} / {pages} 页"))
+        self.zoom = QComboBox()
+        self.zoom.addItems(["适合宽度", "整页", "100%"])
+        self.zoom.currentIndexChanged.connect(self._zoom)
         self.print_button = QPushButton("打印…")
         self.save_button = QPushButton("另存为…")
         self.open_button = QPushButton("用系统程序打开")
@@ -230,6 +236,8 @@ class PreviewDialog(QDialog):
         close.clicked.connect(self.close)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
+        bar.addWidget(self.page_label)
+        bar.addWidget(self.zoom)
         for button in (self.print_button, self.save_button, self.open_button, close):
             bar.addWidget(button)
         layout = QVBoxLayout(self)
@@ -240,6 +248,13 @@ class PreviewDialog(QDialog):
         self.resize(900, 1000)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.finished.connect(self._cleanup)
+
+    def _zoom(self, index: int) -> None:
+        modes = (QPdfView.ZoomMode.FitToWidth, QPdfView.ZoomMode.FitInView,
+                 QPdfView.ZoomMode.Custom)
+        self.view.setZoomMode(modes[index])
+        if modes[index] == QPdfView.ZoomMode.Custom:
+            self.view.setZoomFactor(1.0)
 
     def save_as(self) -> Path | None:
         target, _ = QFileDialog.getSaveFileName(self, "另存为", str(Path.home() / self.path.name),

@@ -69,6 +69,9 @@ def test_generate_and_preview_hand_picked_members(qtbot, people):
     assert preview.document.getAllText(0).text().replace("\n", "").count("王䶮") >= 1
     assert not preview.warning.isVisible() and preview.warning.isHidden()
     assert "共 2 张卡片，2 页" in preview.summary.text() and "已嵌入" in preview.summary.text()
+    assert preview.page_label.text() == "第 1 / 2 页"
+    preview.zoom.setCurrentText("整页")
+    assert preview.view.zoomMode() == preview.view.ZoomMode.FitInView
     preview.resize(900, 900)
     preview.show()
     qtbot.waitExposed(preview)
