@@ -9,6 +9,7 @@ from reportlab.lib.pagesizes import A4, A5, landscape
 from db import members
 from db.periods import parse_period
 from desktop.cards import PrintCancelled, PrintJob, print_cards
+from desktop.cards.batch import member_ids
 from desktop.cards.fonts import FontSet
 from desktop.cards.info import layout_info
 from desktop.cards.layout import Layout, Text, style_for
@@ -185,3 +186,28 @@ def test_cli_shows_font_warnings_on_stderr(known, tmp_path, capsys, monkeypatch)
     captured = capsys.readouterr()
     assert "警告：" in captured.err and "STSong-Light" in captured.err
     assert known["wang_id"] not in captured.err + captured.out  # no ID numbers in the output
+
+
+def test_half_year_batch_from_a_demo_ledger_two_up(tmp_path, fonts):
+    """Scenario 6 in small: every live member's 反馈卡, two A5 cards per A4 sheet, then the
+    纪实卡; every member is on paper, in order, and nothing printed as a box."""
+    from db import demo, open_ledger
+
+    path = tmp_path / "tiny.db"
+    demo.generate(path, "tiny").close()
+    with open_ledger(path) as led:
+        expected = [members.get_member(led, i)["name"]
+                    for i in member_ids(
+                        led, PrintJob("feedback", "2026H1"))]
+        out = tmp_path / "fb.pdf"
+        result = print_cards(led, PrintJob("feedback", "2026H1", two_up=True), out, fonts=fonts)
+        assert result.cards == len(expected) > 20
+        assert result.pages == (len(expected) + 1) // 2 == len(PdfReader(out).pages)
+        assert result.warnings == []
+        text = flat("".join(pdf_text(out)))
+        position = 0
+        for name in expected:  # in the batch's order, each card naming its member
+            position = text.index(f"贵单位党员{name}同志", position) + 1
+        record = tmp_path / "rec.pdf"
+        result = print_cards(led, PrintJob("record", "2026H1"), record, fonts=fonts)
+        assert result.cards == len(expected) and result.pages >= len(expected)
