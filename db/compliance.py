@@ -100,13 +100,17 @@ def check_lists(ledger: Ledger, code: str, node_id: int | None = None,
         f"{where} ORDER BY o.due_date, o.id", [*params, as_of])
 
     cte, where, params = _scope(node_id, "p.node_id")
+    claimed = dict(ledger.conn.execute(
+        "SELECT c.post_id, count(*) FROM post_claims c JOIN members m ON m.id = c.member_id "
+        "WHERE c.deleted = 0 AND m.deleted = 0 AND c.claimed_date <= ? "
+        "AND (c.released_date = '' OR c.released_date > ?) GROUP BY c.post_id",
+        (q.end, q.end)).fetchall())
     rows = ledger.query(
-        f"{cte}SELECT p.id, p.name, p.category, p.capacity, p.node_id AS node, "
-        "(SELECT count(*) FROM post_claims c JOIN members m ON m.id = c.member_id "
-        " WHERE c.post_id = p.id AND c.deleted = 0 AND c.claimed_date <= ? "
-        " AND (c.released_date = '' OR c.released_date > ?)) AS claimed FROM posts p "
+        f"{cte}SELECT p.id, p.name, p.category, p.capacity, p.node_id AS node FROM posts p "
         f"WHERE p.deleted = 0 AND p.status = '启用' AND p.capacity > 0{where} ORDER BY p.id",
-        [*params, q.end, q.end])
+        params)
+    for row in rows:
+        row["claimed"] = claimed.get(row["id"], 0)
     out["posts_short"] = [dict(r, short=r["capacity"] - r["claimed"]) for r in rows
                           if r["claimed"] < r["capacity"]]
     for key in ("idle_members", "units_no_project", "units_no_meeting"):

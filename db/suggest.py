@@ -52,25 +52,28 @@ def threshold_text(kind: str, row: list[Any]) -> str:
 
 def suggest(ledger: Ledger, kind: str, f: Figures) -> tuple[str, str]:
     """(grade, reason) for one member or unit's figures."""
-    scheme = grades(ledger)
+    return decide(grades(ledger), thresholds(ledger, kind), kind, f)
+
+
+def decide(scheme: tuple[str, ...], rows: list[list[Any]], kind: str,
+           f: Figures) -> tuple[str, str]:
     if kind == "member":
         facts = (f"半年积分{f.points:g}分，服务{f.services}次、{f.hours:g}小时，"
                  f"{'两个季度均有服务' if f.quarters >= 2 else f'{f.quarters}个季度有服务'}")
     else:
         facts = f"半年积分{f.points:g}分，实事{f.projects}项，参加联席会议{f.meetings}次"
-    for row in thresholds(ledger, kind):
-        grade = row[0]
-        if grade not in scheme:
-            continue
+    usable = [r for r in rows if r[0] in scheme]
+    for row in usable:
         ok = f.points >= float(row[1]) and (
             f.quarters >= int(row[2]) if kind == "member"
             else f.projects >= int(row[2]) and f.meetings >= int(row[3]))
         if ok:
-            return grade, f"{facts}；达到“{grade}”标准（{threshold_text(kind, row)}）"
+            return row[0], f"{facts}；达到“{row[0]}”标准（{threshold_text(kind, row)}）"
     last = scheme[-1]
-    better = [r for r in thresholds(ledger, kind) if r[0] in scheme]
-    missed = f"未达到“{better[-1][0]}”标准（{threshold_text(kind, better[-1])}）" if better else ""
-    return last, f"{facts}；{missed}，故为“{last}”" if missed else f"{facts}；为“{last}”"
+    if not usable:
+        return last, f"{facts}；为“{last}”"
+    missed = f"未达到“{usable[-1][0]}”标准（{threshold_text(kind, usable[-1])}）"
+    return last, f"{facts}；{missed}，故为“{last}”"
 
 
 def figures(ledger: Ledger, kind: str, period_code: str) -> dict[int, Figures]:
@@ -134,11 +137,12 @@ def evaluation_sheet(ledger: Ledger, period_code: str, kind: str = "member",
                "LEFT JOIN evaluations e ON e.unit_id = m.id AND e.period = ? AND e.deleted = 0 "
                f"WHERE {where} ORDER BY m.name_initials, m.id")
     rows = ledger.query(sql, [*params, code, period.end])
+    scheme, limits = grades(ledger), thresholds(ledger, kind)
     for row in rows:
         f = figs.get(row["id"], zero)
         row.update(points=f.points, services=f.services, hours=f.hours, quarters=f.quarters,
                    projects=f.projects, meetings=f.meetings)
-        row["suggested"], row["reason"] = suggest(ledger, kind, f)
+        row["suggested"], row["reason"] = decide(scheme, limits, kind, f)
         row["grade"] = row["grade"] or ""
         row["comment"] = row["comment"] or ""
     return rows
