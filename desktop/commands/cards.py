@@ -42,7 +42,12 @@ def _print(args: argparse.Namespace) -> int:
             if args.verbose:
                 print(f"[{fraction:4.0%}] {label}", file=sys.stderr)
 
-        result = print_cards(ledger, job, args.out, progress)
+        try:
+            result = print_cards(ledger, job, args.out, progress)
+        except OSError as error:  # e.g. the old PDF is still open in a viewer on Windows
+            print(f"错误：无法写入“{args.out}”：{error.strerror or error}"
+                  "（文件可能正被其他程序打开，或没有写入权限）", file=sys.stderr)
+            return 2
     for warning in result.warnings:
         print(f"警告：{warning}", file=sys.stderr)
     for note in result.notes:

@@ -174,6 +174,10 @@ def test_cli_prints_and_reports(known, tmp_path, capsys):
     assert main(["print", "record-cards", led.path, "--period", "2026H1", "--grid", "没有这个",
                  "--out", str(out)]) == 2
     assert "找不到网格" in capsys.readouterr().err
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    assert main(["print", "info-cards", led.path, "--out", str(blocked)]) == 2
+    assert "无法写入" in capsys.readouterr().err
 
 
 def test_cli_shows_font_warnings_on_stderr(known, tmp_path, capsys, monkeypatch):
