@@ -1,0 +1,442 @@
+"""报表: statistics with charts for any period and grid subtree, 导出报表 (.xlsx and PDF), the
+quarter's compliance lists (export, print, 提醒函), and the 平急两用 call sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import compliance, emergency, stats
+from db.errors import LedgerError
+from db.ledger import Ledger
+
+from .forms import show_error
+from .report_common import (
+    Column,
+    RowsModel,
+    ask_save,
+    fill_grid_combo,
+    grid_combo,
+    months,
+    period_combo,
+    quarters,
+    show_pdf,
+    table_view,
+)
+from .worker import run_job
+
+COLORS = ("#c0392b", "#e6a23c", "#409eff", "#67c23a")
+TILES = ("units", "members", "claims", "branches", "activities", "person_times", "hours",
+         "projects", "orders_received", "orders_completed", "completion_rate", "satisfaction")
+
+
+def _chart(title: str) -> tuple[QChart, QChartView]:
+    chart = QChart()
+    chart.setTitle(title)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
+    chart.setMargins(chart.margins() * 0)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(260)
+    return chart, view
+
+
+def _reset(chart: QChart) -> None:
+    chart.removeAllSeries()
+    for axis in chart.axes():
+        chart.removeAxis(axis)
+
+
+class StatsTab(QWidget):
+    def __init__(self, page: StatsPage):
+        super().__init__(page)
+        self.page = page
+        ledger = page.ledger
+        self.period = period_combo([str(dt.date.today().year), *quarters(count=4),
+                                    *months(count=6), str(dt.date.today().year - 1)])
+        self.node = grid_combo(ledger, (1, 2, 3, 4), "全部网格")
+        run = QPushButton("统计")
+        run.clicked.connect(self.refresh)
+        self.period.lineEdit().returnPressed.connect(self.refresh)
+        self.node.activated.connect(lambda _i: self.refresh())
+        export = QPushButton("导出报表…")
+        export.setToolTip("同时生成格式化的Excel报表和PDF报表")
+        export.clicked.connect(self.export)
+        bar = QHBoxLayout()
+        for w in (QLabel("期间"), self.period, QLabel("范围"), self.node, run):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(export)
+        self.heading = QLabel()
+        self.heading.setObjectName("sectionTitle")
+        self.tiles = QGridLayout()
+        self.tiles.setSpacing(6)
+        self.tile_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        for i, key in enumerate(TILES):
+            frame = QFrame()
+            frame.setObjectName("tile")
+            box = QVBoxLayout(frame)
+            box.setContentsMargins(6, 4, 6, 4)
+            value, label = QLabel("—"), QLabel(stats.LABELS[key])
+            value.setObjectName("tileValue")
+            label.setObjectName("tileLabel")
+            for w in (value, label):
+                w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                box.addWidget(w)
+            label.setWordWrap(True)
+            self.tile_labels[key] = (value, label)
+            self.tiles.addWidget(frame, i // 6, i % 6)
+        self.month_chart, month_view = _chart("按月趋势")
+        self.node_chart, node_view = _chart("按网格分布")
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(month_view)
+        charts.addWidget(node_view)
+        self.note = QLabel()
+        self.note.setObjectName("hint")
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.heading)
+        layout.addLayout(self.tiles)
+        layout.addWidget(charts, 1)
+        layout.addWidget(self.note)
+        self.result: dict[str, Any] | None = None
+
+    def reload_choices(self) -> None:
+        fill_grid_combo(self.node, self.page.ledger, (1, 2, 3, 4), "全部网格")
+
+    def refresh(self) -> None:
+        try:
+            self.result = stats.statistics(self.page.ledger, self.period.currentText().strip(),
+                                           self.node.currentData())
+        except LedgerError as error:
+            show_error(self, "统计", error)
+            return
+        r = self.result
+        self.heading.setText(f"{r['scope']}　{r['label']}（{r['start']}至{r['end']}）")
+        for key, (value, _label) in self.tile_labels.items():
+            value.setText(stats.format_value(key, r["figures"][key]))
+        f = r["figures"]
+        self.note.setText(
+            f"另：新报到单位{f['units_new']}个、新报到党员{f['members_new']}人，单位参与活动"
+            f"{f['unit_times']}次，群众评价{f['rated']}件（满意{f['satisfied']}件）。"
+            "所有数字均为台账记录的直接计数：活动只计已审核的，需求按受理或办结所在期间计。")
+        self._month_chart(r["months"])
+        self._node_chart(r["by_node"])
+
+    def _month_chart(self, rows: list[dict[str, Any]]) -> None:
+        chart = self.month_chart
+        _reset(chart)
+        series = QBarSeries()
+        peak = 1.0
+        for (key, name), color in zip((("activities", "活动（场）"), ("person_times", "服务人次"),
+                                       ("orders_completed", "办结需求")), COLORS, strict=False):
+            bar = QBarSet(name)
+            bar.setColor(QColor(color))
+            for row in rows:
+                bar.append(float(row[key]))
+                peak = max(peak, float(row[key]))
+            series.append(bar)
+        chart.addSeries(series)
+        axis_x = QBarCategoryAxis()
+        axis_x.append([f"{int(r['month'][5:])}月" for r in rows])
+        axis_y = QValueAxis()
+        axis_y.setRange(0, peak * 1.05)
+        axis_y.applyNiceNumbers()
+        axis_y.setLabelFormat("%d")
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+
+    def _node_chart(self, rows: list[dict[str, Any]]) -> None:
+        chart = self.node_chart
+        _reset(chart)
+        rows = rows[:20]
+        series = QHorizontalBarSeries()
+        peak = 1.0
+        for (key, name), color in zip((("person_times", "服务人次"), ("orders_completed", "办结需求")),
+                                      COLORS[2:], strict=False):
+            bar = QBarSet(name)
+            bar.setColor(QColor(color))
+            for row in reversed(rows):
+                bar.append(float(row[key]))
+                peak = max(peak, float(row[key]))
+            series.append(bar)
+        chart.addSeries(series)
+        axis_y = QBarCategoryAxis()
+        axis_y.append([r["name"] for r in reversed(rows)] or [""])
+        axis_x = QValueAxis()
+        axis_x.setRange(0, peak * 1.05)
+        axis_x.applyNiceNumbers()
+        axis_x.setLabelFormat("%d")
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(axis_y)
+        series.attachAxis(axis_x)
+
+    def export(self) -> None:
+        if self.result is None:
+            self.refresh()
+        if self.result is None:
+            return
+        r = self.result
+        name = f"{r['scope']}双报到统计报表{r['period']}.xlsx"
+        target = ask_save(self, self.page.settings, "导出报表", name, "Excel 报表 (*.xlsx)")
+        if target is None:
+            return
+        xlsx, pdf = target.with_suffix(".xlsx"), target.with_suffix(".pdf")
+        path, code, node = self.page.ledger.path, r["period"], r["node_id"]
+
+        def work(progress, cancelled) -> tuple[Path, Path, list[str]]:
+            from db import open_ledger
+            from db.settings import identity
+            from desktop.cards.reports import stats_pdf
+            from desktop.sync.report_xlsx import stats_workbook
+
+            with open_ledger(path, create=False) as ledger:
+                progress("正在统计…", 0.1)
+                result = stats.statistics(ledger, code, node)
+                progress("正在写入Excel报表…", 0.4)
+                stats_workbook(result, xlsx, identity(ledger)["office_name"])
+                progress("正在生成PDF报表…", 0.7)
+                out, warnings = stats_pdf(ledger, result, pdf)
+            return xlsx, out, warnings
+
+        def done(result: tuple[Path, Path, list[str]]) -> None:
+            self.page.last_export = result
+            self.page.status.setText(f"已导出：{result[0]}　{result[1]}")
+            show_pdf(self, result[1], result[2], 1, "统计报表预览", "份报表")
+
+        self.page.job = run_job(self, "导出报表", work, done)
+
+
+class ComplianceTab(QWidget):
+    def __init__(self, page: StatsPage):
+        super().__init__(page)
+        self.page = page
+        self.quarter = period_combo(quarters(count=6))
+        self.node = grid_combo(page.ledger, (1, 2, 3, 4, 5), "全部网格")
+        self.full = QCheckBox("显示完整电话")
+        check = QPushButton("检查")
+        check.clicked.connect(self.refresh)
+        self.export_button = QPushButton("导出Excel…")
+        self.print_button = QPushButton("打印（PDF）")
+        self.letters_button = QPushButton("生成提醒函")
+        self.letters_button.setToolTip("为当前列表中的党员或单位各生成一份提醒函")
+        self.export_button.clicked.connect(self.export)
+        self.print_button.clicked.connect(self.print_pdf)
+        self.letters_button.clicked.connect(self.letters)
+        bar = QHBoxLayout()
+        for w in (QLabel("季度"), self.quarter, QLabel("范围"), self.node, self.full, check):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (self.letters_button, self.export_button, self.print_button):
+            bar.addWidget(w)
+        self.tabs = QTabWidget()
+        self.models: dict[str, RowsModel] = {}
+        for c in compliance.CHECKS:
+            model = RowsModel([Column(k, h, "r" if k in ("capacity", "claimed", "short") else "l")
+                               for k, h in zip(c.columns, c.headers, strict=True)], self)
+            self.models[c.key] = model
+            self.tabs.addTab(table_view(model), c.title)
+        self.tabs.currentChanged.connect(self._buttons)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.tabs, 1)
+        self.lists: dict[str, list[dict[str, Any]]] | None = None
+        self.code = ""
+
+    def reload_choices(self) -> None:
+        fill_grid_combo(self.node, self.page.ledger, (1, 2, 3, 4, 5), "全部网格")
+
+    def refresh(self) -> None:
+        try:
+            q = compliance.quarter(self.quarter.currentText().strip())
+            self.lists = compliance.check_lists(self.page.ledger, q.code, self.node.currentData(),
+                                                full_phones=self.full.isChecked())
+        except LedgerError as error:
+            show_error(self, "达标检查", error)
+            return
+        self.code = q.code
+        for i, c in enumerate(compliance.CHECKS):
+            rows = self.lists[c.key]
+            self.models[c.key].set_rows(rows)
+            self.tabs.setTabText(i, f"{c.title.replace('本季度', '')}（{len(rows)}）")
+        self._buttons()
+
+    def _buttons(self) -> None:
+        key = compliance.CHECKS[self.tabs.currentIndex()].key
+        self.letters_button.setEnabled(bool(self.lists and self.lists[key])
+                                       and key in ("idle_members", "units_no_project",
+                                                   "units_no_meeting"))
+
+    def _ready(self) -> bool:
+        if self.lists is None:
+            self.refresh()
+        return self.lists is not None
+
+    def export(self) -> None:
+        if not self._ready():
+            return
+        from desktop.sync.report_xlsx import compliance_workbook
+
+        label = compliance.quarter(self.code).label
+        target = ask_save(self, self.page.settings, "导出达标检查", f"{label}达标检查.xlsx",
+                          "Excel 文件 (*.xlsx)")
+        if target is None:
+            return
+        assert self.lists is not None
+        path = compliance_workbook(label, self.lists, target.with_suffix(".xlsx"))
+        self.page.status.setText(f"已导出：{path}")
+
+    def print_pdf(self) -> None:
+        if not self._ready():
+            return
+        from desktop.cards.reports import compliance_pdf
+
+        assert self.lists is not None
+        out = self.page.output_dir() / f"达标检查{self.code}.pdf"
+        path, warnings = compliance_pdf(self.page.ledger, self.code, self.lists, out,
+                                        self.node.currentData())
+        show_pdf(self, path, warnings, 1, "达标检查预览", "份清单")
+
+    def letters(self) -> None:
+        if not self._ready():
+            return
+        from desktop.cards.letters import compliance_letters, write_letters
+
+        assert self.lists is not None
+        key = compliance.CHECKS[self.tabs.currentIndex()].key
+        letters = compliance_letters(self.page.ledger, compliance.quarter(self.code).label, key,
+                                     self.lists[key])
+        out = self.page.output_dir() / f"提醒函{self.code}-{key}.pdf"
+        path, warnings = write_letters(self.page.ledger, letters, out)
+        show_pdf(self, path, warnings, len(letters), "提醒函预览", "份提醒函")
+
+
+class EmergencyTab(QWidget):
+    def __init__(self, page: StatsPage):
+        super().__init__(page)
+        self.page = page
+        self.node = grid_combo(page.ledger, (2, 3, 4, 5), None)
+        self.full = QCheckBox("印出完整电话")
+        self.full.setToolTip("默认隐藏手机号中间4位；勾选后印出完整号码，请妥善保管纸质联络表")
+        show = QPushButton("查看")
+        show.clicked.connect(self.refresh)
+        make = QPushButton("生成联络表（PDF＋Excel）…")
+        make.setDefault(True)
+        make.clicked.connect(self.generate)
+        bar = QHBoxLayout()
+        for w in (QLabel("网格"), self.node, self.full, show):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(make)
+        self.model = RowsModel([Column(k, h) for k, h in zip(
+            ("cell", "leader", "name", "room", "phone", "posts", "specialties", "units"),
+            emergency.HEADERS, strict=True)], self)
+        self.summary = QLabel("选择网格后点“查看”；“生成联络表”一次生成可打印的PDF和Excel。")
+        self.summary.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.summary)
+        layout.addWidget(table_view(self.model), 1)
+
+    def reload_choices(self) -> None:
+        fill_grid_combo(self.node, self.page.ledger, (2, 3, 4, 5), None)
+
+    def refresh(self) -> None:
+        node = self.node.currentData()
+        if node is None:
+            return
+        sheet = emergency.call_sheet(self.page.ledger, node, self.full.isChecked())
+        keys = ("cell", "leader", "name", "room", "phone", "posts", "specialties", "units")
+        self.model.set_rows([dict(zip(keys, row, strict=True)) for row in emergency.rows(sheet)])
+        people = sum(len(c.members) for c in sheet)
+        self.summary.setText(f"{self.node.currentText()}：{len(sheet)}个单元，{people}名在职党员")
+
+    def generate(self) -> None:
+        node = self.node.currentData()
+        if node is None:
+            return
+        from desktop.commands.stats import write_callsheet
+
+        name = f"{self.node.currentText()}应急联络表.pdf"
+        target = ask_save(self, self.page.settings, "生成应急联络表", name, "PDF (*.pdf)")
+        if target is None:
+            return
+        pdf, xlsx, warnings = write_callsheet(self.page.ledger, node, target,
+                                              self.full.isChecked())
+        self.refresh()
+        self.page.status.setText(f"已生成：{pdf}　{xlsx}")
+        show_pdf(self, pdf, warnings, 1, "应急联络表预览", "份联络表")
+
+
+class StatsPage(QWidget):
+    changed = Signal()  # this page only reads; kept for the main window's contract
+
+    def __init__(self, ledger: Ledger, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger, self.settings = ledger, settings
+        self.job = None
+        self.last_export: tuple[Path, Path, list[str]] | None = None
+        self.tabs = QTabWidget()
+        self.stats_tab = StatsTab(self)
+        self.compliance_tab = ComplianceTab(self)
+        self.emergency_tab = EmergencyTab(self)
+        self.tabs.addTab(self.stats_tab, "统计报表")
+        self.tabs.addTab(self.compliance_tab, "达标检查")
+        self.tabs.addTab(self.emergency_tab, "平急两用")
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        self.stats_tab.refresh()
+
+    def output_dir(self) -> Path:
+        """Where printouts go before the user saves them elsewhere from the preview."""
+        from desktop.paths import data_dir
+
+        folder = Path(data_dir()) / "打印"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def refresh(self) -> None:
+        for tab in (self.stats_tab, self.compliance_tab, self.emergency_tab):
+            tab.reload_choices()
+        self.stats_tab.refresh()
+        if self.compliance_tab.lists is not None:
+            self.compliance_tab.refresh()
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.compliance_tab.lists = None
+        self.refresh()
