@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from . import points, records
+from . import audit, points, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .validate import clean, one_of, parse_date, parse_number, required
@@ -112,7 +112,9 @@ def delete_activity(ledger: Ledger, activity_id: int) -> None:
         for p in participants(ledger, activity_id):
             points.revoke_source(ledger, "activity", p["uuid"])
         records.tombstone_where(ledger, "activity_participants", "activity_id = ?", (activity_id,))
+        activity = records.get(ledger, "activities", activity_id)
         records.tombstone(ledger, "activities", activity_id)
+        audit.record(ledger, "删除", f"活动 {activity['title']}（{activity['date']}）")
 
 
 def get_activity(ledger: Ledger, activity_id: int) -> dict[str, Any]:

@@ -26,4 +26,8 @@ def problems(ledger: Ledger, full: bool = True) -> list[str]:
     for table, rowid, parent, _fk in ledger.conn.execute("PRAGMA foreign_key_check").fetchall()[:50]:
         label = TABLE_LABELS.get(table, table)
         found.append(f"{label}（行号{rowid}）引用的{TABLE_LABELS.get(parent, parent)}不存在")
+    if not rows or rows == ["ok"]:
+        from .audit import verify
+
+        found += verify(ledger)
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import records
+from . import audit, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .validate import clean, normalize_phone, required
@@ -119,6 +119,7 @@ def delete_node(ledger: Ledger, node_id: int) -> None:
         if units:
             raise RuleError(f"“{node['name']}”还是{units}个报到单位的包联小区，请先改为其他小区")
         records.tombstone(ledger, "grid_nodes", node_id)
+        audit.record(ledger, "删除", f"网格 {node['name']}")
 
 
 def list_nodes(ledger: Ledger) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from . import records
+from . import audit, records
 from .errors import DuplicateMemberError, RuleError, ValidationError
 from .grid import LEVEL_NAMES, SUBTREE_CTE
 from .ledger import Ledger
@@ -119,7 +119,9 @@ def update_member(ledger: Ledger, member_id: int, **changes: Any) -> bool:
 def delete_member(ledger: Ledger, member_id: int) -> None:
     """Tombstone the member; their service history stays on the activities."""
     with ledger.transaction():
+        member = records.get(ledger, "members", member_id)
         records.tombstone(ledger, "members", member_id)
+        audit.record(ledger, "删除", f"在职党员 {member['name']}")
         records.tombstone_where(ledger, "post_claims", "member_id = ? AND released_date = ''",
                                 (member_id,))
         ledger.execute("UPDATE grid_nodes SET leader_member_id = NULL WHERE leader_member_id = ?",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import points, records
+from . import audit, points, records
 from .errors import ValidationError, WorkflowError
 from .ledger import Ledger
 from .settings import get_setting
@@ -77,6 +77,7 @@ def delete_order(ledger: Ledger, order_id: int) -> None:
         points.revoke_source(ledger, "order", order["uuid"])
         points.revoke_source(ledger, "rating", order["uuid"])
         records.tombstone(ledger, "orders", order_id)
+        audit.record(ledger, "删除", f"群众需求 {order['title']}（{order['requested_date']}）")
 
 
 def get_order(ledger: Ledger, order_id: int) -> dict[str, Any]:

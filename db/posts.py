@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import records
+from . import audit, records
 from .errors import RuleError
 from .ledger import Ledger
 from .validate import clean, one_of, parse_date, parse_number, required
@@ -48,6 +48,7 @@ def delete_post(ledger: Ledger, post_id: int) -> None:
         if active:
             raise RuleError(f"岗位“{post['name']}”还有{active}名党员认领，请先取消认领或把岗位设为停用")
         records.tombstone(ledger, "posts", post_id)
+        audit.record(ledger, "删除", f"服务岗位 {post['name']}")
 
 
 def get_post(ledger: Ledger, post_id: int) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import records
+from . import audit, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .pinyin import name_keys
@@ -85,6 +85,7 @@ def delete_unit(ledger: Ledger, unit_id: int) -> None:
             raise RuleError(f"“{unit['name']}”还有{members}名党员登记在本单位，"
                             "不能删除；如单位已撤销，请把状态改为“注销”")
         records.tombstone(ledger, "units", unit_id)
+        audit.record(ledger, "删除", f"报到单位 {unit['name']}")
         records.tombstone_where(ledger, "unit_items", "unit_id = ?", (unit_id,))
 
 

@@ -154,12 +154,18 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
 
     window = MainWindow(ledger, store)
     remember(store, ledger.path)
+    from db import audit
+
+    audit.record(ledger, "打开台账", Path(ledger.path).name)
 
     def open_other(path: str) -> None:
         other = _open(path, window)
         if other is not None:
             window.set_ledger(other)
             remember(store, other.path)
+            from db import audit
+
+            audit.record(other, "打开台账", Path(other.path).name)
             start_health_check(window)
 
     def new_ledger() -> None:

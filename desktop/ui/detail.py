@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import activities, grid, members, orders, points, posts, units
+from db import activities, audit, grid, members, orders, points, posts, units
 from db.errors import LedgerError
 from db.ledger import Ledger
 from db.validate import mask_id, mask_phone
@@ -111,6 +111,9 @@ class MemberDetail(DetailDialog):
     def fill(self) -> None:
         m = members.get_member(self.ledger, self.member_id)
         self.setWindowTitle(f"党员详情 — {m['name']}")
+        if self.full and not getattr(self, "logged", False):
+            audit.record(self.ledger, "查看完整证件号", f"在职党员 {m['name']}")
+            self.logged = True
         balance = points.balance(self.ledger, self.member_id)
         self.header.setText(f"<b style='font-size:15pt'>{m['name']}</b>　{m['status']}　"
                             f"{m['work_unit_name']}　积分 {balance:g}")

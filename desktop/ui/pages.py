@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QCheckBox, QInputDialog
 
-from db import activities, members, orders, posts, units, views
+from db import activities, audit, members, orders, posts, units, views
 from db.errors import LedgerError
 
 from .activity_dialog import ActivityDialog
@@ -36,6 +36,8 @@ class MembersPage(RegisterPage):
         self.filter_row.addWidget(self.full_id)
 
     def toggle_mask(self, on: bool) -> None:
+        if on:
+            audit.record(self.ledger, "查看完整证件号", "在职党员列表")
         self.model.mask = not on
         self.model.refresh()
 

@@ -114,6 +114,9 @@ def restore_from(window: Any, backup_path: Path) -> None:
     except LedgerError as error:
         show_error(window, "恢复失败", error)
         return
+    from db import audit
+
+    audit.record(window.ledger, "恢复", f"{backup_path.name}（原台账另存为 {safety.name}）")
     window.reload_all()
     QMessageBox.information(window, "已恢复", f"台账已恢复到 {backup_path.name}。\n"
                             f"恢复前的台账已另存为 {safety.name}。")
@@ -211,3 +214,58 @@ def full_check(window: Any) -> None:
         window.reload_all()
 
     run_job(window, "检查数据库", work, done)
+
+
+class AuditDialog(QDialog):
+    """审计日志: newest first; exportable; the chain is checked when it opens."""
+
+    def __init__(self, window: Any):
+        from db import audit
+
+        super().__init__(window)
+        self.setWindowTitle("审计日志")
+        rows = audit.entries(window.ledger, limit=5000)
+        self.rows = rows
+        problems = audit.verify(window.ledger)
+        status = QLabel("日志完整，未发现改动。" if not problems else
+                        "警告：" + "；".join(problems[:3]))
+        status.setObjectName("hint" if not problems else "formError")
+        self.table = QTableWidget(len(rows), 5)
+        self.table.setHorizontalHeaderLabels(["时间（UTC）", "用户", "操作", "对象", "结果"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, row in enumerate(rows):
+            for c, key in enumerate(("at", "user", "action", "target", "result")):
+                value = str(row[key])
+                self.table.setItem(r, c, QTableWidgetItem(value[:19].replace("T", " ")
+                                                          if key == "at" else value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        export = QPushButton("导出…")
+        export.clicked.connect(self.export)
+        close = QPushButton("关闭")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(export)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(status)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        self.resize(760, 480)
+
+    def export(self, path: str | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from desktop.sync.xlsx_write import write_table
+
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "导出审计日志",
+                                                  str(Path.home() / "审计日志.xlsx"),
+                                                  "Excel 工作簿 (*.xlsx)")
+        if not path:
+            return
+        write_table(path, "审计日志", ["时间（UTC）", "用户", "操作", "对象", "结果"],
+                    [[r["at"], r["user"], r["action"], r["target"], r["result"]]
+                     for r in self.rows])

@@ -75,3 +75,19 @@ def test_usb_ledger_is_copied_to_local_disk(qtbot, answer, tmp_path, monkeypatch
     assert local.exists()
     answer(lambda box: box.button(QMessageBox.StandardButton.No).click())
     assert safety.offer_local_copy(source) is None
+
+
+def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
+    import openpyxl
+
+    window = make_window(qtbot)
+    page = window.pages["members"]
+    page.full_id.setChecked(True)
+    dialog = safety.AuditDialog(window)
+    qtbot.addWidget(dialog)
+    actions = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    assert actions[:2] == ["查看完整证件号", "打开台账"]
+    out = tmp_path / "audit.xlsx"
+    dialog.export(str(out))
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[1][2] == "查看完整证件号"
