@@ -148,6 +148,7 @@ def table_view(model: RowsModel, parent: QWidget | None = None) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.verticalHeader().setDefaultSectionSize(26)
+    view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(True)
     return view
 

@@ -1,0 +1,577 @@
+"""积分: the rules (saved without touching past entries; recalculation previewed, then
+confirmed), a member's or unit's entries with manual adjustments, the 积分超市 catalogue with
+redemption and the 爱心存折, and the rankings with closing (freezing) and letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QSettings, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db import activities, points, rankings, recalc, redeem
+from db.errors import LedgerError
+from db.ledger import Ledger
+from db.orders import RATINGS
+from db.periods import quarter_of
+
+from .forms import EditDialog, confirm, date_field, number_field, show_error, text_field
+from .report_common import Column, RowsModel, months, period_combo, quarters, show_pdf, table_view
+
+SOURCE_NAMES = {"activity": "活动", "order": "完成需求", "rating": "群众评价", "manual": "手动调整",
+                "redeem": "积分兑换", "deduction": "扣分", "noshow": "缺席扣分"}
+
+
+def _spin(value: float, low: float = -100, high: float = 1000) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(1)
+    box.setSingleStep(0.5)
+    box.setValue(float(value))
+    box.setMinimumWidth(80)
+    return box
+
+
+class RecalcDialog(QDialog):
+    """The differences a recalculation would make, before anything is written."""
+
+    def __init__(self, parent: QWidget, diffs: list[recalc.Difference]):
+        super().__init__(parent)
+        self.setWindowTitle("按新规则重算：差异预览")
+        model = RowsModel([Column("date", "日期"), Column("name", "党员/单位"),
+                           Column("what", "事由"), Column("old", "原积分", "r"),
+                           Column("new", "新积分", "r"), Column("delta", "调整", "r",
+                                                              fmt=lambda v: f"{v:+g}")], self)
+        model.set_rows([{"date": d.date, "name": d.name, "what": d.what, "old": d.old,
+                         "new": d.new, "delta": d.delta} for d in diffs])
+        label = QLabel(recalc.summary(diffs))
+        label.setWordWrap(True)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton("确认重算", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        self.ok.setEnabled(bool(diffs))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        view = table_view(model)
+        view.setColumnWidth(2, 320)
+        layout.addWidget(view, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 520)
+
+
+class RulesTab(QWidget):
+    def __init__(self, page: PointsPage):
+        super().__init__(page)
+        self.page = page
+        self.base = _spin(80, 0, 1000)
+        self.per_hour = _spin(1)
+        self.order = _spin(3)
+        self.no_show = _spin(2, 0, 100)
+        self.idle = _spin(5, 0, 100)
+        self.kinds = {k: _spin(0) for k in activities.KINDS}
+        self.ratings = {r: _spin(0) for r in RATINGS}
+        general = QFormLayout()
+        general.addRow("基础分", self.base)
+        general.addRow("每服务1小时加", self.per_hour)
+        general.addRow("完成一件群众需求加", self.order)
+        general.addRow("报名未参加（缺席）扣", self.no_show)
+        general.addRow("一个季度无服务扣", self.idle)
+        kinds = QFormLayout()
+        for kind, box in self.kinds.items():
+            kinds.addRow(f"{kind}（每次）", box)
+        rating = QFormLayout()
+        for name, box in self.ratings.items():
+            rating.addRow(f"群众评价“{name}”", box)
+        boxes = QHBoxLayout()
+        for title, form in (("基本规则", general), ("已审核活动加分", kinds), ("群众评价加减分", rating)):
+            group = QGroupBox(title)
+            group.setLayout(form)
+            boxes.addWidget(group)
+        save = QPushButton("保存规则")
+        save.clicked.connect(self.save)
+        preview = QPushButton("按当前规则重算…")
+        preview.clicked.connect(self.recalculate)
+        self.quarter = period_combo(quarters(count=6))
+        idle = QPushButton("扣除本季度无服务党员…")
+        idle.clicked.connect(self.idle_deductions)
+        note = QLabel("保存规则只影响此后审核的活动和办结的需求，已有的积分记录不会改变。"
+                      "如需让过去的记录也按新规则计算，请点“按当前规则重算”，先查看差异，确认后"
+                      "为每项差异追加一条调整记录（原记录保留）。")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        actions = QHBoxLayout()
+        actions.addWidget(save)
+        actions.addWidget(preview)
+        actions.addStretch(1)
+        actions.addWidget(QLabel("季度"))
+        actions.addWidget(self.quarter)
+        actions.addWidget(idle)
+        layout = QVBoxLayout(self)
+        layout.addLayout(boxes)
+        layout.addWidget(note)
+        layout.addLayout(actions)
+        layout.addStretch(1)
+        self.load()
+
+    def load(self) -> None:
+        rule = points.rules(self.page.ledger)
+        self.base.setValue(float(rule["base"]))
+        self.per_hour.setValue(float(rule["per_hour"]))
+        self.order.setValue(float(rule["order_completed"]))
+        self.no_show.setValue(abs(float(rule["no_show"])))
+        self.idle.setValue(abs(float(rule["idle_quarter"])))
+        for kind, box in self.kinds.items():
+            box.setValue(float(rule["per_activity"].get(kind, 0)))
+        for name, box in self.ratings.items():
+            box.setValue(float(rule["rating"].get(name, 0)))
+
+    def values(self) -> dict[str, Any]:
+        return {"base": self.base.value(), "per_hour": self.per_hour.value(),
+                "order_completed": self.order.value(), "no_show": self.no_show.value(),
+                "idle_quarter": self.idle.value(),
+                "per_activity": {k: b.value() for k, b in self.kinds.items()},
+                "rating": {k: b.value() for k, b in self.ratings.items()}}
+
+    def save(self) -> None:
+        try:
+            points.set_rules(self.page.ledger, self.values())
+        except LedgerError as error:
+            show_error(self, "保存积分规则", error)
+            return
+        self.page.status.setText("积分规则已保存；已有积分记录未改变。")
+        self.page.changed.emit()
+
+    def recalculate(self) -> None:
+        ledger = self.page.ledger
+        if self._unsaved():
+            if not confirm(self, "重算", "规则有未保存的修改，要先保存再预览吗？"):
+                return
+            self.save()
+        diffs = recalc.preview(ledger)
+        dialog = RecalcDialog(self, diffs)
+        self.page.recalc_dialog = dialog
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        try:
+            made = recalc.apply(ledger, diffs)
+        except LedgerError as error:
+            show_error(self, "重算", error)
+            return
+        self.page.status.setText(f"已按当前规则追加{made}条积分调整记录。")
+        self.page.changed.emit()
+
+    def _unsaved(self) -> bool:
+        rule = points.rules(self.page.ledger)
+        now = self.values()
+        return any(abs(float(rule[k]) - float(now[k])) > 1e-9 for k in ("base", "per_hour",
+                                                                      "order_completed")) \
+            or any(abs(abs(float(rule[k])) - now[k]) > 1e-9 for k in ("no_show", "idle_quarter")) \
+            or any(abs(float(rule["per_activity"].get(k, 0)) - v) > 1e-9
+                   for k, v in now["per_activity"].items()) \
+            or any(abs(float(rule["rating"].get(k, 0)) - v) > 1e-9 for k, v in now["rating"].items())
+
+    def idle_deductions(self) -> None:
+        ledger = self.page.ledger
+        try:
+            code = self.quarter.currentText().strip()
+            idle = points.idle_members(ledger, code)
+        except LedgerError as error:
+            show_error(self, "季度无服务扣分", error)
+            return
+        amount = abs(float(points.rules(ledger)["idle_quarter"]))
+        if not idle or not amount:
+            self.page.status.setText("没有需要扣分的党员。")
+            return
+        names = "、".join(m["name"] for m in idle[:10]) + ("等" if len(idle) > 10 else "")
+        if not confirm(self, "季度无服务扣分",
+                       f"{code}共有{len(idle)}名党员没有已审核的服务记录（{names}），"
+                       f"将各扣{amount:g}分。确定吗？"):
+            return
+        made = points.apply_idle_deductions(ledger, code)
+        self.page.status.setText(f"已为{made}名党员记入季度无服务扣分。")
+        self.page.changed.emit()
+
+
+class AdjustDialog(EditDialog):
+    def __init__(self, ledger: Ledger, subject: tuple[str, int], name: str, parent: QWidget):
+        fields = [number_field("delta", "分值（扣分填负数）", -1000, 1000, 1),
+                  text_field("reason", "原因", "如：抗洪抢险表现突出"),
+                  date_field("date", "日期")]
+        super().__init__(f"手动调整积分：{name}", fields, parent)
+        self.ledger, self.subject = ledger, subject
+        self.form.set_values({"date": dt.date.today().isoformat()})
+        self.form.snapshot = self.form.values()
+
+    def save(self, values: dict[str, Any]) -> int:
+        kind, sid = self.subject
+        who = {"member_id": sid} if kind == "member" else {"unit_id": sid}
+        return points.adjust(self.ledger, values["reason"], float(values["delta"] or 0),
+                             date=values["date"] or None, **who)
+
+
+class EntriesTab(QWidget):
+    def __init__(self, page: PointsPage):
+        super().__init__(page)
+        self.page = page
+        self.subject: tuple[str, int] | None = None
+        self.name = ""
+        pick = QPushButton("选择党员或单位…")
+        pick.clicked.connect(self.pick)
+        self.title = QLabel("请选择一名党员或一个报到单位")
+        self.title.setObjectName("sectionTitle")
+        self.adjust_button = QPushButton("手动调整…")
+        self.passbook_button = QPushButton("打印爱心存折")
+        self.adjust_button.clicked.connect(self.adjust)
+        self.passbook_button.clicked.connect(self.passbook)
+        bar = QHBoxLayout()
+        for w in (pick, self.title):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        bar.addWidget(self.adjust_button)
+        bar.addWidget(self.passbook_button)
+        self.model = RowsModel([Column("date", "日期"), Column("delta", "分值", "r",
+                                                             fmt=lambda v: f"{v:+g}"),
+                                Column("balance", "累计", "r"), Column("source", "来源"),
+                                Column("reason", "原因")], self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        view = table_view(self.model)
+        view.setColumnWidth(0, 110)
+        view.setColumnWidth(3, 90)
+        layout.addWidget(view, 1)
+        self._buttons()
+
+    def _buttons(self) -> None:
+        self.adjust_button.setEnabled(self.subject is not None)
+        self.passbook_button.setEnabled(bool(self.subject and self.subject[0] == "member"))
+
+    def pick(self) -> None:
+        from .pickers import PickDialog
+
+        dialog = PickDialog(self.page.ledger, "选择党员或单位", units_too=True, parent=self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.choice:
+            self.show_subject(*dialog.choice)
+
+    def show_subject(self, kind: str, sid: int) -> None:
+        ledger = self.page.ledger
+        table = "members" if kind == "member" else "units"
+        self.subject = (kind, sid)
+        self.name = ledger.scalar(f"SELECT name FROM {table} WHERE id = ?", (sid,)) or ""
+        who = {"member_id": sid} if kind == "member" else {"unit_id": sid}
+        rows = points.entries(ledger, **who)
+        base = float(points.rules(ledger)["base"])
+        running = base
+        for row in rows:
+            running = round(running + float(row["delta"]), 2)
+            row["balance"] = running
+            row["source"] = SOURCE_NAMES.get(row["source_kind"], row["source_kind"])
+        self.model.set_rows(rows)
+        extra = ""
+        if kind == "member":
+            extra = f"，爱心存折余额{redeem.passbook_balance(ledger, sid):g}分"
+        self.title.setText(f"{self.name}：积分{points.balance(ledger, **who):g}分"
+                           f"（基础分{base:g}）{extra}")
+        self._buttons()
+
+    def reload(self) -> None:
+        if self.subject:
+            self.show_subject(*self.subject)
+
+    def adjust(self) -> None:
+        if self.subject is None:
+            return
+        dialog = AdjustDialog(self.page.ledger, self.subject, self.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.page.changed.emit()
+
+    def passbook(self) -> None:
+        if not self.subject or self.subject[0] != "member":
+            return
+        from desktop.cards.reports import passbook_pdf
+
+        out = self.page.output_dir() / f"爱心存折-{self.name}.pdf"
+        path, warnings = passbook_pdf(self.page.ledger, self.subject[1], out)
+        show_pdf(self, path, warnings, 1, "爱心存折预览", "份存折")
+
+
+class ItemDialog(EditDialog):
+    def __init__(self, ledger: Ledger, item_id: int | None, parent: QWidget):
+        from .forms import choice_field
+
+        fields = [text_field("name", "商品名称"), number_field("price", "所需积分", 0, 100000, 1),
+                  text_field("stock", "库存（不计可留空）"), choice_field("status", "状态", redeem.STATUSES),
+                  text_field("note", "说明")]
+        super().__init__("编辑积分商品" if item_id else "新增积分商品", fields, parent)
+        self.ledger, self.item_id = ledger, item_id
+        if item_id:
+            row = ledger.one("SELECT * FROM reward_items WHERE id = ?", (item_id,)) or {}
+            self.form.set_values({**row, "stock": "" if row.get("stock") is None
+                                  else str(row["stock"])})
+            self.form.snapshot = self.form.values()
+
+    def save(self, values: dict[str, Any]) -> int:
+        if self.item_id:
+            redeem.update_item(self.ledger, self.item_id, **values)
+            return self.item_id
+        return redeem.add_item(self.ledger, **values)
+
+
+class ShopTab(QWidget):
+    def __init__(self, page: PointsPage):
+        super().__init__(page)
+        self.page = page
+        self.model = RowsModel([Column("name", "商品"), Column("price", "所需积分", "r"),
+                                Column("stock", "库存", "r",
+                                       fmt=lambda v: "不限" if v is None else str(v)),
+                                Column("status", "状态"), Column("note", "说明")], self)
+        self.view = table_view(self.model)
+        buttons = QHBoxLayout()
+        for text, slot in (("新增商品…", self.add), ("编辑…", self.edit), ("删除", self.delete),
+                           ("为党员兑换…", self.exchange)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        note = QLabel("爱心存折余额＝服务所得积分（不含基础分）－已兑换积分；余额不足时不能兑换。")
+        note.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(note)
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.set_rows(redeem.list_items(self.page.ledger))
+
+    def current(self) -> dict[str, Any] | None:
+        return self.model.row(self.view.currentIndex())
+
+    def add(self) -> None:
+        if ItemDialog(self.page.ledger, None, self).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.page.changed.emit()
+
+    def edit(self) -> None:
+        item = self.current()
+        if item and ItemDialog(self.page.ledger, item["id"], self).exec() == \
+                QDialog.DialogCode.Accepted:
+            self.reload()
+            self.page.changed.emit()
+
+    def delete(self) -> None:
+        item = self.current()
+        if item and confirm(self, "删除商品", f"删除“{item['name']}”？已兑换的记录保留。"):
+            redeem.delete_item(self.page.ledger, item["id"])
+            self.reload()
+            self.page.changed.emit()
+
+    def exchange(self) -> None:
+        item = self.current()
+        if item is None:
+            show_error(self, "兑换", "请先在列表中选中要兑换的商品")
+            return
+        from .pickers import PickDialog
+
+        dialog = PickDialog(self.page.ledger, f"兑换“{item['name']}”：选择党员", parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.choice:
+            return
+        self.redeem_for(dialog.choice[1], item["id"])
+
+    def redeem_for(self, member_id: int, item_id: int, quantity: int = 1) -> bool:
+        try:
+            redeem.redeem(self.page.ledger, member_id, item_id, quantity)
+        except LedgerError as error:
+            show_error(self, "兑换", error)
+            return False
+        name = self.page.ledger.scalar("SELECT name FROM members WHERE id = ?", (member_id,))
+        left = redeem.passbook_balance(self.page.ledger, member_id)
+        self.page.status.setText(f"已为{name}兑换，存折余额{left:g}分。")
+        self.reload()
+        self.page.changed.emit()
+        return True
+
+
+class RankingTab(QWidget):
+    def __init__(self, page: PointsPage):
+        super().__init__(page)
+        self.page = page
+        self.kind = QComboBox()
+        self.kind.addItem("党员（按月）", "member")
+        self.kind.addItem("报到单位（按季度）", "unit")
+        self.period = period_combo(months(count=12))
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        show = QPushButton("查看")
+        show.clicked.connect(self.refresh)
+        self.close_button = QPushButton("封存本期排行…")
+        self.close_button.clicked.connect(self.close_period)
+        self.top = QSpinBox()
+        self.bottom = QSpinBox()
+        for box in (self.top, self.bottom):
+            box.setRange(0, 500)
+            box.setValue(10)
+        letters = QPushButton("生成感谢信和提醒函")
+        letters.clicked.connect(self.letters)
+        export = QPushButton("导出Excel…")
+        export.clicked.connect(self.export)
+        bar = QHBoxLayout()
+        for w in (self.kind, self.period, show, self.close_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (QLabel("感谢信前"), self.top, QLabel("名，提醒函后"), self.bottom, QLabel("名"),
+                  letters, export):
+            bar.addWidget(w)
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.rule = QLabel()
+        self.rule.setObjectName("hint")
+        self.rule.setWordWrap(True)
+        self.model = RowsModel([Column("rank", "名次", "r"), Column("name", "姓名/单位"),
+                                Column("org", "工作单位/类别"), Column("points", "本期积分", "r"),
+                                Column("services", "服务次数/实事", "r"),
+                                Column("hours", "服务时长", "r")], self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.state)
+        view = table_view(self.model)
+        view.setColumnWidth(1, 200)
+        view.setColumnWidth(2, 300)
+        layout.addWidget(view, 1)
+        layout.addWidget(self.rule)
+        self.ranking: rankings.Ranking | None = None
+
+    def _kind_changed(self) -> None:
+        self.period.clear()
+        if self.kind.currentData() == "unit":
+            self.period.addItems(quarters(count=8))
+        else:
+            self.period.addItems(months(count=12))
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            self.ranking = rankings.get_ranking(self.page.ledger, self.kind.currentData(),
+                                                self.period.currentText().strip())
+        except LedgerError as error:
+            show_error(self, "积分排行", error)
+            return
+        r = self.ranking
+        self.model.set_rows(r.rows)
+        self.state.setText(("🔒 " if r.frozen else "") + r.status_text)
+        self.state.setStyleSheet("color:#8a4b00;background:#fff4e0;padding:6px;" if r.frozen
+                                 else "color:#1f5e2e;background:#eaf6ec;padding:6px;")
+        self.rule.setText(f"排序规则：{r.rule}。共{len(r.rows)}名。")
+        self.close_button.setEnabled(not r.frozen)
+
+    def close_period(self) -> None:
+        if self.ranking is None or self.ranking.frozen:
+            return
+        r = self.ranking
+        if not confirm(self, "封存排行",
+                       f"封存{r.period.label}的{rankings.KINDS[r.kind]}？封存后排行固定不变，"
+                       "之后对活动、需求或积分的修改都不会再影响它，且不能撤销。"):
+            return
+        try:
+            rankings.close_period(self.page.ledger, r.kind, r.period.code)
+        except LedgerError as error:
+            show_error(self, "封存排行", error)
+            return
+        self.refresh()
+        self.page.status.setText(f"{r.period.label}排行已封存。")
+        self.page.changed.emit()
+
+    def letters(self) -> None:
+        if self.ranking is None:
+            self.refresh()
+        if self.ranking is None or not self.ranking.rows:
+            return
+        from desktop.cards.letters import ranking_letters, write_letters
+
+        r = self.ranking
+        letters = ranking_letters(self.page.ledger, r, self.top.value(), self.bottom.value())
+        if not letters:
+            return
+        out = self.page.output_dir() / f"感谢信提醒函-{r.kind}-{r.period.code}.pdf"
+        path, warnings = write_letters(self.page.ledger, letters, out)
+        show_pdf(self, path, warnings, len(letters), "感谢信与提醒函预览", "份信函")
+
+    def export(self) -> None:
+        if self.ranking is None:
+            return
+        from desktop.sync.report_xlsx import ranking_workbook
+
+        from .report_common import ask_save
+
+        r = self.ranking
+        title = f"{r.period.label}{rankings.KINDS[r.kind]}"
+        target = ask_save(self, self.page.settings, "导出排行", f"{title}.xlsx", "Excel 文件 (*.xlsx)")
+        if target is not None:
+            ranking_workbook(title, r.status_text, r.rows, target.with_suffix(".xlsx"),
+                             unit=r.kind == "unit")
+            self.page.status.setText(f"已导出：{target.with_suffix('.xlsx')}")
+
+
+class PointsPage(QWidget):
+    changed = Signal()
+
+    def __init__(self, ledger: Ledger, settings: QSettings, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ledger, self.settings = ledger, settings
+        self.recalc_dialog: QDialog | None = None
+        self.tabs = QTabWidget()
+        self.rules_tab = RulesTab(self)
+        self.entries_tab = EntriesTab(self)
+        self.shop_tab = ShopTab(self)
+        self.rank_tab = RankingTab(self)
+        for tab, title in ((self.rules_tab, "积分规则"), (self.entries_tab, "积分记录"),
+                           (self.shop_tab, "积分超市"), (self.rank_tab, "积分排行")):
+            self.tabs.addTab(tab, title)
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.status)
+        today = dt.date.today()
+        self.rules_tab.quarter.setCurrentText(quarter_of(today))
+        self.rank_tab.refresh()
+
+    def output_dir(self):  # type: ignore[no-untyped-def]
+        from pathlib import Path
+
+        from desktop.paths import data_dir
+
+        folder = Path(data_dir()) / "打印"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def refresh(self) -> None:
+        self.rules_tab.load()
+        self.entries_tab.reload()
+        self.shop_tab.reload()
+        self.rank_tab.refresh()
+
+    def set_ledger(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.entries_tab.subject = None
+        self.entries_tab.model.set_rows([])
+        self.entries_tab.title.setText("请选择一名党员或一个报到单位")
+        self.refresh()
+
