@@ -37,7 +37,7 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
     photo = w * 0.16
     inner = w - photo
     val = (inner - 3 * lab) / 3
-    h = s.row * 1.35
+    h = s.row * 1.6
     top_rows = [
         [Cell(lab, "姓名", True), Cell(val, m["name"]), Cell(lab, "性别", True),
          Cell(val, m["gender"]), Cell(lab, "民族", True), Cell(val, m["ethnicity"])],
@@ -76,7 +76,7 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
                  min_height=h)
     lay.rect(x, hh, band, y - hh)
     lay.cell_text(Cell(band, "一联\n一帮", True), x, hh, y - hh, s.body)
-    note_h = max(s.row * 4, lay.row_height([Cell(w - lab, m["note"])], s.body))
+    note_h = max(s.row * 5, lay.row_height([Cell(w - lab, m["note"])], s.body))
     y += lay.row(x, y, [Cell(lab, "备注", True), Cell(w - lab, m["note"])], height=note_h)
     lay.rect(x, start, w, y - start, 1.1)
     y += 10 * mm * k
