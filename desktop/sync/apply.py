@@ -93,6 +93,9 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
                 if kind == "base":
                     bases.append((uuid, rv))
                     continue
+                if kind == "alias":
+                    ids[table][uuid] = ids[table][extra]
+                    continue
                 row = _to_local(inc, values, ids, leaders)
                 try:
                     if kind == "insert":

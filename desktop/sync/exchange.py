@@ -451,6 +451,7 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
     if previous and xf.exported_at and xf.exported_at < previous["last_file_exported_at"]:
         warnings.append(f"这个文件比上次从“{xf.office_name}”导入的文件更旧，其中较旧的记录不会覆盖现有数据")
     tables = [t for t in schema.TABLE_LABELS if t in xf.tables]
+    aliases: dict[str, str] = {}  # incoming uuid -> the local row standing for it
     for step, table in enumerate(tables):
         inc = xf.tables[table]
         progress(f"正在比对“{inc.title}”…", step / max(len(tables), 1))
@@ -475,7 +476,15 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
             rows = sorted(rows, key=lambda r: r[1][level_at] or 0)
         content_at = [i for i, n in enumerate(names) if n not in SYNC_NAMES]
         uuid_at = at["uuid"]
+        roots = {}
+        if table == "grid_nodes":
+            roots = dict(ledger.conn.execute(
+                "SELECT name, uuid FROM grid_nodes WHERE level = 1 AND deleted = 0"))
+        grid_refs = [i for i, c in enumerate(inc.columns)
+                     if c.kind == "ref" and c.ref_table == "grid_nodes"]
         for number, tup in rows:
+            if aliases and any(tup[i] in aliases for i in grid_refs):
+                tup = tuple(aliases.get(v, v) if i in grid_refs else v for i, v in enumerate(tup))
             uuid = tup[uuid_at]
             if local_rows.get(uuid) == tup:  # the common case on a re-import: nothing to do
                 counts.unchanged += 1
@@ -484,6 +493,16 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                     acts.append(("base", tup, None))
                 continue
             values = dict(zip(names, tup, strict=True))
+            if roots and uuid not in local_rows and values.get("level") == 1 and \
+                    not values["deleted"] and values.get("name") in roots:
+                # Every community ledger of one street starts its own 街道 root: the same
+                # street, so it stands for the one already here.
+                counts.unchanged += 1
+                acts.append(("alias", tup, roots[values["name"]]))
+                aliases[uuid] = roots[values["name"]]
+                available[table].add(uuid)
+                warnings.append(f"文件中的“{values['name']}”与本台账的同名街道视为同一个")
+                continue
             bad = _missing_ref(inc, values, available)
             if bad:
                 counts.invalid += 1

@@ -6,7 +6,7 @@ import msoffcrypto
 import openpyxl
 import pytest
 
-from db import members, merge, open_ledger, units
+from db import members, merge, open_ledger, settings, units
 from db.records import TABLE_LABELS
 from desktop.sync import export as export_mod
 from desktop.sync.apply import apply, preview_file
@@ -50,7 +50,7 @@ def test_same_file_twice_changes_nothing(community_path, make_ledger, tmp_path):
     preview, applied = _import(target, out)
     totals = preview.totals()
     assert (totals.new, totals.updated, totals.conflict, totals.duplicate) == (0, 0, 0, 0)
-    assert totals.unchanged == sum(len(v) for v in before.values()) - 2  # b's own two nodes
+    assert totals.unchanged == sum(len(v) for v in snapshot(source).values())  # every row
     assert snapshot(target) == before
     log = merge.sync_log(target)
     assert [row["kind"] for row in log[:2]] == ["import", "import"]
@@ -287,3 +287,23 @@ def test_a_stale_preview_is_planned_again_before_applying(make_ledger, tmp_path)
     result = apply(b, preview, backup_to=False)
     assert result.unresolved == 1 and len(result.preview.conflicts) == 1
     assert b.scalar("SELECT contact_name FROM units") == "乙"
+
+
+def test_street_merges_its_communities_under_one_street_node(make_ledger, ids, tmp_path):
+    street = make_ledger("street", community=None)
+    settings.initialise(street, "河东街道", None)  # a street office ledger: the root only
+    for name in ("丽景社区", "杨树社区"):
+        office = make_ledger(name, community=name)
+        members.add_member(office, name=f"{name}党员", id_number=ids())
+        export_ledger(office, tmp_path / f"{name}.xlsx")
+        preview, _ = _import(street, tmp_path / f"{name}.xlsx")
+        assert any("视为同一个" in w for w in preview.warnings)
+    roots = street.query("SELECT id FROM grid_nodes WHERE level = 1 AND deleted = 0")
+    assert len(roots) == 1
+    communities = street.query("SELECT name, parent_id FROM grid_nodes WHERE level = 2")
+    assert sorted(c["name"] for c in communities) == sorted(["丽景社区", "杨树社区"])
+    assert {c["parent_id"] for c in communities} == {roots[0]["id"]}
+    assert street.scalar("SELECT count(*) FROM members") == 2
+    # and importing the same files again changes nothing
+    again, _ = _import(street, tmp_path / "丽景社区.xlsx")
+    assert (again.totals().new, again.totals().updated) == (0, 0)
