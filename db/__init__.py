@@ -1,6 +1,7 @@
 """The ledger (报到台账): SQLite storage, records, validation and rules. No Qt here."""
 
 from .errors import (
+    DamagedLedgerError,
     DuplicateMemberError,
     LedgerError,
     LedgerVersionError,
@@ -12,6 +13,6 @@ from .errors import (
 from .ledger import SCHEMA_VERSION, Ledger, open_ledger
 
 __all__ = [
-    "SCHEMA_VERSION", "DuplicateMemberError", "Ledger", "LedgerError", "LedgerVersionError",
+    "SCHEMA_VERSION", "DamagedLedgerError", "DuplicateMemberError", "Ledger", "LedgerError", "LedgerVersionError",
     "NotFoundError", "RuleError", "ValidationError", "WorkflowError", "open_ledger",
 ]

@@ -43,3 +43,7 @@ class RuleError(LedgerError):
 
 class LedgerVersionError(LedgerError):
     """The file was written by a newer app, or is not a ledger at all."""
+
+
+class DamagedLedgerError(LedgerVersionError):
+    """The file is not a readable ledger: another file type, or a ledger damaged on disk."""

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import LedgerError, LedgerVersionError
+from .errors import DamagedLedgerError, LedgerError, LedgerVersionError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APP_ID = 0x42414F44  # "BAOD", stamped in PRAGMA application_id
@@ -111,7 +111,7 @@ def _check_file(path: Path) -> None:
     with path.open("rb") as handle:
         header = handle.read(16)
     if header != SQLITE_HEADER:
-        raise LedgerVersionError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
+        raise DamagedLedgerError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
 
 
 def _connect(path: str) -> sqlite3.Connection:

@@ -3,6 +3,7 @@ made by the first-start wizard) and show the main window."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import LedgerError, open_ledger, settings
+from db import DamagedLedgerError, LedgerError, open_ledger, settings
 from db.ledger import Ledger
 from desktop import paths
 
@@ -94,9 +95,36 @@ def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
         return None
     try:
         return open_ledger(local, create=False, backup_dir=backup_folder())
+    except (DamagedLedgerError, sqlite3.DatabaseError, UnicodeError) as error:
+        return offer_restore_of_unreadable(Path(local), error, parent)
     except (LedgerError, OSError) as error:
         QMessageBox.critical(parent, "无法打开台账", str(error))
         return None
+
+
+def offer_restore_of_unreadable(path: Path, error: Exception,
+                                parent: QWidget | None = None) -> Ledger | None:
+    """The file is damaged beyond opening: keep it aside and offer the newest good backup."""
+    from db import backup
+
+    from .forms import confirm
+    from .safety import backup_folder
+
+    good = backup.newest_good(backup_folder(), path)
+    text = f"台账文件“{path.name}”已损坏，无法打开。"
+    if good is None:
+        QMessageBox.critical(parent, "台账已损坏", text + "\n没有找到可用的备份，请联系技术人员。")
+        return None
+    if not confirm(parent, "台账已损坏", text + f"\n\n最新的完好备份：{good.label}\n"
+                   "是否用它恢复？损坏的文件会改名保留，不会删除。"):
+        return None
+    damaged = path.with_name(f"{path.stem}-已损坏-{good.taken:%Y%m%d%H%M%S}{path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(str(path) + suffix)
+        if source.exists():
+            source.replace(Path(str(damaged) + suffix))
+    backup.copy_ledger(good.path, path)
+    return open_ledger(path, create=False, backup_dir=backup_folder())
 
 
 def make_demo(target: Path) -> bool:

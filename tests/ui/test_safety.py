@@ -91,3 +91,57 @@ def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
     dialog.export(str(out))
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     assert rows[1][2] == "查看完整证件号"
+
+
+def corrupt(window, damage):
+    path = window.ledger.path
+    backup.create(window.ledger, safety.backup_folder(), "手动")
+    window.ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    window.ledger.close()
+    data = bytearray(open(path, "rb").read())
+    damage(data)
+    open(path, "wb").write(bytes(data))
+    return path
+
+
+def test_unreadable_ledger_is_restored_from_the_newest_good_backup(qtbot, answer):
+    from desktop.ui.app import _open
+
+    window = make_window(qtbot)
+
+    def header(data):
+        data[:100] = bytes(100)
+
+    path = corrupt(window, header)
+    offered = []
+    answer(lambda box: (offered.append(box.text()),
+                        box.button(QMessageBox.StandardButton.Yes).click()))
+    restored = _open(path)
+    assert "已损坏" in offered[0] and "最新的完好备份" in offered[0]
+    assert restored.scalar("PRAGMA quick_check") == "ok"
+    assert restored.scalar("SELECT count(*) FROM members") == 60
+    assert list(paths.data_dir().glob("demo-已损坏-*.db"))  # the damaged file is kept aside
+    restored.close()
+
+
+def test_flipped_bytes_never_crash_opening(qtbot, answer):
+    import random
+
+    from db import check
+    from desktop.ui.app import _open
+
+    window = make_window(qtbot)
+    rng = random.Random(5)
+
+    def flip(data):
+        for _ in range(400):
+            data[rng.randrange(100, len(data))] ^= 0xFF
+
+    path = corrupt(window, flip)
+    offered = []
+    answer(lambda box: (offered.append(box.text()),
+                        box.button(QMessageBox.StandardButton.Yes).click()))
+    ledger = _open(path)  # too damaged to open: the restore is offered, nothing crashes
+    assert "已损坏" in offered[0]
+    assert ledger.scalar("PRAGMA quick_check") == "ok" and check.problems(ledger) == []
+    ledger.close()
