@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
@@ -98,9 +99,9 @@ def corrupt(window, damage):
     backup.create(window.ledger, safety.backup_folder(), "手动")
     window.ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     window.ledger.close()
-    data = bytearray(open(path, "rb").read())
+    data = bytearray(Path(path).read_bytes())
     damage(data)
-    open(path, "wb").write(bytes(data))
+    Path(path).write_bytes(bytes(data))
     return path
 
 
