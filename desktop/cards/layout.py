@@ -17,6 +17,7 @@ from .fonts import FontSet
 
 SIZES = {"A4": A4, "A5": A5}
 NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
+WORD_ONLY = re.compile(r"[0-9A-Za-z.\-:/@_*]+")
 NO_LINE_END = set("（《「『“‘([")
 WORD = re.compile(r"[0-9A-Za-z.\-:/@_*]+|.", re.S)
 
@@ -102,6 +103,7 @@ class Cell:
     label: bool = False  # labels are centred; values start at the left
     align: str | None = None
     size: float | None = None
+    nowrap: bool = False  # short values (a type, a name): smaller type rather than two lines
 
 
 class Layout:
@@ -188,8 +190,20 @@ class Layout:
         # Labels are short and centred: less padding keeps 5-character labels on one line.
         return self.s.pad * (0.15 if cell.label else 1.0)
 
+    def cell_size(self, cell: Cell, size: float) -> float:
+        """A label, or a value that is one date, number or code, is never broken: when it does
+        not fit (A5, narrow columns) its type is made smaller instead."""
+        size = cell.size or size
+        text = cell.text
+        if not text or "\n" in text or not (cell.label or cell.nowrap or WORD_ONLY.fullmatch(text)):
+            return size
+        room = cell.width - 2 * self.cell_pad(cell)
+        width = self.fonts.width(text, size)
+        return size if width <= room else max(5.0, size * room / width)
+
     def cell_lines(self, cell: Cell, size: float) -> list[str]:
-        return self.wrap(cell.text, cell.width - 2 * self.cell_pad(cell), cell.size or size)
+        return self.wrap(cell.text, cell.width - 2 * self.cell_pad(cell),
+                         self.cell_size(cell, size))
 
     def measure_row(self, cells: list[Cell], size: float,
                     min_height: float | None = None) -> tuple[float, list[list[str]]]:
@@ -239,7 +253,7 @@ class Layout:
 
     def cell_text(self, cell: Cell, x: float, y: float, h: float, size: float,
                   valign: str = "m", lines: list[str] | None = None) -> None:
-        size = cell.size or size
+        size = self.cell_size(cell, size)
         if lines is None:
             lines = self.cell_lines(cell, size)
         leading = size * 1.35

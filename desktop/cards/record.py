@@ -60,8 +60,8 @@ def _cells(lay: Layout, values: list[str]) -> list[Cell]:
     w = lay.s.content_width
     cells = []
     for (name, share), value in zip(COLUMNS, values, strict=True):
-        align = "l" if name == "服务内容" else "c"
-        cells.append(Cell(w * share, value, align=align))
+        wide = name == "服务内容"
+        cells.append(Cell(w * share, value, align="l" if wide else "c", nowrap=not wide))
     return cells
 
 
