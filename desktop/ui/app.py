@@ -224,6 +224,12 @@ def load_style(app: QApplication) -> None:
 
 def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    from desktop import crashlog
+
+    crashlog.setup_logging()
+    crashlog.install(lambda text, report: QMessageBox.critical(
+        None, "程序出错", f"程序遇到意外错误，操作没有完成：\n{text}\n\n"
+        f"错误报告（已隐去个人信息）保存在：\n{report}"))
     app.setApplicationName("报到台账")
     app.setOrganizationName("Baodao")
     load_style(app)  # type: ignore[arg-type]

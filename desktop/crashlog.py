@@ -1,0 +1,74 @@
+"""Error reports and the app log, with personal data scrubbed: an 18-digit ID number or an
+11-digit mobile number never reaches a file in plain text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+from db.validate import mask_id, mask_phone
+
+ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    text = ID_RE.sub(lambda m: mask_id(m.group(0).upper()), text)
+    return MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+
+
+class ScrubFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = scrub(record.getMessage())
+        record.args = ()
+        return True
+
+
+def log_folder() -> Path:
+    from desktop import paths
+
+    folder = paths.data_dir() / "日志"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def setup_logging() -> Path:
+    """The app log (one file a month) with the scrubbing filter on every record."""
+    path = log_folder() / f"报到台账-{dt.date.today():%Y-%m}.log"
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(ScrubFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def write_report(kind: type[BaseException], error: BaseException,
+                 trace: TracebackType | None) -> Path:
+    text = "".join(traceback.format_exception(kind, error, trace))
+    path = log_folder() / f"错误报告-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
+    path.write_text(scrub(text), encoding="utf-8")
+    return path
+
+
+def install(show: Callable[[str, Path], None] | None = None) -> None:
+    """Unhandled errors are written (scrubbed) to a report and shown, never lost silently."""
+
+    def hook(kind: type[BaseException], error: BaseException,
+             trace: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        path = write_report(kind, error, trace)
+        logging.getLogger("baodao").error("unhandled %s: %s", kind.__name__, error)
+        if show is not None:
+            show(scrub(f"{kind.__name__}：{error}"), path)
+
+    sys.excepthook = hook
