@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
+    QMenu,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -105,7 +106,10 @@ class MemberDetail(DetailDialog):
         self.add_button("编辑…", self.edit)
         self.add_button("认领岗位…", self.claim)
         if print_cards is not None:
-            self.add_button("打印卡片…", lambda: print_cards(member_id))
+            menu = QMenu(self)
+            for kind, label in (("record", "纪实卡"), ("feedback", "反馈卡"), ("info", "基本信息卡")):
+                menu.addAction(label, lambda k=kind: print_cards(k, member_id))
+            self.add_button("打印卡片", lambda: None).setMenu(menu)
         self.fill()
 
     def fill(self) -> None:

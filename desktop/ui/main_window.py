@@ -137,7 +137,7 @@ class MainWindow(QMainWindow):
             if self.node_filter[0] is not None:
                 page.set_node(*self.node_filter)
             if isinstance(page, MembersPage) and self.cards is not None:
-                page.print_cards = lambda mid: self.print_cards("record", [mid])
+                page.print_cards = lambda kind, mid: self.print_cards(kind, [mid])
         return page
 
     # -- menus and shortcuts -------------------------------------------------------------------
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
         if self.cards is not None:
             printing = bar.addMenu("打印(&P)")
             for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
-                                ("info", "基本信息卡…")):
+                                ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
                 self.action(printing, label, lambda _c=False, k=kind: self.print_cards(k))
         help_menu = bar.addMenu("帮助(&H)")
         self.action(help_menu, "关于报到台账", self.about)
@@ -226,12 +226,18 @@ class MainWindow(QMainWindow):
             page.delete()
 
     def print_cards(self, kind: str, member_ids: list[int] | None = None) -> None:
-        members_page: MembersPage = self.pages["members"]  # type: ignore[assignment]
-        if member_ids is None and self.current_page() is members_page:
-            member_ids = members_page.selected_ids() or None
-        node_id = members_page.model.query.node_id if member_ids is None else None
+        """Cards for the given members, else the members or units selected on the current
+        page, else everyone in the grid node the registers are filtered to."""
+        page = self.current_page()
+        unit_id = None
+        if kind == "unit-feedback":
+            if isinstance(page, UnitsPage) and len(page.selected_ids()) == 1:
+                unit_id = page.selected_ids()[0]
+        elif member_ids is None and isinstance(page, MembersPage):
+            member_ids = page.selected_ids() or None
+        node_id = self.node_filter[0] if member_ids is None and unit_id is None else None
         self.cards.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
-                                     node_id=node_id)
+                                     node_id=node_id, unit_id=unit_id)
 
     def about(self) -> None:
         QMessageBox.about(self, "关于报到台账",

@@ -167,3 +167,29 @@ def test_unsaved_changes_are_not_lost_silently(qtbot, answer):
 
     assert units.get_unit(window.ledger, 1)["contact_name"] == "新联系人"
     assert not dialog.isVisible()
+
+
+def test_print_menu_opens_the_card_dialog_for_the_selection(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    from desktop.ui.card_dialogs import PrintOptionsDialog
+    from desktop.ui.detail import MemberDetail
+
+    window = make_window(qtbot)
+    window.nav.setCurrentRow(3)
+    page = window.pages["members"]
+    page.table.selectRow(0)
+    chosen = page.selected_ids()
+    printing = next(a.menu() for a in window.menuBar().actions() if a.text() == "打印(&P)")
+    next(a for a in printing.actions() if a.text() == "纪实卡…").trigger()
+    dialog = window.findChildren(PrintOptionsDialog)[-1]
+    assert dialog.isVisible() and dialog.scope["member_ids"] == chosen
+    assert dialog.kind.currentData() == "record"
+    dialog.close()
+    detail = MemberDetail(window.ledger, chosen[0], window, print_cards=page.print_cards)
+    qtbot.addWidget(detail)
+    menu = next(b.menu() for b in detail.findChildren(QPushButton) if b.text() == "打印卡片")
+    assert [a.text() for a in menu.actions()] == ["纪实卡", "反馈卡", "基本信息卡"]
+    menu.actions()[2].trigger()
+    dialog = window.findChildren(PrintOptionsDialog)[-1]
+    assert dialog.kind.currentData() == "info" and dialog.scope["member_ids"] == chosen
