@@ -130,7 +130,8 @@ class ExportDialog(QDialog):
 
     def refresh(self) -> None:
         self.drives.clear()
-        for drive in removable_drives():
+        found = removable_drives()
+        for drive in found:
             item = QListWidgetItem(drive.title())
             item.setData(Qt.ItemDataRole.UserRole, str(drive.path))
             self.drives.addItem(item)
@@ -140,7 +141,7 @@ class ExportDialog(QDialog):
             item = QListWidgetItem("没有找到U盘。可以插入U盘后点“刷新”，或用“另存为…”选择位置。")
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.drives.addItem(item)
-        self.to_drive.setEnabled(bool(removable_drives()) if self.drives.count() else False)
+        self.to_drive.setEnabled(bool(found))
 
     def options(self) -> dict[str, Any] | None:
         password = None
