@@ -147,3 +147,37 @@ def test_linux_mounts_are_listed(tmp_path):
                       "/dev/sda1 / ext4 rw 0 0\n/dev/sdc1 /run/media/li/U\\040盘 vfat rw 0 0\n")
     found = drives._unix(str(mounts), roots=("/media/", "/run/media/"))
     assert [str(d.path) for d in found][:2] == ["/media/user/KINGSTON", "/run/media/li/U 盘"]
+
+
+def test_import_asks_for_the_password_again(qtbot, ledger, tmp_path, monkeypatch, ids):
+    members.add_member(ledger, name="张伟", id_number=ids())
+    export_ledger(ledger, tmp_path / "locked.xlsx", password="丽景")
+    other = open_ledger(tmp_path / "other.db")
+    other.close()
+    asked, shown = [], []
+    monkeypatch.setattr(sync_dialogs, "_ask_password",
+                        lambda _p, message: asked.append(message) or "丽景")
+    monkeypatch.setattr(sync_dialogs, "_show_preview",
+                        lambda _p, _l, preview, _cb: shown.append(preview))
+    sync_dialogs.import_exchange_file(None, tmp_path / "other.db", path=str(tmp_path / "locked.xlsx"))
+    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    assert asked == ["文件设有打开密码，请输入密码"]
+    assert shown[0].totals().new >= 3
+
+
+def test_roster_import_flow_opens_the_mapping_dialog(qtbot, ledger, ids, tmp_path, monkeypatch):
+    path = wps_roster(tmp_path / "r.xlsx", [{"name": "张伟", "id": ids()}])
+    opened = []
+    monkeypatch.setattr(sync_dialogs, "_show_mapping",
+                        lambda _p, _l, parsed, known, _cb: opened.append((parsed, known)))
+    sync_dialogs.import_roster(None, ledger.path, path=str(path))
+    qtbot.waitUntil(lambda: bool(opened), timeout=20000)
+    assert opened[0][0].header_row == 3 and opened[0][1] == {}
+
+
+def test_blank_template_is_saved(qtbot, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    target = tmp_path / "模板.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert sync_dialogs.save_roster_template(None) == target and target.exists()
