@@ -55,11 +55,17 @@ def _local_rows(ledger: Ledger, inc: IncomingTable) -> dict[str, tuple[Any, ...]
     return {row[uuid_at]: row for row in rows}
 
 
-def _display(inc: IncomingTable, values: dict[str, Any]) -> list[str]:
+def _display(inc: IncomingTable, values: dict[str, Any],
+             ledger: Ledger | None = None) -> list[str]:
+    """A row as the conflict view shows it: references by name, ID numbers masked."""
     out = []
     for col in inc.columns:
         value = values.get(col.name)
-        if col.kind == "bool":
+        if col.kind == "ref" and value and ledger is not None:
+            expr = schema.REF_NAME_SQL.get(col.ref_table or "", "uuid")
+            name = ledger.scalar(f"SELECT {expr} FROM {col.ref_table} WHERE uuid = ?", (value,))
+            out.append(str(name) if name is not None else f"（本台账没有的记录 {value[:8]}…）")
+        elif col.kind == "bool":
             out.append("是" if value else "否")
         elif (inc.table, col.name) in schema.ID_COLUMNS and value:
             out.append(mask_id(str(value)))
@@ -157,8 +163,8 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                     mine = inc.values(local_rows[other[0]]) if other[0] in local_rows else {}
                     duplicates.append(Conflict(
                         table, inc.title, uuid, f"{values.get('name', '')}（{mask_id(values['id_number'])}）",
-                        [c.header for c in inc.columns], _display(inc, mine),
-                        _display(inc, values), "mine",
+                        [c.header for c in inc.columns], _display(inc, mine, ledger),
+                        _display(inc, values, ledger), "mine",
                         f"身份证号与本台账的“{other[1]}”相同，但不是同一条记录"))
                     acts.append(("duplicate", tup, other[0]))
                     if have is None:
@@ -212,7 +218,8 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
             mine = inc.values(mine_row)
             conflicts.append(Conflict(
                 table, inc.title, uuid, _summary(table, values) or _summary(table, mine) or uuid,
-                [c.header for c in inc.columns], _display(inc, mine), _display(inc, values),
+                [c.header for c in inc.columns], _display(inc, mine, ledger),
+                _display(inc, values, ledger),
                 suggested, note))
             acts.append(("conflict", tup, lv))
     progress("比对完成", 1.0)

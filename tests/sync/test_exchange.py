@@ -307,3 +307,21 @@ def test_street_merges_its_communities_under_one_street_node(make_ledger, ids, t
     # and importing the same files again changes nothing
     again, _ = _import(street, tmp_path / "丽景社区.xlsx")
     assert (again.totals().new, again.totals().updated) == (0, 0)
+
+
+def test_conflict_view_names_references(ledger, make_ledger, tmp_path):
+    from db import grid
+
+    b = make_ledger("b", community=None)
+    unit = units.add_unit(ledger, name="市财政局党支部")
+    export_ledger(ledger, tmp_path / "a1.xlsx")
+    _import(b, tmp_path / "a1.xlsx")
+    units.update_unit(ledger, unit, paired_node_id=ledger.nodes["杨树小区"])
+    node = b.scalar("SELECT id FROM grid_nodes WHERE name = '3号楼'")
+    units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="乙")
+    grid.update_node(b, node, leader_name="王五")
+    export_ledger(ledger, tmp_path / "a2.xlsx")
+    preview, _ = _import(b, tmp_path / "a2.xlsx")
+    conflict = next(c for c in preview.conflicts if c.table == "units")
+    column = conflict.headers.index("包联小区")
+    assert (conflict.mine[column], conflict.theirs[column]) == ("", "杨树小区")
