@@ -138,8 +138,7 @@ class EvaluationPage(QWidget):
             return
         self.code = suggest._period(self.period.currentText().strip())
         self.loaded_kind = kind
-        self.model.columns = MEMBER_COLUMNS if kind == "member" else UNIT_COLUMNS
-        self.model.set_rows(rows)
+        self.model.set_rows(rows, MEMBER_COLUMNS if kind == "member" else UNIT_COLUMNS)
         grade_col = [c.key for c in self.model.columns].index("grade")
         self.view.setItemDelegateForColumn(grade_col, self.delegate)
         widths = (80 if kind == "member" else 220, 200, 70, 70, 70, 80, 70, 80, 200)

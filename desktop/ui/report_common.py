@@ -50,8 +50,11 @@ class RowsModel(QAbstractTableModel):
         self.rows: list[dict[str, Any]] = []
         self.edited: set[int] = set()
 
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
+    def set_rows(self, rows: list[dict[str, Any]],
+                 columns: Sequence[Column] | None = None) -> None:
         self.beginResetModel()
+        if columns is not None:
+            self.columns = list(columns)
         self.rows = rows
         self.edited = set()
         self.endResetModel()
