@@ -121,6 +121,24 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
     f["orders_received_completed"], f["basically_satisfied"] = received_done, basic
     f["hours"] = round(float(f["hours"]), 2)
 
+    months = month_rows(ledger, period_code, node_id)
+    root, scope_name = _group_root(ledger, node_id)
+    return {"period": period.code, "label": period.label, "start": p0, "end": p1,
+            "node_id": node_id, "scope": scope_name, "figures": f,
+            "months": months,
+            "by_node": by_node(ledger, period_code, root)}
+
+
+def month_rows(ledger: Ledger, period_code: str, node_id: int | None = None) -> list[dict[str, Any]]:
+    """TREND figures for each month of the period (the 概览 chart uses only this)."""
+    period = parse_period(period_code)
+    p0, p1 = period.start, period.end
+    cte, pre = (SUBTREE_CTE + " ", [node_id]) if node_id is not None else ("", [])
+    done = "o.state IN ('已完成', '已评价')"
+
+    def within(col: str) -> str:
+        return f" AND {col} IN (SELECT id FROM sub)" if node_id is not None else ""
+
     months = {m: dict.fromkeys([k for k, _ in TREND], 0) for m in _months(p0, p1)}
     for m, n, pt, h in ledger.conn.execute(
             cte + "SELECT substr(a.date, 1, 7), count(DISTINCT a.id), count(p.member_id), "
@@ -136,11 +154,7 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
                 f"AND o.{col} BETWEEN ? AND ?{extra}" + within("o.node_id") + " GROUP BY 1",
                 [*pre, p0, p1]):
             months[m][key] = n
-    root, scope_name = _group_root(ledger, node_id)
-    return {"period": period.code, "label": period.label, "start": p0, "end": p1,
-            "node_id": node_id, "scope": scope_name, "figures": f,
-            "months": [{"month": m, **v} for m, v in months.items()],
-            "by_node": by_node(ledger, period_code, root)}
+    return [{"month": m, **v} for m, v in months.items()]
 
 
 def by_node(ledger: Ledger, period_code: str, root: int | None) -> list[dict[str, Any]]:

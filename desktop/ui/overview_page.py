@@ -77,6 +77,7 @@ class OverviewPage(QWidget):
         for i, (value, label) in enumerate(figures):
             tiles.addWidget(_tile(str(value), label), i // 4, i % 4)
         layout.addLayout(tiles)
+        layout.addWidget(self._trend(), 1)
         todo = QLabel("待办事项")
         todo.setObjectName("sectionTitle")
         layout.addWidget(todo)
@@ -90,6 +91,20 @@ class OverviewPage(QWidget):
             button.setEnabled(bool(count))
             button.clicked.connect(lambda _c=False, p=page, fl=filters: self.go_to.emit(p, fl))
             layout.addWidget(button, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addStretch(1)
         self.layout_.addWidget(body)
         self.body = body
+
+    def _trend(self) -> QWidget:
+        """This year's activities, person-times and completed orders by month (the 报表 page
+        has any period, any grid node, and the export)."""
+        import datetime as dt
+
+        from db.stats import month_rows
+
+        from .charts import make_chart, month_chart
+
+        year = dt.date.today().year
+        chart, view = make_chart(f"{year}年按月趋势")
+        month_chart(chart, month_rows(self.ledger, str(year)))
+        view.setMinimumHeight(220)
+        return view

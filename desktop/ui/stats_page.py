@@ -7,17 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSeries,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
@@ -35,6 +25,7 @@ from db import compliance, emergency, stats
 from db.errors import LedgerError
 from db.ledger import Ledger
 
+from .charts import make_chart, month_chart, node_chart
 from .forms import show_error
 from .report_common import (
     Column,
@@ -50,27 +41,8 @@ from .report_common import (
 )
 from .worker import run_job
 
-COLORS = ("#c0392b", "#e6a23c", "#409eff", "#67c23a")
 TILES = ("units", "members", "claims", "branches", "activities", "person_times", "hours",
          "projects", "orders_received", "orders_completed", "completion_rate", "satisfaction")
-
-
-def _chart(title: str) -> tuple[QChart, QChartView]:
-    chart = QChart()
-    chart.setTitle(title)
-    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignTop)
-    chart.setMargins(chart.margins() * 0)
-    view = QChartView(chart)
-    view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(260)
-    return chart, view
-
-
-def _reset(chart: QChart) -> None:
-    chart.removeAllSeries()
-    for axis in chart.axes():
-        chart.removeAxis(axis)
 
 
 class StatsTab(QWidget):
@@ -112,8 +84,8 @@ class StatsTab(QWidget):
             label.setWordWrap(True)
             self.tile_labels[key] = (value, label)
             self.tiles.addWidget(frame, i // 6, i % 6)
-        self.month_chart, month_view = _chart("按月趋势")
-        self.node_chart, node_view = _chart("按网格分布")
+        self.month_chart, month_view = make_chart("按月趋势")
+        self.node_chart, node_view = make_chart("按网格分布")
         charts = QSplitter(Qt.Orientation.Horizontal)
         charts.addWidget(month_view)
         charts.addWidget(node_view)
@@ -151,55 +123,10 @@ class StatsTab(QWidget):
         self._node_chart(r["by_node"])
 
     def _month_chart(self, rows: list[dict[str, Any]]) -> None:
-        chart = self.month_chart
-        _reset(chart)
-        series = QBarSeries()
-        peak = 1.0
-        for (key, name), color in zip((("activities", "活动（场）"), ("person_times", "服务人次"),
-                                       ("orders_completed", "办结需求")), COLORS, strict=False):
-            bar = QBarSet(name)
-            bar.setColor(QColor(color))
-            for row in rows:
-                bar.append(float(row[key]))
-                peak = max(peak, float(row[key]))
-            series.append(bar)
-        chart.addSeries(series)
-        axis_x = QBarCategoryAxis()
-        axis_x.append([f"{int(r['month'][5:])}月" for r in rows])
-        axis_y = QValueAxis()
-        axis_y.setRange(0, peak * 1.05)
-        axis_y.applyNiceNumbers()
-        axis_y.setLabelFormat("%d")
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        series.attachAxis(axis_x)
-        series.attachAxis(axis_y)
+        month_chart(self.month_chart, rows)
 
     def _node_chart(self, rows: list[dict[str, Any]]) -> None:
-        chart = self.node_chart
-        _reset(chart)
-        rows = rows[:20]
-        series = QHorizontalBarSeries()
-        peak = 1.0
-        for (key, name), color in zip((("person_times", "服务人次"), ("orders_completed", "办结需求")),
-                                      COLORS[2:], strict=False):
-            bar = QBarSet(name)
-            bar.setColor(QColor(color))
-            for row in reversed(rows):
-                bar.append(float(row[key]))
-                peak = max(peak, float(row[key]))
-            series.append(bar)
-        chart.addSeries(series)
-        axis_y = QBarCategoryAxis()
-        axis_y.append([r["name"] for r in reversed(rows)] or [""])
-        axis_x = QValueAxis()
-        axis_x.setRange(0, peak * 1.05)
-        axis_x.applyNiceNumbers()
-        axis_x.setLabelFormat("%d")
-        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-        series.attachAxis(axis_y)
-        series.attachAxis(axis_x)
+        node_chart(self.node_chart, rows)
 
     def export(self) -> None:
         if self.result is None:
