@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from . import grid
 from .errors import ValidationError
 from .grid import SUBTREE_CTE
 from .ledger import Ledger
@@ -63,7 +64,7 @@ def check_lists(ledger: Ledger, code: str, node_id: int | None = None,
     as_of = min(q.end, (today or dt.date.today()).isoformat())
     phone = (lambda p: p or "") if full_phones else (lambda p: mask_phone(p) if p else "")
     out: dict[str, list[dict[str, Any]]] = {}
-    places = dict(ledger.conn.execute("SELECT id, name FROM grid_nodes").fetchall())
+    places = {node: label for label, node in grid.choices(ledger, (1, 2, 3, 4, 5))}
 
     cte, where, params = _scope(node_id, "m.residence_node_id")
     out["idle_members"] = ledger.query(
