@@ -201,8 +201,10 @@ def list_members(ledger: Ledger, text: str = "", node_id: int | None = None,
     cte, where, params = filter_clause(text, node_id, status, unit_id)
     order = SORTABLE.get(order_by, "m.name_pinyin")
     direction = "DESC" if descending else "ASC"
+    # A search keeps few rows: scan and sort them rather than walk the sort index ("+").
+    plus = "+" if text.strip() else ""
     sql = (f"{cte}SELECT m.* FROM members m WHERE {where} "
-           f"ORDER BY {order} {direction}, m.id {direction}")
+           f"ORDER BY {plus}{order} {direction}, m.id {direction}")
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
         params = [*params, limit, offset]

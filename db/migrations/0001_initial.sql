@@ -117,7 +117,6 @@ CREATE INDEX members_residence ON members(residence_node_id);
 CREATE INDEX members_unit ON members(work_unit_id);
 CREATE INDEX members_initials ON members(name_initials);
 CREATE INDEX members_pinyin ON members(name_pinyin);
-CREATE INDEX members_status ON members(status, deleted);
 
 CREATE TABLE posts (
     id INTEGER PRIMARY KEY,
