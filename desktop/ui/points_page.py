@@ -226,6 +226,28 @@ class AdjustDialog(EditDialog):
                              date=values["date"] or None, **who)
 
 
+class NoShowDialog(EditDialog):
+    """记缺席: the member signed up for an activity and did not come."""
+
+    def __init__(self, ledger: Ledger, member_id: int, name: str, parent: QWidget):
+        from .forms import lookup_field
+
+        since = (dt.date.today() - dt.timedelta(days=366)).isoformat()
+        items = [(f"{a['date']} {a['kind']}“{a['title']}”", a["id"])
+                 for a in activities.list_activities(ledger, start=since)]
+        super().__init__(f"记缺席扣分：{name}", [lookup_field("activity_id", "活动", items),
+                                              text_field("note", "说明", "如：报名后未到场")], parent)
+        self.ledger, self.member_id = ledger, member_id
+
+    def save(self, values: dict[str, Any]) -> int | None:
+        from db.errors import ValidationError
+
+        if not isinstance(values["activity_id"], int):
+            raise ValidationError("activity_id", "活动", "请选择一项活动")
+        return points.mark_no_show(self.ledger, values["activity_id"], self.member_id,
+                                   values["note"])
+
+
 class EntriesTab(QWidget):
     def __init__(self, page: PointsPage):
         super().__init__(page)
@@ -237,14 +259,17 @@ class EntriesTab(QWidget):
         self.title = QLabel("请选择一名党员或一个报到单位")
         self.title.setObjectName("sectionTitle")
         self.adjust_button = QPushButton("手动调整…")
+        self.no_show_button = QPushButton("记缺席扣分…")
         self.passbook_button = QPushButton("打印爱心存折")
         self.adjust_button.clicked.connect(self.adjust)
+        self.no_show_button.clicked.connect(self.no_show)
         self.passbook_button.clicked.connect(self.passbook)
         bar = QHBoxLayout()
         for w in (pick, self.title):
             bar.addWidget(w)
         bar.addStretch(1)
         bar.addWidget(self.adjust_button)
+        bar.addWidget(self.no_show_button)
         bar.addWidget(self.passbook_button)
         self.model = RowsModel([Column("date", "日期"), Column("delta", "分值", "r",
                                                              fmt=lambda v: f"{v:+g}"),
@@ -260,7 +285,9 @@ class EntriesTab(QWidget):
 
     def _buttons(self) -> None:
         self.adjust_button.setEnabled(self.subject is not None)
-        self.passbook_button.setEnabled(bool(self.subject and self.subject[0] == "member"))
+        member = bool(self.subject and self.subject[0] == "member")
+        self.passbook_button.setEnabled(member)
+        self.no_show_button.setEnabled(member)
 
     def pick(self) -> None:
         from .pickers import PickDialog
@@ -298,6 +325,14 @@ class EntriesTab(QWidget):
         if self.subject is None:
             return
         dialog = AdjustDialog(self.page.ledger, self.subject, self.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+            self.page.changed.emit()
+
+    def no_show(self) -> None:
+        if not self.subject or self.subject[0] != "member":
+            return
+        dialog = NoShowDialog(self.page.ledger, self.subject[1], self.name, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.reload()
             self.page.changed.emit()

@@ -138,3 +138,32 @@ def test_closing_a_ranking_freezes_it_and_says_so(page, answer, ids):
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         page.grab().save(str(Path(SHOTS) / "points_ranking.png"))
+
+
+def test_no_show_through_the_dialog(page, answer):
+    led = page.ledger
+    import datetime as dt
+
+    day = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    activity = activities.record_activity(led, members=[(led.people["wang"], 1)], date=day,
+                                          kind="集中服务日", title="义诊", verified=True,
+                                          verifier="刘书记")
+    other = activities.record_activity(led, members=[(led.people["li"], 1)], date=day,
+                                       kind="志愿服务", title="清扫", verified=True, verifier="刘书记")
+    page.entries_tab.show_subject("member", led.people["wang"])
+    errors = []
+
+    def pick(dialog):
+        dialog.form.fields["activity_id"].set(activity)  # 王䶮 was there: refused
+        dialog.try_save()
+        errors.append(dialog.error.text())
+        dialog.form.fields["activity_id"].set(other)
+        dialog.form.fields["note"].set("报名后未到场")
+        dialog.try_save()
+
+    answer(pick)
+    page.entries_tab.no_show()
+    assert "已登记参加" in errors[0]
+    last = points.entries(led, member_id=led.people["wang"])[-1]
+    assert (last["delta"], last["source_kind"]) == (-2, "noshow")
+    assert last["reason"] == "报名未参加志愿服务“清扫”（报名后未到场）"
