@@ -90,6 +90,21 @@ def compliance_letters(ledger: Ledger, quarter_label: str, key: str,
     return letters
 
 
+UNITS = set("分位名次小件个年月日")
+
+
+def wrap(lay: Layout, text: str, width: float, size: float) -> list[str]:
+    """Layout.wrap, but a number stays on the line of its unit (…获得积分 / 5分, not 5 / 分)."""
+    lines = lay.wrap(text, width, size)
+    for i in range(1, len(lines)):
+        prev, line = lines[i - 1], lines[i]
+        if line and line[0] in UNITS and prev and prev[-1].isdigit():
+            cut = len(prev.rstrip("0123456789."))
+            if cut > 0:
+                lines[i - 1], lines[i] = prev[:cut], prev[cut:] + line
+    return lines
+
+
 def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
     s = lay.s
     size = s.body * 1.3
@@ -100,7 +115,7 @@ def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
     lay.text(x, y, letter.salutation, size)
     y += size * 2.2
     for para in letter.paragraphs:
-        for line in lay.wrap("　　" + para, w, size):
+        for line in wrap(lay, "　　" + para, w, size):
             lay.text(x, y, line, size)
             y += size * 2.0
         y += size * 0.4

@@ -105,3 +105,16 @@ def test_top_and_bottom_never_overlap(scene):
     head, tail = rankings.top_bottom(ranking, 2, 2)
     assert [r["name"] for r in head] == ["王䶮", "李明"]
     assert [r["name"] for r in tail] == ["张华"]
+
+
+def test_letter_lines_never_split_a_number_from_its_unit(fonts):
+    from desktop.cards.layout import Layout, style_for
+    from desktop.cards.letters import wrap
+
+    lay = Layout(fonts, style_for("A4"))
+    text = "　　2026年5月，您在丽景社区参加社区服务1次、累计3小时，获得积分15分，在1名在职党员中排名第1位。"
+    for width in range(120, 480, 7):
+        lines = wrap(lay, text, width, 13.65)
+        assert "".join(lines) == text
+        for before, after in zip(lines, lines[1:], strict=False):
+            assert not (before[-1].isdigit() and after[0] in "分位名次小"), (before, after)
