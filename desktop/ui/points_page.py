@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -18,20 +17,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from db import activities, points, rankings, recalc, redeem
+from db import activities, points, recalc, redeem
 from db.errors import LedgerError
 from db.ledger import Ledger
 from db.orders import RATINGS
 from db.periods import quarter_of
 
 from .forms import EditDialog, confirm, date_field, number_field, show_error, text_field
-from .report_common import Column, RowsModel, months, period_combo, quarters, show_pdf, table_view
+from .ranking_tab import RankingTab
+from .report_common import Column, RowsModel, period_combo, quarters, show_pdf, table_view
+from .shop_tab import ShopTab
 
 SOURCE_NAMES = {"activity": "活动", "order": "完成需求", "rating": "群众评价", "manual": "手动调整",
                 "redeem": "积分兑换", "deduction": "扣分", "noshow": "缺席扣分"}
@@ -344,223 +344,7 @@ class EntriesTab(QWidget):
 
         out = self.page.output_dir() / f"爱心存折-{self.name}.pdf"
         path, warnings = passbook_pdf(self.page.ledger, self.subject[1], out)
-        show_pdf(self, path, warnings, 1, "爱心存折预览", "份存折")
-
-
-class ItemDialog(EditDialog):
-    def __init__(self, ledger: Ledger, item_id: int | None, parent: QWidget):
-        from .forms import choice_field
-
-        fields = [text_field("name", "商品名称"), number_field("price", "所需积分", 0, 100000, 1),
-                  text_field("stock", "库存（不计可留空）"), choice_field("status", "状态", redeem.STATUSES),
-                  text_field("note", "说明")]
-        super().__init__("编辑积分商品" if item_id else "新增积分商品", fields, parent)
-        self.ledger, self.item_id = ledger, item_id
-        if item_id:
-            row = ledger.one("SELECT * FROM reward_items WHERE id = ?", (item_id,)) or {}
-            self.form.set_values({**row, "stock": "" if row.get("stock") is None
-                                  else str(row["stock"])})
-            self.form.snapshot = self.form.values()
-
-    def save(self, values: dict[str, Any]) -> int:
-        if self.item_id:
-            redeem.update_item(self.ledger, self.item_id, **values)
-            return self.item_id
-        return redeem.add_item(self.ledger, **values)
-
-
-class ShopTab(QWidget):
-    def __init__(self, page: PointsPage):
-        super().__init__(page)
-        self.page = page
-        self.model = RowsModel([Column("name", "商品"), Column("price", "所需积分", "r"),
-                                Column("stock", "库存", "r",
-                                       fmt=lambda v: "不限" if v is None else str(v)),
-                                Column("status", "状态"), Column("note", "说明")], self)
-        self.view = table_view(self.model)
-        buttons = QHBoxLayout()
-        for text, slot in (("新增商品…", self.add), ("编辑…", self.edit), ("删除", self.delete),
-                           ("为党员兑换…", self.exchange)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        note = QLabel("爱心存折余额＝服务所得积分（不含基础分）－已兑换积分；余额不足时不能兑换。")
-        note.setObjectName("hint")
-        layout = QVBoxLayout(self)
-        layout.addLayout(buttons)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(note)
-        self.reload()
-
-    def reload(self) -> None:
-        self.model.set_rows(redeem.list_items(self.page.ledger))
-
-    def current(self) -> dict[str, Any] | None:
-        return self.model.row(self.view.currentIndex())
-
-    def add(self) -> None:
-        if ItemDialog(self.page.ledger, None, self).exec() == QDialog.DialogCode.Accepted:
-            self.reload()
-            self.page.changed.emit()
-
-    def edit(self) -> None:
-        item = self.current()
-        if item and ItemDialog(self.page.ledger, item["id"], self).exec() == \
-                QDialog.DialogCode.Accepted:
-            self.reload()
-            self.page.changed.emit()
-
-    def delete(self) -> None:
-        item = self.current()
-        if item and confirm(self, "删除商品", f"删除“{item['name']}”？已兑换的记录保留。"):
-            redeem.delete_item(self.page.ledger, item["id"])
-            self.reload()
-            self.page.changed.emit()
-
-    def exchange(self) -> None:
-        item = self.current()
-        if item is None:
-            show_error(self, "兑换", "请先在列表中选中要兑换的商品")
-            return
-        from .pickers import PickDialog
-
-        dialog = PickDialog(self.page.ledger, f"兑换“{item['name']}”：选择党员", parent=self)
-        if dialog.exec() != QDialog.DialogCode.Accepted or not dialog.choice:
-            return
-        self.redeem_for(dialog.choice[1], item["id"])
-
-    def redeem_for(self, member_id: int, item_id: int, quantity: int = 1) -> bool:
-        try:
-            redeem.redeem(self.page.ledger, member_id, item_id, quantity)
-        except LedgerError as error:
-            show_error(self, "兑换", error)
-            return False
-        name = self.page.ledger.scalar("SELECT name FROM members WHERE id = ?", (member_id,))
-        left = redeem.passbook_balance(self.page.ledger, member_id)
-        self.page.status.setText(f"已为{name}兑换，存折余额{left:g}分。")
-        self.reload()
-        self.page.changed.emit()
-        return True
-
-
-class RankingTab(QWidget):
-    def __init__(self, page: PointsPage):
-        super().__init__(page)
-        self.page = page
-        self.kind = QComboBox()
-        self.kind.addItem("党员（按月）", "member")
-        self.kind.addItem("报到单位（按季度）", "unit")
-        self.period = period_combo(months(count=12))
-        self.kind.currentIndexChanged.connect(self._kind_changed)
-        show = QPushButton("查看")
-        show.clicked.connect(self.refresh)
-        self.close_button = QPushButton("封存本期排行…")
-        self.close_button.clicked.connect(self.close_period)
-        self.top = QSpinBox()
-        self.bottom = QSpinBox()
-        for box in (self.top, self.bottom):
-            box.setRange(0, 500)
-            box.setValue(10)
-        letters = QPushButton("生成感谢信和提醒函")
-        letters.clicked.connect(self.letters)
-        export = QPushButton("导出Excel…")
-        export.clicked.connect(self.export)
-        bar = QHBoxLayout()
-        for w in (self.kind, self.period, show, self.close_button):
-            bar.addWidget(w)
-        bar.addStretch(1)
-        for w in (QLabel("感谢信前"), self.top, QLabel("名，提醒函后"), self.bottom, QLabel("名"),
-                  letters, export):
-            bar.addWidget(w)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        self.rule = QLabel()
-        self.rule.setObjectName("hint")
-        self.rule.setWordWrap(True)
-        self.model = RowsModel([Column("rank", "名次", "r"), Column("name", "姓名/单位"),
-                                Column("org", "工作单位/类别"), Column("points", "本期积分", "r"),
-                                Column("services", "服务次数/实事", "r"),
-                                Column("hours", "服务时长", "r")], self)
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.state)
-        view = table_view(self.model)
-        view.setColumnWidth(1, 200)
-        view.setColumnWidth(2, 300)
-        layout.addWidget(view, 1)
-        layout.addWidget(self.rule)
-        self.ranking: rankings.Ranking | None = None
-
-    def _kind_changed(self) -> None:
-        self.period.clear()
-        if self.kind.currentData() == "unit":
-            self.period.addItems(quarters(count=8))
-        else:
-            self.period.addItems(months(count=12))
-        self.refresh()
-
-    def refresh(self) -> None:
-        try:
-            self.ranking = rankings.get_ranking(self.page.ledger, self.kind.currentData(),
-                                                self.period.currentText().strip())
-        except LedgerError as error:
-            show_error(self, "积分排行", error)
-            return
-        r = self.ranking
-        self.model.set_rows(r.rows)
-        self.state.setText(("🔒 " if r.frozen else "") + r.status_text)
-        self.state.setStyleSheet("color:#8a4b00;background:#fff4e0;padding:6px;" if r.frozen
-                                 else "color:#1f5e2e;background:#eaf6ec;padding:6px;")
-        self.rule.setText(f"排序规则：{r.rule}。共{len(r.rows)}名。")
-        self.close_button.setEnabled(not r.frozen)
-
-    def close_period(self) -> None:
-        if self.ranking is None or self.ranking.frozen:
-            return
-        r = self.ranking
-        if not confirm(self, "封存排行",
-                       f"封存{r.period.label}的{rankings.KINDS[r.kind]}？封存后排行固定不变，"
-                       "之后对活动、需求或积分的修改都不会再影响它，且不能撤销。"):
-            return
-        try:
-            rankings.close_period(self.page.ledger, r.kind, r.period.code)
-        except LedgerError as error:
-            show_error(self, "封存排行", error)
-            return
-        self.refresh()
-        self.page.status.setText(f"{r.period.label}排行已封存。")
-        self.page.changed.emit()
-
-    def letters(self) -> None:
-        if self.ranking is None:
-            self.refresh()
-        if self.ranking is None or not self.ranking.rows:
-            return
-        from desktop.cards.letters import ranking_letters, write_letters
-
-        r = self.ranking
-        letters = ranking_letters(self.page.ledger, r, self.top.value(), self.bottom.value())
-        if not letters:
-            return
-        out = self.page.output_dir() / f"感谢信提醒函-{r.kind}-{r.period.code}.pdf"
-        path, warnings = write_letters(self.page.ledger, letters, out)
-        show_pdf(self, path, warnings, len(letters), "感谢信与提醒函预览", "份信函")
-
-    def export(self) -> None:
-        if self.ranking is None:
-            return
-        from desktop.sync.report_xlsx import ranking_workbook
-
-        from .report_common import ask_save
-
-        r = self.ranking
-        title = f"{r.period.label}{rankings.KINDS[r.kind]}"
-        target = ask_save(self, self.page.settings, "导出排行", f"{title}.xlsx", "Excel 文件 (*.xlsx)")
-        if target is not None:
-            ranking_workbook(title, r.status_text, r.rows, target.with_suffix(".xlsx"),
-                             unit=r.kind == "unit")
-            self.page.status.setText(f"已导出：{target.with_suffix('.xlsx')}")
+        self.page.preview(path, warnings, 1, "爱心存折预览", "份存折")
 
 
 class PointsPage(QWidget):
@@ -587,6 +371,9 @@ class PointsPage(QWidget):
         today = dt.date.today()
         self.rules_tab.quarter.setCurrentText(quarter_of(today))
         self.rank_tab.refresh()
+
+    def preview(self, path: Any, warnings: list[str], count: int, title: str, what: str) -> None:
+        show_pdf(self, path, warnings, count, title, what)
 
     def output_dir(self):  # type: ignore[no-untyped-def]
         from pathlib import Path
