@@ -64,7 +64,7 @@ def _group_root(ledger: Ledger, node_id: int | None) -> tuple[int | None, str]:
         return tops[0][0], tops[0][1]
     root = ledger.conn.execute("SELECT id, name FROM grid_nodes WHERE deleted = 0 AND level = 1 "
                                "ORDER BY id").fetchall()
-    return (root[0][0] if len(root) == 1 else None), "全部"
+    return (root[0][0], root[0][1]) if len(root) == 1 else (None, "全部")
 
 
 def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> dict[str, Any]:
