@@ -100,8 +100,13 @@ class RankingTab(QWidget):
         if self.ranking is None or self.ranking.frozen:
             return
         r = self.ranking
+        import datetime as dt
+
+        early = ""
+        if r.period.end >= dt.date.today().isoformat():
+            early = f"注意：{r.period.label}还没有结束，本期之后的服务不会计入封存的排行。\n"
         if not confirm(self, "封存排行",
-                       f"封存{r.period.label}的{rankings.KINDS[r.kind]}？封存后排行固定不变，"
+                       f"{early}封存{r.period.label}的{rankings.KINDS[r.kind]}？封存后排行固定不变，"
                        "之后对活动、需求或积分的修改都不会再影响它，且不能撤销。"):
             return
         try:
