@@ -8,12 +8,13 @@ nothing is erased and every change still has its reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import RuleError
 from .ledger import Ledger
-from .points import _entry, activity_delta, order_deltas, rules
+from .points import _entry, order_deltas, rules
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,16 @@ def _current(ledger: Ledger, kinds: tuple[str, ...]) -> dict[tuple[str, str, Any
 def preview(ledger: Ledger, start: str = "", end: str = "9999") -> list[Difference]:
     """Every source dated in [start, end] whose points differ from the current rules."""
     rule = rules(ledger)
+    per_activity, per_hour = rule["per_activity"], float(rule["per_hour"])
     have = _current(ledger, ("activity", "order", "rating", "noshow", "deduction"))
     out: list[Difference] = []
 
-    def check(kind: str, uuid: str, member: Any, unit: Any, name: str, date: str, what: str,
-              new: float) -> None:
-        old = round(have.get((kind, uuid, member, unit), 0.0), 2)
-        new = round(new, 2)
-        if abs(old - new) > 0.001:
-            out.append(Difference(kind, uuid, member, unit, name, date, what, old, new))
+    def check(kind: str, uuid: str, member: Any, unit: Any, name: str, date: str,
+              what: Callable[[], str], new: float) -> None:
+        old = have.get((kind, uuid, member, unit), 0.0)
+        if abs(old - new) > 0.001:  # the text is only built for the few that differ
+            out.append(Difference(kind, uuid, member, unit, name, date, what(),
+                                  round(old, 2), round(new, 2)))
 
     for row in ledger.conn.execute(
             "SELECT p.uuid, p.member_id, p.unit_id, coalesce(m.name, u.name), a.date, a.kind, "
@@ -62,8 +64,9 @@ def preview(ledger: Ledger, start: str = "", end: str = "9999") -> list[Differen
             "WHERE p.deleted = 0 AND a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ? "
             "ORDER BY a.date, a.id, p.id", (start, end)):
         uuid, member, unit, name, date, kind, title, hours = row
-        check("activity", uuid, member, unit, name, date, f"{kind}“{title}”{hours:g}小时",
-              activity_delta(rule, kind, float(hours)))
+        check("activity", uuid, member, unit, name, date,
+              lambda k=kind, t=title, h=hours: f"{k}“{t}”{h:g}小时",
+              float(per_activity.get(kind, 0)) + per_hour * hours)
     for row in ledger.conn.execute(
             "SELECT o.uuid, o.assignee_member_id, o.assignee_unit_id, coalesce(m.name, u.name), "
             "o.completed_date, o.rated_date, o.title, o.rating FROM orders o "
@@ -75,10 +78,11 @@ def preview(ledger: Ledger, start: str = "", end: str = "9999") -> list[Differen
         uuid, member, unit, name, done, rated, title, rating = row
         member, unit = (member, None) if member else (None, unit)
         completed, bonus = order_deltas(rule, rating)
-        check("order", uuid, member, unit, name, done, f"完成群众需求“{title}”", completed)
+        check("order", uuid, member, unit, name, done, lambda t=title: f"完成群众需求“{t}”",
+              completed)
         if rating:
-            check("rating", uuid, member, unit, name, rated or done, f"群众评价“{rating}”：{title}",
-                  bonus)
+            check("rating", uuid, member, unit, name, rated or done,
+                  lambda r=rating, t=title: f"群众评价“{r}”：{t}", bonus)
     # Deductions keep their kind; only the amount follows the rule.
     for kind, amount in (("noshow", rule["no_show"]), ("deduction", rule["idle_quarter"])):
         for row in ledger.conn.execute(
@@ -89,7 +93,7 @@ def preview(ledger: Ledger, start: str = "", end: str = "9999") -> list[Differen
                 "GROUP BY e.source_uuid, e.member_id, e.unit_id ORDER BY min(e.date)",
                 (kind, start, end)):
             uuid, member, unit, name, date, reason = row
-            check(kind, uuid, member, unit, name, date, reason.split("（")[0],
+            check(kind, uuid, member, unit, name, date, lambda r=reason: r.split("（")[0],
                   -abs(float(amount)))
     return out
 

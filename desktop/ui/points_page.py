@@ -32,6 +32,7 @@ from .forms import EditDialog, confirm, date_field, number_field, show_error, te
 from .ranking_tab import RankingTab
 from .report_common import Column, RowsModel, period_combo, quarters, show_pdf, table_view
 from .shop_tab import ShopTab
+from .worker import run_job
 
 SOURCE_NAMES = {"activity": "活动", "order": "完成需求", "rating": "群众评价", "manual": "手动调整",
                 "redeem": "积分兑换", "deduction": "扣分", "noshow": "缺席扣分"}
@@ -164,18 +165,33 @@ class RulesTab(QWidget):
             if not confirm(self, "重算", "规则有未保存的修改，要先保存再预览吗？"):
                 return
             self.save()
-        diffs = recalc.preview(ledger)
-        dialog = RecalcDialog(self, diffs)
-        self.page.recalc_dialog = dialog
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
+        path = ledger.path
+        self.page.recalc_finished = False
+
+        def work(_progress, _cancelled) -> list[recalc.Difference]:
+            from db import open_ledger
+
+            with open_ledger(path, create=False) as own:  # a large ledger takes seconds
+                return recalc.preview(own)
+
+        self.page.job = run_job(self, "按当前规则重算", work, self.confirm_recalculation)
+
+    def confirm_recalculation(self, diffs: list[recalc.Difference]) -> None:
+        ledger = self.page.ledger
         try:
-            made = recalc.apply(ledger, diffs)
-        except LedgerError as error:
-            show_error(self, "重算", error)
-            return
-        self.page.status.setText(f"已按当前规则追加{made}条积分调整记录。")
-        self.page.changed.emit()
+            dialog = RecalcDialog(self, diffs)
+            self.page.recalc_dialog = dialog
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            try:
+                made = recalc.apply(ledger, diffs)
+            except LedgerError as error:
+                show_error(self, "重算", error)
+                return
+            self.page.status.setText(f"已按当前规则追加{made}条积分调整记录。")
+            self.page.changed.emit()
+        finally:
+            self.page.recalc_finished = True
 
     def _unsaved(self) -> bool:
         rule = points.rules(self.page.ledger)
@@ -354,6 +370,8 @@ class PointsPage(QWidget):
         super().__init__(parent)
         self.ledger, self.settings = ledger, settings
         self.recalc_dialog: QDialog | None = None
+        self.recalc_finished = False
+        self.job: Any = None
         self.tabs = QTabWidget()
         self.rules_tab = RulesTab(self)
         self.entries_tab = EntriesTab(self)

@@ -46,7 +46,7 @@ def yes(box: QMessageBox) -> None:
     box.button(QMessageBox.StandardButton.Yes).click()
 
 
-def test_saving_rules_changes_no_entry_and_recalculation_previews_first(page, answer):
+def test_saving_rules_changes_no_entry_and_recalculation_previews_first(page, answer, qtbot):
     led = page.ledger
     before = led.query("SELECT * FROM points_entries ORDER BY id")
     page.rules_tab.per_hour.setValue(2)
@@ -64,19 +64,21 @@ def test_saving_rules_changes_no_entry_and_recalculation_previews_first(page, an
 
     answer(check)
     page.rules_tab.recalculate()
+    qtbot.waitUntil(lambda: page.recalc_finished, timeout=15000)
     assert seen["names"] == ["李明", "王䶮"] and seen["deltas"] == ["+1", "+3"]
     assert points.earned(led, member_id=led.people["wang"]) == 8  # 2 + 3h × 2
     assert len(led.query("SELECT * FROM points_entries")) == len(before) + 2
     assert page.changes
 
 
-def test_recalculation_cancelled_writes_nothing(page, answer):
+def test_recalculation_cancelled_writes_nothing(page, answer, qtbot):
     led = page.ledger
     page.rules_tab.per_hour.setValue(3)
     answer(yes,  # 规则有未保存的修改 → save first
            lambda dialog: dialog.reject())
     count = led.scalar("SELECT count(*) FROM points_entries")
     page.rules_tab.recalculate()
+    qtbot.waitUntil(lambda: page.recalc_finished, timeout=15000)
     assert points.rules(led)["per_hour"] == 3
     assert led.scalar("SELECT count(*) FROM points_entries") == count
 
