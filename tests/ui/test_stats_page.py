@@ -111,3 +111,23 @@ def test_emergency_call_sheet_in_one_action(page, tmp_path, monkeypatch):
     tab.generate()
     assert (tmp_path / "call.pdf").exists() and (tmp_path / "call.xlsx").exists()
     assert page.shown == [(tmp_path / "call.pdf", 1)]
+
+
+def test_overview_shows_this_years_trend(qtbot, tiny):
+    import datetime as dt
+
+    from PySide6.QtCharts import QChartView
+
+    from db.stats import month_rows
+    from desktop.ui.overview_page import OverviewPage
+
+    page = OverviewPage(tiny)
+    qtbot.addWidget(page)
+    views = page.findChildren(QChartView)
+    assert len(views) == 1
+    chart = views[0].chart()
+    year = dt.date.today().year
+    assert chart.title() == f"{year}年按月趋势"
+    bars = chart.series()[0].barSets()
+    expected = month_rows(tiny, str(year))
+    assert [bars[1].at(i) for i in range(12)] == [m["person_times"] for m in expected]
