@@ -88,24 +88,21 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
         + within("residence_node_id"), p0, p1)
     f["posts"] = one("SELECT count(*) FROM posts WHERE deleted = 0 AND status = '启用'"
                      + within("node_id"))[0]
+    if node_id is None:  # no join needed: few members are ever deleted
+        claims = ("FROM post_claims c WHERE c.member_id NOT IN "
+                  "(SELECT id FROM members WHERE deleted != 0)")
+    else:
+        claims = ("FROM post_claims c JOIN members m ON m.id = c.member_id WHERE m.deleted = 0"
+                  + within("m.residence_node_id"))
     f["claims"] = one(
-        "SELECT count(*) FROM post_claims c JOIN members m ON m.id = c.member_id "
-        "WHERE c.deleted = 0 AND m.deleted = 0 AND c.claimed_date <= ? "
-        "AND (c.released_date = '' OR c.released_date > ?)" + within("m.residence_node_id"),
-        p1, p1)[0]
+        f"SELECT count(*) {claims} AND c.deleted = 0 AND c.claimed_date <= ? "
+        "AND (c.released_date = '' OR c.released_date > ?)", p1, p1)[0]
     f["branches"] = one("SELECT count(*) FROM grid_nodes WHERE deleted = 0 AND level = 3 "
                         "AND branch_name != ''" + within("id"))[0]
-    acts = ("FROM activities a WHERE a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
-            + within("a.node_id"))
-    f["activities"], f["projects"] = one(
-        f"SELECT count(*), coalesce(sum(a.kind = '共建项目' AND a.unit_id IS NOT NULL), 0) {acts}",
-        p0, p1)
-    row = one("SELECT count(p.member_id), count(p.unit_id), "
-              "coalesce(sum(CASE WHEN p.member_id IS NOT NULL THEN p.hours END), 0) "
-              "FROM activity_participants p JOIN activities a ON a.id = p.activity_id "
-              "WHERE p.deleted = 0 AND a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
-              + within("a.node_id"), p0, p1)
-    f["person_times"], f["unit_times"], f["hours"] = row[0], row[1], round(float(row[2]), 2)
+    months = month_rows(ledger, period_code, node_id)
+    for key in ("activities", "projects", "person_times", "unit_times"):
+        f[key] = sum(m[key] for m in months)
+    f["hours"] = round(sum(m["hours"] for m in months), 2)
     done = "o.state IN ('已完成', '已评价')"
     row = one(f"SELECT coalesce(sum(o.requested_date BETWEEN ? AND ?), 0), "
               f"coalesce(sum(o.requested_date BETWEEN ? AND ? AND {done}), 0), "
@@ -119,9 +116,6 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
     f["completion_rate"] = round(received_done / row[0], 4) if row[0] else None
     f["satisfaction"] = round((row[4] + basic) / row[3], 4) if row[3] else None
     f["orders_received_completed"], f["basically_satisfied"] = received_done, basic
-    f["hours"] = round(float(f["hours"]), 2)
-
-    months = month_rows(ledger, period_code, node_id)
     root, scope_name = _group_root(ledger, node_id)
     return {"period": period.code, "label": period.label, "start": p0, "end": p1,
             "node_id": node_id, "scope": scope_name, "figures": f,
@@ -139,14 +133,21 @@ def month_rows(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
     def within(col: str) -> str:
         return f" AND {col} IN (SELECT id FROM sub)" if node_id is not None else ""
 
-    months = {m: dict.fromkeys([k for k, _ in TREND], 0) for m in _months(p0, p1)}
-    for m, n, pt, h in ledger.conn.execute(
-            cte + "SELECT substr(a.date, 1, 7), count(DISTINCT a.id), count(p.member_id), "
-            "coalesce(sum(CASE WHEN p.member_id IS NOT NULL THEN p.hours END), 0) FROM activities a "
-            "LEFT JOIN activity_participants p ON p.activity_id = a.id AND p.deleted = 0 "
-            "WHERE a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
+    keys = [k for k, _ in TREND] + ["projects", "unit_times"]
+    months = {m: dict.fromkeys(keys, 0) for m in _months(p0, p1)}
+    for m, n, projects in ledger.conn.execute(
+            cte + "SELECT substr(a.date, 1, 7), count(*), coalesce(sum(a.kind = '共建项目' "
+            "AND a.unit_id IS NOT NULL), 0) FROM activities a WHERE a.deleted = 0 "
+            "AND a.verified = 1 AND a.date BETWEEN ? AND ?" + within("a.node_id") + " GROUP BY 1",
+            [*pre, p0, p1]):
+        months[m].update(activities=n, projects=projects)
+    for m, pt, ut, h in ledger.conn.execute(
+            cte + "SELECT substr(a.date, 1, 7), count(p.member_id), count(p.unit_id), "
+            "coalesce(sum(CASE WHEN p.member_id IS NOT NULL THEN p.hours END), 0) "
+            "FROM activity_participants p JOIN activities a ON a.id = p.activity_id "
+            "WHERE p.deleted = 0 AND a.deleted = 0 AND a.verified = 1 AND a.date BETWEEN ? AND ?"
             + within("a.node_id") + " GROUP BY 1", [*pre, p0, p1]):
-        months[m].update(activities=n, person_times=pt, hours=round(float(h), 2))
+        months[m].update(person_times=pt, unit_times=ut, hours=round(float(h), 2))
     for col, key in (("requested_date", "orders_received"), ("completed_date", "orders_completed")):
         extra = f" AND {done}" if key == "orders_completed" else ""
         for m, n in ledger.conn.execute(
@@ -186,8 +187,9 @@ def by_node(ledger: Ledger, period_code: str, root: int | None) -> list[dict[str
                 out[g][key] = round(out[g][key] + (value or 0), 2)
 
     live = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
-    add(f"SELECT residence_node_id, count(*) FROM members WHERE {live} GROUP BY 1", (p1,),
-        "members")
+    # NOT INDEXED: a scan and a sort beat walking the residence index row by row.
+    add(f"SELECT residence_node_id, count(*) FROM members NOT INDEXED WHERE {live} GROUP BY 1",
+        (p1,), "members")
     add(f"SELECT paired_node_id, count(*) FROM units WHERE {live} GROUP BY 1", (p1,), "units")
     add("SELECT node_id, count(*), coalesce(sum(kind = '共建项目' AND unit_id IS NOT NULL), 0) "
         "FROM activities WHERE deleted = 0 AND verified = 1 AND date BETWEEN ? AND ? GROUP BY 1",
