@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .crypto import connect, database_errors, password_for, remember
 from .errors import LedgerError
 from .ledger import Ledger
 
@@ -50,7 +50,8 @@ def create(ledger: Ledger, folder: str | Path, reason: str = "手动",
         counter += 1
         target = folder / f"{_stem(ledger.path)}-{now:%Y%m%d-%H%M%S}-{reason}{counter}.db"
     partial = target.with_name(target.name + ".part")
-    dest = sqlite3.connect(partial)
+    # An encrypted ledger's backups are encrypted with the same password.
+    dest = connect(partial, password_for(ledger.path))
     try:
         ledger.conn.backup(dest)
         dest.execute("PRAGMA journal_mode = DELETE")
@@ -112,9 +113,12 @@ def thin(folder: str | Path, ledger_path: str | Path) -> list[Path]:
     return removed
 
 
-def counts(path: str | Path) -> dict[str, int]:
-    """A backup's main counts, read without changing it."""
-    conn = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+def counts(path: str | Path, password: str | None = None) -> dict[str, int]:
+    """A backup's main counts, read without changing it ({} when unreadable)."""
+    try:
+        conn = connect(path, password, readonly=True)
+    except (LedgerError, *database_errors()):
+        return {}
     try:
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
@@ -122,7 +126,7 @@ def counts(path: str | Path) -> dict[str, int]:
             "报到单位": one("SELECT count(*) FROM units WHERE deleted = 0"),
             "活动纪实": one("SELECT count(*) FROM activities WHERE deleted = 0"),
         }
-    except sqlite3.DatabaseError:
+    except database_errors():
         return {}
     finally:
         conn.close()
@@ -157,11 +161,14 @@ def restore(ledger: Ledger, backup_path: str | Path, folder: str | Path) -> Path
 
     Returns the path of that safety copy."""
     source_path = Path(backup_path)
-    source = sqlite3.connect(f"file:{source_path.as_posix()}?mode=ro", uri=True)
+    try:
+        source = connect(source_path, password_for(ledger.path), readonly=True)
+    except (LedgerError, *database_errors()):
+        raise LedgerError(f"备份文件“{source_path.name}”无法读取（已损坏，或用了别的密码）") from None
     try:
         try:
             check = source.execute("PRAGMA quick_check").fetchone()[0]
-        except sqlite3.DatabaseError:
+        except database_errors():
             check = "unreadable"
         if check != "ok":
             raise LedgerError(f"备份文件“{source_path.name}”已损坏，不能用于恢复")
@@ -183,12 +190,16 @@ def copy_ledger(source: str | Path, target: str | Path) -> Path:
         raise LedgerError(f"“{target}”已存在，不能覆盖")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    src = sqlite3.connect(f"file:{Path(source).as_posix()}?mode=ro", uri=True)
-    dest = sqlite3.connect(partial)
+    password = password_for(source)
+    try:
+        src = connect(source, password, readonly=True)
+    except database_errors() as error:
+        raise LedgerError(f"复制台账失败，源文件可能已损坏：{error}") from None
+    dest = connect(partial, password)
     try:
         src.backup(dest)
         ok = dest.execute("PRAGMA quick_check").fetchone()[0]
-    except sqlite3.DatabaseError as error:
+    except database_errors() as error:
         ok = str(error)
     finally:
         dest.close()
@@ -197,19 +208,37 @@ def copy_ledger(source: str | Path, target: str | Path) -> Path:
         partial.unlink(missing_ok=True)
         raise LedgerError(f"复制台账失败，源文件可能已损坏：{ok}")
     os.replace(partial, target)
+    remember(target, password)
     return target
 
 
 def newest_good(folder: str | Path, ledger_path: str | Path) -> Backup | None:
     """The newest backup that passes SQLite's quick check."""
+    password = password_for(ledger_path)
     for candidate in list_backups(folder, ledger_path):
         try:
-            conn = sqlite3.connect(f"file:{candidate.path.as_posix()}?mode=ro", uri=True)
+            conn = connect(candidate.path, password, readonly=True)
             try:
                 if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
                     return candidate
             finally:
                 conn.close()
-        except sqlite3.DatabaseError:
+        except (LedgerError, *database_errors()):
             continue
     return None
+
+
+def change_password(ledger_path: str | Path, folder: str | Path, old: str | None,
+                    new: str | None) -> list[str]:
+    """Set, change or remove the (closed) ledger's password, and re-encrypt its backups the same
+    way so that no plain copy is left behind. Returns the backups that could not be converted."""
+    from .crypto import change_password as rekey
+
+    rekey(ledger_path, old, new)
+    skipped = []
+    for item in list_backups(folder, ledger_path):
+        try:
+            rekey(item.path, old, new)
+        except (LedgerError, *database_errors()):
+            skipped.append(item.path.name)
+    return skipped

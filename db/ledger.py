@@ -105,19 +105,23 @@ class Ledger:
         self.close()
 
 
-def _check_file(path: Path) -> None:
-    if not path.exists() or path.stat().st_size == 0:
-        return
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    if header != SQLITE_HEADER:
-        raise DamagedLedgerError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
+def _check_file(path: Path, password: str | None) -> None:
+    from .crypto import PasswordRequiredError, looks_encrypted
+
+    if looks_encrypted(path) and not password:
+        raise PasswordRequiredError(
+            f"“{path.name}”已设置密码，请输入密码后打开（如果从未设置过密码，文件可能已损坏）")
 
 
-def _connect(path: str) -> sqlite3.Connection:
+def _connect(path: str, password: str | None = None) -> sqlite3.Connection:
+    from .crypto import connect
+
     # isolation_level=None: the driver opens no implicit transactions; sqlite-utils' atomic()
     # issues BEGIN/SAVEPOINT itself.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=10)
+    try:
+        conn = connect(path, password, isolation_level=None, timeout=10)
+    except (sqlite3.DatabaseError, UnicodeError) as error:
+        raise DamagedLedgerError(f"“{Path(path).name}”不是报到台账文件，或已损坏：{error}") from None
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
     if path != ":memory:":
@@ -194,11 +198,17 @@ def network_share(path: Path, mounts: str | None = None) -> bool:
 
 
 def open_ledger(path: str | Path, create: bool = True,
-                backup_dir: str | Path | None = None) -> Ledger:
+                backup_dir: str | Path | None = None, password: str | None = None) -> Ledger:
     """Open (or create) a ledger file and bring it to the current schema.
 
-    With backup_dir, a ledger about to be upgraded to a newer schema is backed up there first."""
+    With backup_dir, a ledger about to be upgraded to a newer schema is backed up there first.
+    An encrypted ledger needs its password (given here once; remembered for this process)."""
+    from .crypto import password_for, remember
+
     path = Path(path) if str(path) != ":memory:" else path
+    if password:
+        remember(path, password)
+    password = password or password_for(path)
     if isinstance(path, Path):
         if not create and not path.exists():
             raise LedgerVersionError(f"找不到台账文件“{path}”")
@@ -206,9 +216,9 @@ def open_ledger(path: str | Path, create: bool = True,
             raise LedgerError(
                 f"“{path.name}”在网络共享位置上。多人同时通过网络打开同一个台账会损坏数据，"
                 "请把台账复制到本机硬盘后再打开，单位之间请用“导出到U盘”交换数据。")
-        _check_file(path)
+        _check_file(path, password)
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _connect(str(path))
+    conn = _connect(str(path), password)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if backup_dir is not None and 0 < version < SCHEMA_VERSION:
@@ -224,7 +234,11 @@ def open_ledger(path: str | Path, create: bool = True,
                 [("office_id", new_uuid()), ("created_at", now)],
             )
             conn.execute("COMMIT")
-    except BaseException:
+    except BaseException as error:
         conn.close()
+        from .crypto import database_errors
+
+        if isinstance(error, database_errors()) and not isinstance(error, sqlite3.OperationalError):
+            raise DamagedLedgerError(f"“{Path(str(path)).name}”已损坏，无法读取：{error}") from None
         raise
     return Ledger(conn, str(path))

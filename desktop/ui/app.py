@@ -88,13 +88,24 @@ def remember(store: QSettings, path: str) -> None:
 
 
 def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
+    from db import backup
+
     from .safety import backup_folder, offer_local_copy
 
     local = offer_local_copy(path, parent)
     if local is None:
         return None
+    from db.crypto import PasswordRequiredError
+
     try:
         return open_ledger(local, create=False, backup_dir=backup_folder())
+    except PasswordRequiredError:
+        from .safety import ask_password
+
+        ledger = ask_password(Path(local), parent)
+        if ledger is not None or not backup.list_backups(backup_folder(), local):
+            return ledger
+        return offer_restore_of_unreadable(Path(local), "未能解密", parent)
     except (DamagedLedgerError, sqlite3.DatabaseError, UnicodeError) as error:
         return offer_restore_of_unreadable(Path(local), error, parent)
     except (LedgerError, OSError) as error:
@@ -102,7 +113,7 @@ def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
         return None
 
 
-def offer_restore_of_unreadable(path: Path, error: Exception,
+def offer_restore_of_unreadable(path: Path, error: Exception | str,
                                 parent: QWidget | None = None) -> Ledger | None:
     """The file is damaged beyond opening: keep it aside and offer the newest good backup."""
     from db import backup

@@ -269,3 +269,51 @@ class AuditDialog(QDialog):
         write_table(path, "审计日志", ["时间（UTC）", "用户", "操作", "对象", "结果"],
                     [[r["at"], r["user"], r["action"], r["target"], r["result"]]
                      for r in self.rows])
+
+
+FREE_ATTEMPTS = 3
+
+
+def wait_seconds(failures: int) -> int:
+    """After three wrong passwords, each further try waits twice as long (2, 4, 8 … 300 s)."""
+    return 0 if failures < FREE_ATTEMPTS else min(2 ** (failures - FREE_ATTEMPTS + 1), 300)
+
+
+def ask_password(path: Path, parent: QWidget | None = None) -> Any:
+    """Ask for the ledger's password until it opens or the user gives up."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    from db.crypto import WrongPasswordError
+
+    failures = 0
+    hint = ""
+    while True:
+        delay = wait_seconds(failures)
+        if delay:
+            loop = QEventLoop()
+            QTimer.singleShot(delay * 1000, loop.quit)
+            notice = QMessageBox(QMessageBox.Icon.Information, "请稍候",
+                                 f"密码已连续输错{failures}次，请等待{delay}秒后再试。", parent=parent)
+            notice.setStandardButtons(QMessageBox.StandardButton.NoButton)
+            notice.show()
+            loop.exec()
+            notice.close()
+        password, ok = QInputDialog.getText(
+            parent, "台账密码", f"{hint}“{path.name}”已设置密码，请输入：",
+            QLineEdit.EchoMode.Password)
+        if not ok:
+            return None
+        try:
+            ledger = open_ledger(path, create=False, backup_dir=backup_folder(), password=password)
+        except WrongPasswordError:
+            failures += 1
+            hint = f"密码不正确（第{failures}次）。"
+            from db.crypto import remember
+
+            remember(path, None)
+            continue
+        from db import audit
+
+        audit.record(ledger, "登录", path.name)
+        return ledger
