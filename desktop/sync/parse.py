@@ -226,13 +226,27 @@ def _converter(table: str, col: schema.Column) -> Callable[[Any], Any]:
         known = {"是": 1, "否": 0}
         return lambda value: known[value] if value in known else slow(table, col, value)
     if col.codes:
-        codes = set(col.codes)
-        return lambda value: value if value.__class__ is str and value in codes \
+        codes = {c: c for c in col.codes}  # one shared object per code, not one per cell
+        return lambda value: codes[value] if value.__class__ is str and value in codes \
             else slow(table, col, value)
-    if col.name in ("updated_at", "created_at", "office"):
+    if col.name in ("updated_at", "created_at"):
         return lambda value: value if value.__class__ is str and value else slow(table, col, value)
     if col.kind == "text":
-        return lambda value: value if value.__class__ is str else slow(table, col, value)
+        # Every cell arrives as its own string object; sharing repeated values (office ids,
+        # dates, unit names) keeps a city-sized file well inside the memory budget.
+        seen: dict[str, str] = {}
+        must_fill = col.name == "office"
+
+        def to_text(value: Any) -> Any:
+            if value.__class__ is not str or (must_fill and not value):
+                return slow(table, col, value)
+            shared = seen.get(value)
+            if shared is not None:
+                return shared
+            if len(seen) < 20000:
+                seen[value] = value
+            return value
+        return to_text
     if col.kind == "int":
         def to_int(value: Any) -> Any:
             if value.__class__ is float and value.is_integer() and abs(value) < 1e15:
