@@ -250,9 +250,10 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
         return 1
     window = build_window(ledger, store)
     window.show()
-    from .safety import start_health_check
+    from .safety import IdleLock, start_health_check
 
     start_health_check(window)
+    window.idle_lock = IdleLock(window)  # type: ignore[attr-defined]
     code = app.exec()
     window.ledger.close()
     return code

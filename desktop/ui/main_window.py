@@ -172,6 +172,7 @@ class MainWindow(QMainWindow):
         self.action(file_menu, "备份与恢复…", lambda: safety.BackupDialog(self).exec())
         self.action(file_menu, "检查数据库…", lambda: safety.full_check(self))
         self.action(file_menu, "审计日志…", lambda: safety.AuditDialog(self).exec())
+        self.action(file_menu, "设置台账密码…", lambda: safety.set_password(self))
         file_menu.addSeparator()
         self.action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
 

@@ -317,3 +317,168 @@ def ask_password(path: Path, parent: QWidget | None = None) -> Any:
 
         audit.record(ledger, "登录", path.name)
         return ledger
+
+
+class PasswordDialog(QDialog):
+    """设置台账密码: set, change or remove (leave the new one empty) the ledger's password."""
+
+    def __init__(self, parent: QWidget | None, has_password: bool):
+        from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLineEdit
+
+        super().__init__(parent)
+        self.setWindowTitle("设置台账密码")
+        self.old, self.new, self.again = QLineEdit(), QLineEdit(), QLineEdit()
+        for edit in (self.old, self.new, self.again):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        if has_password:
+            form.addRow("原密码：", self.old)
+        form.addRow("新密码：", self.new)
+        form.addRow("再输一次：", self.again)
+        note = QLabel("设置密码后，台账文件和它的备份都会加密，拷走也看不到内容。"
+                      "密码忘记后无法找回，请妥善保管。新密码留空表示取消密码。")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setObjectName("formError")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.has_password = has_password
+        self.setMinimumWidth(420)
+
+    def check(self) -> None:
+        if self.new.text() != self.again.text():
+            self.error.setText("两次输入的新密码不一致")
+        elif self.new.text() and len(self.new.text()) < 6:
+            self.error.setText("密码至少6位")
+        elif not self.new.text() and not self.has_password:
+            self.error.setText("请输入新密码")
+        else:
+            self.accept()
+
+
+def set_password(window: Any, dialog: PasswordDialog | None = None) -> Any:
+    """Re-encrypt the ledger and its backups in the background; the window waits disabled."""
+    from db import audit
+    from db.crypto import password_for
+
+    path = window.ledger.path
+    current = password_for(path)
+    dialog = dialog or PasswordDialog(window, bool(current))
+    if dialog.result() != QDialog.DialogCode.Accepted and not dialog.exec():
+        return None
+    old = dialog.old.text() if current else None
+    if current and old != current:
+        show_error(window, "设置台账密码", "原密码不正确")
+        return None
+    new = dialog.new.text() or None
+    window.ledger.close()
+    window.centralWidget().setEnabled(False)
+
+    def work(progress: Any, cancelled: Any) -> list[str]:
+        progress("正在加密台账和备份…", 0.1)
+        return backup.change_password(path, backup_folder(), old, new)
+
+    def finish(skipped: list[str] | None, error: BaseException | None = None) -> None:
+        ledger = open_ledger(path, create=False, password=new if error is None else old)
+        window.set_ledger(ledger)
+        window.centralWidget().setEnabled(True)
+        if error is not None:
+            show_error(window, "设置台账密码", f"没有完成，台账保持原样：{error}")
+            return
+        audit.record(ledger, "设置密码" if new else "取消密码", Path(path).name)
+        note = f"\n以下备份无法转换（密码不同），已保持原样：{'、'.join(skipped)}" if skipped else ""
+        QMessageBox.information(window, "设置台账密码",
+                                ("台账和备份已加密。" if new else "已取消密码，台账不再加密。") + note)
+
+    return run_job(window, "设置台账密码", work, finish, lambda e, _t: finish(None, e))
+
+
+class IdleLock:
+    """Locks an encrypted ledger's window after some minutes without input; unlocking needs
+    the password, with the same growing delays after wrong tries."""
+
+    def __init__(self, window: Any, minutes: float | None = None):
+        import time
+
+        from PySide6.QtCore import QEvent, QObject, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        from db import settings as ledger_settings
+
+        self.window = window
+        self.minutes = minutes if minutes is not None else float(
+            ledger_settings.get_setting(window.ledger, "lock_minutes") or 10)
+        self.last = time.monotonic()
+        self.locked = False
+        inputs = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel,
+                  QEvent.Type.MouseMove}
+        guard = self
+
+        class Filter(QObject):
+            def eventFilter(self, _obj: Any, event: Any) -> bool:  # noqa: N802
+                if event.type() in inputs:
+                    guard.last = time.monotonic()
+                return False
+
+        self.filter = Filter(window)
+        QApplication.instance().installEventFilter(self.filter)
+        self.timer = QTimer(window)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(15000)
+
+    def tick(self) -> None:
+        import time
+
+        from db.crypto import password_for
+
+        idle = time.monotonic() - self.last
+        if not self.locked and password_for(self.window.ledger.path) and \
+                idle >= self.minutes * 60:
+            self.lock()
+
+    def lock(self) -> bool:
+        """Blank the window and ask for the password; True once unlocked."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from db import audit
+        from db.crypto import password_for
+
+        self.locked = True
+        central = self.window.centralWidget()
+        central.hide()
+        failures = 0
+        try:
+            while True:
+                delay = wait_seconds(failures)
+                if delay:
+                    from PySide6.QtCore import QEventLoop, QTimer
+
+                    loop = QEventLoop()
+                    QTimer.singleShot(delay * 1000, loop.quit)
+                    loop.exec()
+                password, ok = QInputDialog.getText(
+                    self.window, "台账已锁定",
+                    ("密码不正确，请重新输入：" if failures else
+                     "长时间未操作，台账已锁定。请输入台账密码解锁："), QLineEdit.EchoMode.Password)
+                if ok and password == password_for(self.window.ledger.path):
+                    audit.record(self.window.ledger, "解锁", "", "成功")
+                    return True
+                if ok:
+                    failures += 1
+                    audit.record(self.window.ledger, "解锁", "", f"密码错误（第{failures}次）")
+        finally:
+            central.show()
+            self.locked = False
+            import time
+
+            self.last = time.monotonic()

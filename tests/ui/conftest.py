@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 
 @pytest.fixture(autouse=True)
@@ -28,7 +28,8 @@ def answer(qtbot):
 
     def poll() -> None:
         widget = QApplication.activeModalWidget()
-        if widget is None or not widget.isVisible() or widget in seen:
+        if widget is None or not widget.isVisible() or widget in seen or \
+                isinstance(widget, QProgressDialog):  # progress is not a question
             return
         seen.append(widget)
         if queue:

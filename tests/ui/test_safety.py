@@ -148,3 +148,50 @@ def test_flipped_bytes_never_crash_opening(qtbot, answer):
     assert "已损坏" in offered[0]
     assert ledger.scalar("PRAGMA quick_check") == "ok" and check.problems(ledger) == []
     ledger.close()
+
+
+def test_set_password_then_idle_lock(qtbot, answer):
+    from db import audit
+    from db.crypto import password_for, remember
+
+    window = make_window(qtbot)
+    dialog = safety.PasswordDialog(window, has_password=False)
+    qtbot.addWidget(dialog)
+    dialog.new.setText("abc")
+    dialog.again.setText("abc")
+    dialog.check()
+    assert dialog.error.text() == "密码至少6位"
+    dialog.new.setText("党建2026秘密")
+    dialog.again.setText("党建2026秘密")
+    dialog.check()
+    answer(lambda box: box.accept())  # the "已加密" notice
+    job = safety.set_password(window, dialog)
+    qtbot.waitUntil(lambda: password_for(window.ledger.path) == "党建2026秘密", timeout=10000)
+    qtbot.waitUntil(lambda: window.centralWidget().isEnabled(), timeout=10000)
+    job.wait()
+    path = window.ledger.path
+    assert "王䶮".encode() not in Path(path).read_bytes()
+    assert window.pages["members"].model.rowCount() > 0  # the window works on the new file
+
+    lock = safety.IdleLock(window, minutes=0)
+
+    def wrong(dialog):
+        dialog.setTextValue("不对")
+        dialog.accept()
+
+    def right(dialog):
+        assert not window.centralWidget().isVisible()  # nothing readable while locked
+        dialog.setTextValue("党建2026秘密")
+        dialog.accept()
+
+    answer(wrong, right)
+    lock.tick()
+    assert window.centralWidget().isVisible()
+    results = [e["result"] for e in audit.entries(window.ledger) if e["action"] == "解锁"]
+    assert results == ["成功", "密码错误（第1次）"]
+    remember(path, None)
+
+
+def test_wrong_passwords_wait_longer_each_time():
+    assert [safety.wait_seconds(n) for n in range(7)] == [0, 0, 0, 2, 4, 8, 16]
+    assert safety.wait_seconds(40) == 300
