@@ -62,8 +62,10 @@ def password_for(path: str | Path) -> str | None:
 
 
 def looks_encrypted(path: str | Path) -> bool:
+    """No SQLite header, and sized in whole database pages as a SQLCipher file is."""
     path = Path(path)
-    if not path.exists() or path.stat().st_size == 0:
+    size = path.stat().st_size if path.exists() else 0
+    if size < 1024 or size % 512:
         return False
     with path.open("rb") as handle:
         return handle.read(16) != SQLITE_HEADER

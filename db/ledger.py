@@ -108,9 +108,14 @@ class Ledger:
 def _check_file(path: Path, password: str | None) -> None:
     from .crypto import PasswordRequiredError, looks_encrypted
 
-    if looks_encrypted(path) and not password:
+    if password or not path.exists() or path.stat().st_size == 0:
+        return
+    if looks_encrypted(path):
         raise PasswordRequiredError(
             f"“{path.name}”已设置密码，请输入密码后打开（如果从未设置过密码，文件可能已损坏）")
+    with path.open("rb") as handle:
+        if handle.read(16) != SQLITE_HEADER:
+            raise DamagedLedgerError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
 
 
 def _connect(path: str, password: str | None = None) -> sqlite3.Connection:
