@@ -87,11 +87,12 @@ def write_resolved(ledger: Ledger, table: str, uuid: str, values: dict[str, Any]
 def backup(ledger: Ledger, destination: str | Path) -> Path:
     """A consistent copy of the open ledger through SQLite's backup API (never a file copy,
     which could catch the WAL half-written)."""
-    import sqlite3
+    from .crypto import connect, password_for
 
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    target = sqlite3.connect(str(destination))
+    # an encrypted ledger's copy is encrypted with the same password
+    target = connect(destination, password_for(ledger.path))
     try:
         ledger.conn.backup(target)
     finally:

@@ -3,13 +3,13 @@ just before, the user's conflict choices, a line in the sync log."""
 
 from __future__ import annotations
 
-import datetime as dt
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from db import merge, records, settings
+from db.crypto import integrity_errors
 from db.ledger import Ledger
 from db.merge import order_key
 
@@ -30,12 +30,15 @@ Progress = Callable[[str, float], None]
 Choices = dict[str, str]  # uuid -> mine / theirs
 
 
-def default_backup_path(ledger: Ledger) -> Path | None:
+def backup_before_import(ledger: Ledger, reason: str = "导入前") -> str:
+    """A checked copy in the app's backup folder (where 恢复备份 finds it), encrypted like the
+    ledger; nothing for an in-memory ledger."""
     if ledger.path == ":memory:":
-        return None
-    path = Path(ledger.path)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return path.parent / "备份" / f"{path.stem}-导入前-{stamp}.db"
+        return ""
+    from db import backup as backups
+    from desktop import paths
+
+    return str(backups.create(ledger, paths.data_dir() / "备份", reason))
 
 
 def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = None,
@@ -50,10 +53,9 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
     xf = earlier.source if earlier else xf
     backup = ""
     if backup_to:
-        target = default_backup_path(ledger) if backup_to is True else Path(backup_to)
-        if target is not None:
-            progress("正在备份台账…", 0.02)
-            backup = str(merge.backup(ledger, target))
+        progress("正在备份台账…", 0.02)
+        backup = backup_before_import(ledger) if backup_to is True else \
+            str(merge.backup(ledger, Path(backup_to)))
     applied: dict[str, SheetCounts] = {}
     kept: list[str] = []
     failed: list[Issue] = []
@@ -143,7 +145,7 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
                             ids[table][uuid] = merge.insert_row(ledger, table, row)
                         counts.new += 1
                         bases.append((uuid, rv))
-                except sqlite3.IntegrityError as error:
+                except integrity_errors() as error:
                     failed.append(Issue(inc.title, 0, "", _integrity_reason(error),
                                         _summary(table, values)))
             merge.set_base(ledger, table, bases)
@@ -196,7 +198,7 @@ def _replace_duplicate(ledger: Ledger, local_uuid: str) -> None:
         records.update(ledger, "members", row["id"], {"status": "转出", "note": note})
 
 
-def _integrity_reason(error: sqlite3.IntegrityError) -> str:
+def _integrity_reason(error: Exception) -> str:
     text = str(error)
     if "post_claims" in text:
         return "同一党员已认领同一岗位（重复认岗），未导入"
@@ -216,4 +218,4 @@ def preview_file(ledger: Ledger, path: str | Path, password: str | None = None,
     return plan(ledger, xf, progress)
 
 
-__all__ = ["ApplyResult", "Choices", "Preview", "apply", "default_backup_path", "preview_file"]
+__all__ = ["ApplyResult", "Choices", "Preview", "apply", "backup_before_import", "preview_file"]

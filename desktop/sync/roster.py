@@ -372,12 +372,11 @@ def _row_text(raw: list[Any]) -> str:
 def apply(ledger: Ledger, roster: Roster, mapping: dict[str, str | None],
           file_name: str = "", backup: bool = True) -> RosterPreview:
     """Import the ready rows in one transaction, after a backup; remembers the mapping."""
-    from .apply import default_backup_path
+    from .apply import backup_before_import
 
     result = preview(ledger, roster, mapping)
-    target = default_backup_path(ledger) if backup else None
-    if target is not None and result.ready:
-        result.backup = str(merge.backup(ledger, target))
+    if backup and result.ready:
+        result.backup = backup_before_import(ledger, "导入花名册前")
     with ledger.transaction():
         for _number, member_id, values in result.ready:
             fields = {k: v for k, v in values.items() if k in members.FIELDS}

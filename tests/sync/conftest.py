@@ -51,3 +51,11 @@ def make_ledger(tmp_path):
     yield make
     for led in opened:
         led.close()
+
+
+@pytest.fixture(autouse=True)
+def app_home(tmp_path, monkeypatch):
+    """Backups taken before imports go to the app's data folder: keep it inside the test."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("BAODAO_HOME", str(home))
+    return home

@@ -325,3 +325,23 @@ def test_conflict_view_names_references(ledger, make_ledger, tmp_path):
     conflict = next(c for c in preview.conflicts if c.table == "units")
     column = conflict.headers.index("包联小区")
     assert (conflict.mine[column], conflict.theirs[column]) == ("", "杨树小区")
+
+
+def test_backup_before_import_goes_to_the_app_folder_encrypted_like_the_ledger(
+        make_ledger, tmp_path, app_home):
+    from db import crypto
+
+    a = make_ledger("a")
+    units.add_unit(a, name="市财政局党支部")
+    export_ledger(a, tmp_path / "a.xlsx")
+    locked = open_ledger(tmp_path / "locked.db", password="丽景2026")
+    settings.initialise(locked, "河东街道", "杨树社区")
+    preview = preview_file(locked, tmp_path / "a.xlsx")
+    result = apply(locked, preview)
+    backup = result.backup
+    assert backup.startswith(str(app_home / "备份")) and "导入前" in backup
+    assert crypto.looks_encrypted(backup)  # never a plain copy of an encrypted ledger
+    with open_ledger(backup, create=False, password="丽景2026") as copy:
+        assert copy.scalar("SELECT count(*) FROM units") == 0
+    assert locked.scalar("SELECT count(*) FROM units") == 1
+    locked.close()
