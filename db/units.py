@@ -71,8 +71,11 @@ def update_unit(ledger: Ledger, unit_id: int, **changes: Any) -> bool:
         row = validate(ledger, {k: current[k] for k in FIELDS} | changes, unit_id)
         changed = records.update(ledger, "units", unit_id, row)
         if changed and row["name"] != current["name"]:
-            ledger.execute("UPDATE members SET work_unit_name = ? WHERE work_unit_id = ?",
-                           (row["name"], unit_id))
+            # Each member row changes too: stamp it, so other offices take the new name
+            # instead of seeing the same revision with different content.
+            for member_id in [r[0] for r in ledger.conn.execute(
+                    "SELECT id FROM members WHERE work_unit_id = ? AND deleted = 0", (unit_id,))]:
+                records.update(ledger, "members", member_id, {"work_unit_name": row["name"]})
         return changed
 
 

@@ -39,8 +39,11 @@ def test_unit_with_members_cannot_be_deleted_and_rename_follows(ledger, ids):
     assert members.get_member(ledger, member_id)["work_unit_name"] == "桃城区财政局党组"
     with pytest.raises(RuleError, match="1名党员"):
         units.delete_unit(ledger, unit_id)
+    before = members.get_member(ledger, member_id)
     units.update_unit(ledger, unit_id, name="桃城区财政局机关党委")
-    assert members.get_member(ledger, member_id)["work_unit_name"] == "桃城区财政局机关党委"
+    after = members.get_member(ledger, member_id)
+    assert after["work_unit_name"] == "桃城区财政局机关党委"
+    assert after["rev"] == before["rev"] + 1  # the change travels to other offices
 
 
 def test_claim_and_release_posts(ledger, ids):
