@@ -108,6 +108,11 @@ def log_sync(ledger: Ledger, kind: str, file_name: str, counts: dict[str, Any],
         "counts, backup_path, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (utcnow(), kind, file_name, peer_office, peer_name, file_exported_at,
          json.dumps(counts, ensure_ascii=False), backup_path, note))
+    from . import audit
+
+    action = {"import": "导入", "export": "导出", "roster": "导入花名册"}.get(kind, kind)
+    source = f"（来自{peer_name}）" if peer_name and kind == "import" else ""
+    audit.record(ledger, action, f"{file_name}{source}", note or "成功")
     return int(cursor.lastrowid or 0)
 
 

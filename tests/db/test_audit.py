@@ -47,3 +47,17 @@ def test_deletions_are_audited_without_personal_data(ledger, ids):
     text = " ".join(str(v) for e in audit.entries(ledger) for v in e.values())
     assert number not in text and "13912345678" not in text
     assert audit.verify(ledger) == []
+
+
+def test_exchange_import_and_export_are_audited(ledger, tmp_path):
+    from db import demo
+    from desktop.sync.apply import apply, preview_file
+    from desktop.sync.export import export_ledger
+
+    with demo.generate(tmp_path / "src.db", "tiny") as source:
+        export_ledger(source, tmp_path / "交换.xlsx")
+        assert audit.entries(source)[0]["action"] == "导出"
+    apply(ledger, preview_file(ledger, tmp_path / "交换.xlsx"), backup_to=False)
+    last = audit.entries(ledger)[0]
+    assert last["action"] == "导入" and last["target"].startswith("交换.xlsx（来自丽景社区）")
+    assert audit.verify(ledger) == []
