@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ def test_password_encrypts_ledger_and_backups(ledger, ids, tmp_path):
     remember(path, None)  # a fresh start of the app: no password in memory
     files = [path, *(b.path for b in backup.list_backups(folder, path))]
     for file in files:
-        raw = open(file, "rb").read()
+        raw = Path(file).read_bytes()
         assert "赵玉茹".encode() not in raw and number.encode() not in raw
         with pytest.raises(sqlite3.DatabaseError):
             sqlite3.connect(file).execute("SELECT * FROM members").fetchall()
@@ -41,4 +42,4 @@ def test_password_encrypts_ledger_and_backups(ledger, ids, tmp_path):
     remember(path, None)
     with open_ledger(path) as led:  # plain again
         assert led.scalar("SELECT count(*) FROM members") == 1
-    assert b"SQLite format 3" in open(path, "rb").read(16)
+    assert Path(path).read_bytes()[:15] == b"SQLite format 3"
