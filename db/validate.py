@@ -201,3 +201,14 @@ def mask_phone(phone: str) -> str:
     if len(phone) > 4:
         return "*" * (len(phone) - 4) + phone[-4:]
     return phone
+
+
+_ID_IN_TEXT = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Any 18-digit ID number or 11-digit mobile inside a text, masked (for logs, reports and
+    error workbooks)."""
+    text = _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0).upper()), text)
+    return _MOBILE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)

@@ -33,6 +33,23 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
     return parser, set(sub.choices)
 
 
+def unlock(path: str | None) -> None:
+    """An encrypted ledger's password: from BAODAO_LEDGER_PASSWORD, else asked on the terminal."""
+    import os
+    from pathlib import Path
+
+    from db.crypto import looks_encrypted, remember
+
+    if not path or not looks_encrypted(Path(path)):
+        return
+    password = os.environ.get("BAODAO_LEDGER_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        import getpass
+
+        password = getpass.getpass(f"“{Path(path).name}”的密码：")
+    remember(path, password)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
@@ -53,6 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     handler: Handler = args.handler
     from db.errors import LedgerError
+
+    unlock(getattr(args, "ledger", None))
 
     try:
         return handler(args)

@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from db.validate import mask_id, mask_phone
-
-ID_RE = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
-MOBILE_RE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-
-
-def scrub(text: str) -> str:
-    text = ID_RE.sub(lambda m: mask_id(m.group(0).upper()), text)
-    return MOBILE_RE.sub(lambda m: mask_phone(m.group(0)), text)
+from db.validate import scrub
 
 
 class ScrubFilter(logging.Filter):
