@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .evaluations import _period, set_evaluation
+from .evaluations import _period, delete_evaluation, get_evaluation, set_evaluation
 from .grid import SUBTREE_CTE
 from .ledger import Ledger
 from .periods import parse_period
@@ -151,13 +151,17 @@ def evaluation_sheet(ledger: Ledger, period_code: str, kind: str = "member",
 def save_sheet(ledger: Ledger, period_code: str, kind: str, rows: list[dict[str, Any]],
                evaluator: str = "", date: str | None = None) -> int:
     """Store the final grade and comment of every row that has a grade, with the suggestion it
-    was given; all or nothing. Returns how many were saved."""
+    was given; a row whose grade was cleared loses its evaluation. All or nothing. Returns how
+    many were saved."""
     saved = 0
     with ledger.transaction():
         for row in rows:
-            if not row.get("grade"):
-                continue
             key = {"member_id": row["id"]} if kind == "member" else {"unit_id": row["id"]}
+            if not row.get("grade"):
+                existing = get_evaluation(ledger, period_code, **key)
+                if existing:
+                    delete_evaluation(ledger, existing["id"])
+                continue
             set_evaluation(ledger, period_code, row["grade"], comment=row.get("comment", ""),
                            evaluator=evaluator, date=date,
                            suggested_grade=row.get("suggested", ""),

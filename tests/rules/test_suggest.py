@@ -72,6 +72,9 @@ def test_sheet_for_a_subtree_from_the_ledger_and_batch_save(scene):
     assert "半年积分87分" in ev["suggested_reason"]
     again = {r["name"]: r for r in suggest.evaluation_sheet(led, "2026H1", "member")}
     assert again["李明"]["grade"] == "好" and again["张华"]["grade"] == "较差"
+    again["张华"]["grade"] = ""  # cleared on the sheet: the evaluation goes
+    assert suggest.save_sheet(led, "2026H1", "member", [again["张华"]]) == 0
+    assert evaluations.get_evaluation(led, "2026H1", member_id=scene["zhang"]) is None
 
 
 def test_units_sheet(scene):
