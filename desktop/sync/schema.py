@@ -84,6 +84,10 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "suggested_grade": "建议等次", "suggested_reason": "建议依据", "grade": "评定等次",
         "comment": "评语", "evaluator": "评价人", "evaluated_date": "评价日期",
     },
+    "reward_items": {
+        "name": "商品名称", "price": "所需积分", "stock": "库存", "note": "说明",
+        "status": "状态",
+    },
 }
 
 CODES: dict[str, dict[str, tuple[str, ...]]] = {
