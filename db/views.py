@@ -35,6 +35,9 @@ class View:
     node_column: str | None = None  # filtered to a grid subtree through this column
     filters: dict[str, str] = field(default_factory=dict)  # name -> SQL with one ?
     default_sort: str = ""
+    # Counting needs no joins when neither search nor filters look at the joined tables.
+    count_source: str | None = None
+    search_uses_joins: bool = False
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -92,7 +95,7 @@ MEMBERS = View(
     ),
     "m.deleted = 0", lambda text: member_search(text), node_column="m.residence_node_id",
     filters={"status": "m.status = ?", "unit_id": "m.work_unit_id = ?"},
-    default_sort="m.name_pinyin",
+    default_sort="m.name_pinyin", count_source="members m",
 )
 
 UNITS = View(
@@ -113,7 +116,7 @@ UNITS = View(
     ),
     "u.deleted = 0", _unit_search, node_column="u.paired_node_id",
     filters={"status": "u.status = ?", "category": "u.category = ?"},
-    default_sort="u.name_initials",
+    default_sort="u.name_initials", count_source="units u",
 )
 
 POSTS = View(
@@ -154,7 +157,7 @@ ORDERS = View(
              "overdue_before": "o.state IN ('待派单', '已派单', '已接单') AND o.due_date != '' "
                                "AND o.due_date < ?",
              "from": "o.requested_date >= ?", "to": "o.requested_date <= ?"},
-    default_sort="o.requested_date DESC, o.id",
+    default_sort="o.requested_date DESC, o.id", count_source="orders o", search_uses_joins=True,
 )
 
 ACTIVITIES = View(
@@ -177,7 +180,7 @@ ACTIVITIES = View(
     "a.deleted = 0", _like("a.title", "a.content", "a.place"), node_column="a.node_id",
     filters={"kind": "a.kind = ?", "from": "a.date >= ?", "to": "a.date <= ?",
              "verified": "a.verified = ?"},
-    default_sort="a.date DESC, a.id",
+    default_sort="a.date DESC, a.id", count_source="activities a",
 )
 
 VIEWS = {v.name: v for v in (MEMBERS, UNITS, POSTS, ORDERS, ACTIVITIES)}
@@ -202,7 +205,10 @@ def _where(view: View, query: Query) -> tuple[str, str, list[Any]]:
 
 def count(ledger: Ledger, view: View, query: Query) -> int:
     cte, where, params = _where(view, query)
-    return int(ledger.scalar(f"{cte}SELECT count(*) FROM {view.source} WHERE {where}", params))
+    source = view.source
+    if view.count_source and not (view.search_uses_joins and query.text.strip()):
+        source = view.count_source
+    return int(ledger.scalar(f"{cte}SELECT count(*) FROM {source} WHERE {where}", params))
 
 
 def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,

@@ -254,6 +254,9 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
 
     start_health_check(window)
     window.idle_lock = IdleLock(window)  # type: ignore[attr-defined]
+    from .worker import wait_for_all
+
+    app.aboutToQuit.connect(wait_for_all)
     code = app.exec()
     window.ledger.close()
     return code

@@ -48,12 +48,47 @@ class OverviewPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        """Figures are counted in the background (a city ledger takes a few tenths of a
+        second), so the window is usable at once; the page fills in when they arrive."""
+        import datetime as dt
+
+        from db import open_ledger
+        from db.stats import month_rows
+
+        from .worker import run_job
+
+        self.generation = getattr(self, "generation", 0) + 1
+        generation, path, year = self.generation, self.ledger.path, str(dt.date.today().year)
+        if self.body is None:
+            self.loading = QLabel("正在统计…")
+            self.layout_.addWidget(self.loading)
+
+        def compute(ledger: Ledger) -> tuple[dict, dict, list]:
+            return overview.summary(ledger), settings.identity(ledger), month_rows(ledger, year)
+
+        def show(result: tuple[dict, dict, list]) -> None:
+            if generation == self.generation:  # a newer refresh supersedes this one
+                self.build(*result)
+
+        if path == ":memory:":
+            show(compute(self.ledger))
+            return
+
+        def work(_progress, _cancelled):  # type: ignore[no-untyped-def]
+            with open_ledger(path, create=False) as ledger:
+                return compute(ledger)
+
+        self.job = run_job(self, "正在统计", work, show)
+        self.job.dialog.setMinimumDuration(60000)
+
+    def build(self, f: dict, ident: dict, months: list) -> None:
+        if getattr(self, "loading", None) is not None:
+            self.loading.setParent(None)
+            self.loading = None
         if self.body is not None:
             self.layout_.removeWidget(self.body)
             self.body.setParent(None)  # gone at once, not at the next event-loop turn
             self.body.deleteLater()
-        f = overview.summary(self.ledger)
-        ident = settings.identity(self.ledger)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -77,7 +112,7 @@ class OverviewPage(QWidget):
         for i, (value, label) in enumerate(figures):
             tiles.addWidget(_tile(str(value), label), i // 4, i % 4)
         layout.addLayout(tiles)
-        layout.addWidget(self._trend(), 1)
+        layout.addWidget(self._trend(months), 1)
         todo = QLabel("待办事项")
         todo.setObjectName("sectionTitle")
         layout.addWidget(todo)
@@ -94,17 +129,15 @@ class OverviewPage(QWidget):
         self.layout_.addWidget(body)
         self.body = body
 
-    def _trend(self) -> QWidget:
+    def _trend(self, months: list) -> QWidget:
         """This year's activities, person-times and completed orders by month (the 报表 page
         has any period, any grid node, and the export)."""
         import datetime as dt
-
-        from db.stats import month_rows
 
         from .charts import make_chart, month_chart
 
         year = dt.date.today().year
         chart, view = make_chart(f"{year}年按月趋势")
-        month_chart(chart, month_rows(self.ledger, str(year)))
+        month_chart(chart, months)
         view.setMinimumHeight(220)
         return view

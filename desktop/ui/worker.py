@@ -6,12 +6,16 @@ open its own Ledger (one sqlite connection per thread) from a path, never reuse 
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import gc
 import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Progress = Callable[[str, float], None]
@@ -51,8 +55,11 @@ class Job(QObject):
     cancelled = Signal()
 
     def __init__(self, parent: QWidget | None, title: str, fn: Work, delay_ms: int = 300):
-        super().__init__(parent)
-        self.thread = QThread()
+        # Owned by the application, not the page: a job outlives a page closed while it runs,
+        # and Qt (never Python's garbage collector, which may run on a worker thread) frees it.
+        super().__init__(QCoreApplication.instance())
+        self.owner = parent
+        self.thread = QThread(self)
         self.runner = _Runner(fn)
         self.runner.moveToThread(self.thread)
         self.dialog = QProgressDialog(title, "取消", 0, 1000, parent)
@@ -63,6 +70,7 @@ class Job(QObject):
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self._cancel)
         self.thread.started.connect(self.runner.run)
+        self.thread.finished.connect(self.runner.deleteLater)
         self.runner.progressed.connect(self._progress)
         self.runner.succeeded.connect(self._finished)
         self.runner.failed.connect(self._failed)
@@ -70,6 +78,7 @@ class Job(QObject):
         self.was_cancelled = False
 
     def start(self) -> Job:
+        _gc_pause()
         self.dialog.setValue(0)
         self.thread.start()
         return self
@@ -80,29 +89,37 @@ class Job(QObject):
         self.dialog.setLabelText("正在取消…")
 
     def _progress(self, label: str, fraction: float) -> None:
-        if not self.was_cancelled:
-            self.dialog.setLabelText(label)
-        self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
+        with contextlib.suppress(RuntimeError):  # the dialog's window may have closed
+            if not self.was_cancelled:
+                self.dialog.setLabelText(label)
+            self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
 
     def _end(self) -> None:
         self.thread.quit()
         self.thread.wait()
+        _gc_resume()
         # QProgressDialog emits canceled() when closed: the job is over, so stop listening.
-        self.dialog.canceled.disconnect(self._cancel)
-        self.dialog.close()
-        self.dialog.deleteLater()
+        # The dialog is gone already when its parent window was closed meanwhile.
+        with contextlib.suppress(RuntimeError):
+            self.dialog.canceled.disconnect(self._cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+
+    def _owner_gone(self) -> bool:
+        """The window that asked for the work was closed meanwhile: nobody to tell."""
+        return self.owner is not None and not shiboken6.isValid(self.owner)
 
     def _finished(self, result: Any) -> None:
         self._end()
         self.result = result
-        if self.was_cancelled:
+        if self._owner_gone() or self.was_cancelled:
             self.cancelled.emit()
         else:
             self.done.emit(result)
 
     def _failed(self, error: BaseException, trace: str) -> None:
         self._end()
-        if self.was_cancelled or isinstance(error, JobCancelled):
+        if self.was_cancelled or isinstance(error, JobCancelled) or self._owner_gone():
             self.cancelled.emit()
         else:
             self.error.emit(error, trace)
@@ -113,6 +130,35 @@ class Job(QObject):
 
 
 _RUNNING: set[Job] = set()
+_PAUSES = [0]
+
+
+def _gc_pause() -> None:
+    """No automatic garbage collection while work runs on another thread: a collection started
+    there could destroy unreachable Qt widgets off the GUI thread, which crashes Qt. Cycles are
+    collected on the GUI thread when the last job ends."""
+    if _PAUSES[0] == 0:
+        gc.disable()
+    _PAUSES[0] += 1
+
+
+def _gc_resume() -> None:
+    _PAUSES[0] = max(0, _PAUSES[0] - 1)
+    if _PAUSES[0] == 0:
+        gc.enable()
+        gc.collect()
+
+
+def wait_for_all(timeout_ms: int = 10000) -> None:
+    """On quitting: ask running jobs to stop and let their threads end (a QThread destroyed
+    while running takes the whole process down)."""
+    for job in list(_RUNNING):
+        job.runner.stop.set()
+        job.thread.quit()
+        job.thread.wait(timeout_ms)
+
+
+atexit.register(wait_for_all)
 
 
 def run_job(parent: QWidget | None, title: str, fn: Work,

@@ -123,6 +123,7 @@ def test_overview_shows_this_years_trend(qtbot, tiny):
 
     page = OverviewPage(tiny)
     qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: bool(page.findChildren(QChartView)), timeout=10000)
     views = page.findChildren(QChartView)
     assert len(views) == 1
     chart = views[0].chart()
