@@ -14,6 +14,10 @@ from db import views
 from db.ledger import Ledger
 
 PAGE = 256
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.UserRole, Qt.ItemDataRole.TextAlignmentRole,
+                    Qt.ItemDataRole.BackgroundRole})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = QBrush(QColor("#fde2e1"))
 PENDING = QBrush(QColor("#fff4d6"))
@@ -78,22 +82,25 @@ class ViewModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.view.columns)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < self._count):
+        # Qt asks for many roles per cell on every paint: answer the unused ones first.
+        if role not in _ROLES or not index.isValid():
             return None
+        row = index.row()
+        if not 0 <= row < self._count:
+            return None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self.styler(self.row_dict(row)) if self.styler is not None else None
         column = self.view.columns[index.column()]
-        values = self._row(index.row())
-        value = values[index.column() + 1]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.kind == "number" else None
+        values = self._row(row)
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(column, value)
-        if role == Qt.ItemDataRole.ToolTipRole and column.kind not in ("id", "phone"):
-            return self.display(column, value) or None
+            return self.display(column, values[index.column() + 1])
         if role == Qt.ItemDataRole.UserRole:
             return values[0]
-        if role == Qt.ItemDataRole.TextAlignmentRole and column.kind == "number":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and self.styler is not None:
-            return self.styler(self.row_dict(index.row()))
-        return None
+        if column.kind in ("id", "phone"):  # ToolTipRole: never a full number in a tooltip
+            return None
+        return self.display(column, values[index.column() + 1]) or None
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
