@@ -45,3 +45,13 @@ def ledger(tmp_path):
     led.nodes = {n["name"]: n["id"] for n in grid.list_nodes(led)}  # type: ignore[attr-defined]
     yield led
     led.close()
+
+
+@pytest.fixture(scope="session")
+def fonts():
+    """The CJK fonts the cards and letters print with (a TrueType one must be installed)."""
+    from desktop.cards.fonts import FontSet
+
+    found = FontSet.discover()
+    assert not found.cid, "tests need a TrueType CJK font (fonts-wqy-microhei or similar)"
+    return found

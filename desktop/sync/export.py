@@ -18,9 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -29,7 +27,7 @@ from db.ledger import Ledger, utcnow
 from db.validate import mask_id, mask_phone
 
 from . import schema
-from .xlsx_write import HEADER_FILL, HEADER_FONT, TEXT_FORMAT, text_cell
+from .xlsx_write import TEXT_FORMAT, header_cells, text_cell
 
 Progress = Callable[[str, float], None]
 Cancelled = Callable[[], bool]
@@ -141,17 +139,6 @@ def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
     return rows
 
 
-def _header_row(sheet: Any, headers: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for header in headers:
-        cell = text_cell(sheet, header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        cells.append(cell)
-    return cells
-
-
 def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
@@ -250,7 +237,7 @@ def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
                 widths[i] = max(widths[i], _width(str(text)))
     for i, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 50)
-    sheet.append(_header_row(sheet, headers))
+    sheet.append(header_cells(sheet, headers))
     count = 0
     for converted in rows_out:
         sheet.append(converted)
@@ -343,7 +330,7 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
     info = book.create_sheet(schema.README_SHEET)
     info.column_dimensions["A"].width = 24
     info.column_dimensions["B"].width = 80
-    info.append(_header_row(info, ["项目", "内容"]))
+    info.append(header_cells(info, ["项目", "内容"]))
     for key, value in readme:
         info.append([text_cell(info, key), text_cell(info, value)
                      if isinstance(value, str) else value])

@@ -40,6 +40,18 @@ def text_cell(sheet: Worksheet, value: Any) -> WriteOnlyCell:
     return cell
 
 
+def header_cells(sheet: Worksheet, headers: Iterable[str]) -> list[WriteOnlyCell]:
+    """A bold, shaded, centred header row of text cells."""
+    cells = []
+    for header in headers:
+        cell = text_cell(sheet, header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cells.append(cell)
+    return cells
+
+
 def _width(value: Any) -> int:
     text = "" if value is None else str(value)
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
@@ -54,14 +66,7 @@ def write_sheet(book: Workbook, title: str, headers: Sequence[str],
     widths = [max([_width(h)] + [_width(r[i]) for r in rows[:500]]) for i, h in enumerate(headers)]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 60)
-    header_cells = []
-    for header in headers:
-        cell = text_cell(sheet, header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    sheet.append(header_cells(sheet, headers))
     for row in rows:
         sheet.append([text_cell(sheet, v) for v in row])
     return len(rows)

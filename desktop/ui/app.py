@@ -11,7 +11,6 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 from db import DamagedLedgerError, LedgerError, open_ledger, settings
 from db.ledger import Ledger
 from desktop import paths
+
+from .forms import dialog_buttons
 
 RECENT_MAX = 8
 
@@ -51,12 +52,7 @@ class SetupWizard(QDialog):
         form = QFormLayout()
         form.addRow("街道名称：", self.street)
         form.addRow("社区名称：", self.community)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("创建台账")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.create)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self.create, self.reject, "创建台账")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

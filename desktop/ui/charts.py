@@ -37,13 +37,13 @@ def reset(chart: QChart) -> None:
         chart.removeAxis(axis)
 
 
-def month_chart(chart: QChart, rows: list[dict[str, Any]]) -> None:
-    """Bars per month: activities, person-times, orders completed."""
+def _bars(chart: QChart, series: Any, rows: list[dict[str, Any]],
+          sets: tuple[tuple[str, str], ...], colors: list[str] | tuple[str, ...],
+          categories: list[str], horizontal: bool = False) -> None:
+    """Fill a bar series, then put the category axis and a rounded value axis on it."""
     reset(chart)
-    series = QBarSeries()
     peak = 1.0
-    for (key, name), color in zip((("activities", "活动（场）"), ("person_times", "服务人次"),
-                                   ("orders_completed", "办结需求")), COLORS, strict=False):
+    for (key, name), color in zip(sets, colors, strict=False):
         bar = QBarSet(name)
         bar.setColor(QColor(color))
         for row in rows:
@@ -51,39 +51,31 @@ def month_chart(chart: QChart, rows: list[dict[str, Any]]) -> None:
             peak = max(peak, float(row[key]))
         series.append(bar)
     chart.addSeries(series)
-    axis_x = QBarCategoryAxis()
-    axis_x.append([f"{int(r['month'][5:])}月" for r in rows])
-    axis_y = QValueAxis()
-    axis_y.setRange(0, peak * 1.05)
-    axis_y.applyNiceNumbers()
-    axis_y.setLabelFormat("%d")
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    series.attachAxis(axis_x)
-    series.attachAxis(axis_y)
+    category = QBarCategoryAxis()
+    category.append(categories or [""])
+    value = QValueAxis()
+    value.setRange(0, peak * 1.05)
+    value.applyNiceNumbers()
+    value.setLabelFormat("%d")
+    chart.addAxis(category, Qt.AlignmentFlag.AlignLeft if horizontal
+                  else Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(value, Qt.AlignmentFlag.AlignBottom if horizontal
+                  else Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(category)
+    series.attachAxis(value)
+
+
+def month_chart(chart: QChart, rows: list[dict[str, Any]]) -> None:
+    """Bars per month: activities, person-times, orders completed."""
+    _bars(chart, QBarSeries(), rows,
+          (("activities", "活动（场）"), ("person_times", "服务人次"),
+           ("orders_completed", "办结需求")), COLORS,
+          [f"{int(r['month'][5:])}月" for r in rows])
+
 
 def node_chart(chart: QChart, rows: list[dict[str, Any]]) -> None:
     """Horizontal bars per grid node (at most 20): person-times and orders completed."""
-    reset(chart)
-    rows = rows[:20]
-    series = QHorizontalBarSeries()
-    peak = 1.0
-    for (key, name), color in zip((("person_times", "服务人次"), ("orders_completed", "办结需求")),
-                                  COLORS[2:], strict=False):
-        bar = QBarSet(name)
-        bar.setColor(QColor(color))
-        for row in reversed(rows):
-            bar.append(float(row[key]))
-            peak = max(peak, float(row[key]))
-        series.append(bar)
-    chart.addSeries(series)
-    axis_y = QBarCategoryAxis()
-    axis_y.append([r["name"] for r in reversed(rows)] or [""])
-    axis_x = QValueAxis()
-    axis_x.setRange(0, peak * 1.05)
-    axis_x.applyNiceNumbers()
-    axis_x.setLabelFormat("%d")
-    chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
-    chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
-    series.attachAxis(axis_y)
-    series.attachAxis(axis_x)
+    rows = list(reversed(rows[:20]))  # the first node on top
+    _bars(chart, QHorizontalBarSeries(), rows,
+          (("person_times", "服务人次"), ("orders_completed", "办结需求")), COLORS[2:],
+          [r["name"] for r in rows], horizontal=True)

@@ -28,6 +28,18 @@ from PySide6.QtWidgets import (
 from db.errors import LedgerError, ValidationError
 
 
+def dialog_buttons(accepted: Callable[[], Any], rejected: Callable[[], Any],
+                   ok_text: str = "确定", save: bool = False) -> QDialogButtonBox:
+    """The OK (or Save) / Cancel row every dialog ends with, labelled in Chinese."""
+    ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(ok).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(accepted)
+    buttons.rejected.connect(rejected)
+    return buttons
+
+
 class Field:
     """One labelled input. get() returns a plain value (str, float, bool, int | None)."""
 
@@ -192,12 +204,7 @@ class EditDialog(QDialog):
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
         self.error.hide()
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.try_save)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self.try_save, self.reject, "保存", save=True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         if extra is not None:

@@ -14,7 +14,7 @@ from db.errors import LedgerError
 from .activity_dialog import ActivityDialog
 from .detail import MemberDetail, UnitDetail
 from .dialogs import MemberDialog, OrderDialog, PostDialog, UnitDialog
-from .forms import show_error
+from .forms import dialog_buttons, show_error
 from .models import overdue_styler, pending_styler
 from .pickers import MemberPicker, PickDialog
 from .register_page import RegisterPage
@@ -133,19 +133,14 @@ class PostsPage(RegisterPage):
         if len(ids) != 1:
             show_error(self, "党员认岗", "请先选中一个岗位")
             return
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+        from PySide6.QtWidgets import QDialog, QVBoxLayout
 
         post = posts.get_post(self.ledger, ids[0])
         dialog = QDialog(self)
         dialog.setWindowTitle(f"认领岗位：{post['name']}")
         picker = MemberPicker(self.ledger)
         current = {c["member_id"] for c in posts.post_claimants(self.ledger, ids[0])}
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("认领")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
+        buttons = dialog_buttons(dialog.accept, dialog.reject, "认领")
         layout = QVBoxLayout(dialog)
         layout.addWidget(picker)
         layout.addWidget(buttons)

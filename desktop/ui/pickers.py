@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from db import grid, members, units
 from db.ledger import Ledger
+
+from .forms import dialog_buttons
 
 LIMIT = 500
 
@@ -126,12 +127,7 @@ class PickDialog(QDialog):
             self.unit_list.addItem(item)
         self.unit_list.hide()
         self.kind.currentIndexChanged.connect(self.switch)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept_choice)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self.accept_choice, self.reject)
         layout = QVBoxLayout(self)
         if units_too:
             layout.addWidget(self.kind)

@@ -25,7 +25,7 @@ from db import backup, check, open_ledger
 from db.errors import LedgerError
 from desktop import paths
 
-from .forms import confirm, show_error
+from .forms import confirm, dialog_buttons, show_error
 from .worker import run_job
 
 
@@ -323,7 +323,7 @@ class PasswordDialog(QDialog):
     """设置台账密码: set, change or remove (leave the new one empty) the ledger's password."""
 
     def __init__(self, parent: QWidget | None, has_password: bool):
-        from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLineEdit
+        from PySide6.QtWidgets import QFormLayout, QLineEdit
 
         super().__init__(parent)
         self.setWindowTitle("设置台账密码")
@@ -341,12 +341,7 @@ class PasswordDialog(QDialog):
         note.setWordWrap(True)
         self.error = QLabel()
         self.error.setObjectName("formError")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.check)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self.check, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(note)
         layout.addLayout(form)

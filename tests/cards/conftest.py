@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from db import activities, evaluations, members, orders, posts, units
-from desktop.cards.fonts import FontSet
 
 WQY_MICRO = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 WQY_ZEN = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
@@ -23,13 +22,6 @@ def pdf_text(path: Path) -> list[str]:
 def flat(text: str) -> str:
     """Text without the line breaks and spaces the extractor adds between drawn strings."""
     return re.sub(r"\s+", "", text)
-
-
-@pytest.fixture(scope="session")
-def fonts() -> FontSet:
-    found = FontSet.discover()
-    assert not found.cid, "tests need a TrueType CJK font (fonts-wqy-microhei or similar)"
-    return found
 
 
 @pytest.fixture

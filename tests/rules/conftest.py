@@ -10,18 +10,10 @@ import pytest
 from pypdf import PdfReader
 
 from db import activities, members, orders, units
-from desktop.cards.fonts import FontSet
 
 
 def pdf_pages(path: Path) -> list[str]:
     return [re.sub(r"\s+", "", page.extract_text() or "") for page in PdfReader(path).pages]
-
-
-@pytest.fixture(scope="session")
-def fonts() -> FontSet:
-    found = FontSet.discover()
-    assert not found.cid, "tests need a TrueType CJK font (fonts-wqy-microhei or similar)"
-    return found
 
 
 @pytest.fixture
