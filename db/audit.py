@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+from . import access
 from .ledger import Ledger, utcnow
 
 GENESIS = "0" * 64
@@ -23,13 +24,13 @@ def record(ledger: Ledger, action: str, target: str = "", result: str = "成功"
     """Append one entry (inside the caller's transaction if there is one)."""
     with ledger.transaction():
         last = ledger.conn.execute(
-            "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            "SELECT hash FROM main.audit_log ORDER BY id DESC LIMIT 1").fetchone()
         prev = last[0] if last else GENESIS
         at = utcnow()
-        user = user or ledger.meta("current_user") or "书记"
+        user = user or access.user_name(ledger)
         digest = _digest(prev, at, user, action, target, result)
         cursor = ledger.execute(
-            "INSERT INTO audit_log (at, user, action, target, result, prev_hash, hash) "
+            "INSERT INTO main.audit_log (at, user, action, target, result, prev_hash, hash) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)", (at, user, action, target, result, prev, digest))
         ledger.set_meta("audit_head", digest)  # the chain's end: a cut-off tail shows too
         return int(cursor.lastrowid or 0)
@@ -61,5 +62,6 @@ def verify(ledger: Ledger) -> list[str]:
 
 
 def entries(ledger: Ledger, limit: int = 1000) -> list[dict[str, object]]:
+    access.require_secretary(ledger, "查看审计日志")
     return ledger.query("SELECT id, at, user, action, target, result FROM audit_log "
                         "ORDER BY id DESC LIMIT ?", (limit,))

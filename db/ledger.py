@@ -58,6 +58,7 @@ class Ledger:
         self.path = path
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.office = self.meta("office_id") or ""
+        self.actor: Any = None  # db.access.Actor once someone logs in; None: single-user
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
@@ -246,4 +247,20 @@ def open_ledger(path: str | Path, create: bool = True,
         if isinstance(error, database_errors()) and not isinstance(error, sqlite3.OperationalError):
             raise DamagedLedgerError(f"“{Path(str(path)).name}”已损坏，无法读取：{error}") from None
         raise
-    return Ledger(conn, str(path))
+    ledger = Ledger(conn, str(path))
+    _enter_session(ledger)
+    return ledger
+
+
+def _enter_session(ledger: Ledger) -> None:
+    """A ledger with users opens locked, unless this process has logged in to it already."""
+    from .access import LOCKED, Actor, install, session_for
+
+    if not ledger.scalar("SELECT count(*) FROM main.users WHERE active = 1"):
+        return
+    actor = session_for(ledger.path)
+    if actor is not None:
+        row = ledger.one("SELECT id, username, role, node_id FROM main.users "
+                         "WHERE id = ? AND active = 1", (actor.user_id,))
+        actor = Actor(row["username"], row["role"], row["node_id"], row["id"]) if row else None
+    install(ledger, actor or LOCKED)

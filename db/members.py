@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 from typing import Any
 
 from . import audit, records
@@ -48,7 +49,18 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
     out["name"] = required(out["name"], "name", "姓名")
     if len(out["name"]) > 30:
         raise ValidationError("name", "姓名", "不能超过30个字")
-    info = parse_id_number(out["id_number"], today=today)
+    masked = member_id is not None and "*" in str(out["id_number"] or "")
+    if masked:
+        # A 网格员 sees the number masked (db.access) and edits the rest of the record: the
+        # number itself stays as it is, and so do the gender and birth date derived from it.
+        current = ledger.one("SELECT id_number, gender, birth_date FROM members WHERE id = ?",
+                             (member_id,))
+        if current is None or current["id_number"] != out["id_number"]:
+            raise ValidationError("id_number", "身份证号", "请填写完整的18位身份证号")
+        info = SimpleNamespace(number=out["id_number"], gender=current["gender"],
+                               birth_date=current["birth_date"])
+    else:
+        info = parse_id_number(out["id_number"], today=today)
     out["id_number"] = info.number
     gender = clean(out["gender"])
     if gender and gender != info.gender:
@@ -83,7 +95,7 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
             raise ValidationError(
                 "residence_node_id", "居住网格",
                 f"应选到楼院或单元，“{node['name']}”是{LEVEL_NAMES[node['level']]}")
-    if out["status"] == "在册":
+    if out["status"] == "在册" and not masked:
         existing = ledger.one(
             "SELECT id, name FROM members WHERE id_number = ? AND status = '在册' "
             "AND deleted = 0 AND id IS NOT ?", (out["id_number"], member_id))
@@ -124,7 +136,8 @@ def delete_member(ledger: Ledger, member_id: int) -> None:
         audit.record(ledger, "删除", f"在职党员 {member['name']}")
         records.tombstone_where(ledger, "post_claims", "member_id = ? AND released_date = ''",
                                 (member_id,))
-        ledger.execute("UPDATE grid_nodes SET leader_member_id = NULL WHERE leader_member_id = ?",
+        ledger.execute("UPDATE main.grid_nodes SET leader_member_id = NULL "
+                       "WHERE leader_member_id = ? AND id IN (SELECT id FROM grid_nodes)",
                        (member_id,))
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import NotFoundError
+from . import access
+from .errors import NotFoundError, ValidationError
 from .ledger import Ledger, new_uuid, utcnow
 
 SYNC_COLUMNS = ("uuid", "created_at", "updated_at", "rev", "office", "deleted")
@@ -41,8 +42,27 @@ def insert(ledger: Ledger, table: str, values: dict[str, Any]) -> int:
     row.setdefault("office", ledger.office)
     columns = ", ".join(row)
     marks = ", ".join("?" for _ in row)
-    cursor = ledger.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
+    cursor = _write(ledger, f"INSERT INTO main.{table} ({columns}) VALUES ({marks})",
+                    list(row.values()))
     return int(cursor.lastrowid or 0)
+
+
+def _write(ledger: Ledger, sql: str, params: Any) -> Any:
+    """Run one write; a refusal by the user's scope (db.access) becomes AccessDeniedError, and
+    an ID number already live elsewhere (outside a 网格员's view) a plain duplicate error."""
+    from .crypto import integrity_errors
+
+    try:
+        return ledger.execute(sql, params)
+    except integrity_errors() as error:
+        denied = access.denial(error)
+        if denied is not None:
+            raise denied from None
+        if "members.id_number" in str(error):
+            raise ValidationError("id_number", "身份证号",
+                                  "该身份证号已在本台账登记为在册党员（不在您负责的网格内），"
+                                  "请与社区书记核对") from None
+        raise
 
 
 def get(ledger: Ledger, table: str, row_id: int, include_deleted: bool = False) -> dict[str, Any]:
@@ -61,23 +81,20 @@ def update(ledger: Ledger, table: str, row_id: int, changes: dict[str, Any]) -> 
     diff["updated_at"] = utcnow()
     diff["office"] = ledger.office
     sets = ", ".join(f"{k} = ?" for k in diff)
-    ledger.execute(
-        f"UPDATE {table} SET {sets}, rev = rev + 1 WHERE id = ?", [*diff.values(), row_id]
-    )
+    _write(ledger, f"UPDATE main.{table} SET {sets}, rev = rev + 1 WHERE id = ?",
+           [*diff.values(), row_id])
     return True
 
 
 def tombstone(ledger: Ledger, table: str, row_id: int) -> None:
     get(ledger, table, row_id)
-    ledger.execute(
-        f"UPDATE {table} SET deleted = 1, rev = rev + 1, updated_at = ?, office = ? WHERE id = ?",
-        (utcnow(), ledger.office, row_id),
-    )
+    _write(ledger, f"UPDATE main.{table} SET deleted = 1, rev = rev + 1, updated_at = ?, "
+           "office = ? WHERE id = ?", (utcnow(), ledger.office, row_id))
 
 
 def tombstone_where(ledger: Ledger, table: str, where: str, params: tuple[Any, ...]) -> int:
-    cursor = ledger.execute(
-        f"UPDATE {table} SET deleted = 1, rev = rev + 1, updated_at = ?, office = ? "
+    cursor = _write(
+        ledger, f"UPDATE main.{table} SET deleted = 1, rev = rev + 1, updated_at = ?, office = ? "
         f"WHERE deleted = 0 AND ({where})",
         (utcnow(), ledger.office, *params),
     )
