@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import access
 from .crypto import connect, database_errors, password_for, remember
 from .errors import LedgerError
 from .ledger import Ledger
@@ -160,6 +161,7 @@ def restore(ledger: Ledger, backup_path: str | Path, folder: str | Path) -> Path
     """Replace the ledger's content with a backup, after keeping a copy of the current one.
 
     Returns the path of that safety copy."""
+    access.require_secretary(ledger, "恢复备份")
     source_path = Path(backup_path)
     try:
         source = connect(source_path, password_for(ledger.path), readonly=True)
@@ -234,6 +236,9 @@ def change_password(ledger_path: str | Path, folder: str | Path, old: str | None
     way so that no plain copy is left behind. Returns the backups that could not be converted."""
     from .crypto import change_password as rekey
 
+    session = access.session_for(ledger_path)
+    if session is not None and not session.full_access:
+        raise access.AccessDeniedError(f"{access.DENIED}：只有书记可以设置台账密码")
     rekey(ledger_path, old, new)
     skipped = []
     for item in list_backups(folder, ledger_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import records
+from . import audit, records
 from .errors import ValidationError
 from .ledger import Ledger
 from .periods import parse_period
@@ -30,9 +30,9 @@ def set_evaluation(ledger: Ledger, period: str, grade: str, member_id: int | Non
     code = _period(period)
     with ledger.transaction():
         if member_id is not None:
-            records.get(ledger, "members", member_id)
+            subject = f"在职党员 {records.get(ledger, 'members', member_id)['name']}"
         else:
-            records.get(ledger, "units", unit_id)  # type: ignore[arg-type]
+            subject = f"报到单位 {records.get(ledger, 'units', unit_id)['name']}"  # type: ignore[arg-type]
         scheme = grades(ledger)
         row = {
             "grade": one_of(grade, scheme, "grade", "评价等次"),
@@ -44,8 +44,11 @@ def set_evaluation(ledger: Ledger, period: str, grade: str, member_id: int | Non
         }
         existing = get_evaluation(ledger, code, member_id=member_id, unit_id=unit_id)
         if existing:
-            records.update(ledger, "evaluations", existing["id"], row)
+            if records.update(ledger, "evaluations", existing["id"], row):
+                audit.record(ledger, "评价", f"{subject} {code}：{row['grade']}",
+                             f"修改（原为{existing['grade']}）")
             return int(existing["id"])
+        audit.record(ledger, "评价", f"{subject} {code}：{row['grade']}")
         return records.insert(ledger, "evaluations", {
             "period": code, "member_id": member_id, "unit_id": unit_id, **row})
 
@@ -59,7 +62,9 @@ def get_evaluation(ledger: Ledger, period: str, member_id: int | None = None,
 
 def delete_evaluation(ledger: Ledger, evaluation_id: int) -> None:
     with ledger.transaction():
+        row = records.get(ledger, "evaluations", evaluation_id)
         records.tombstone(ledger, "evaluations", evaluation_id)
+        audit.record(ledger, "删除", f"评价 {row['period']}：{row['grade']}")
 
 
 def list_evaluations(ledger: Ledger, period: str) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import access
 from .errors import RuleError, ValidationError
 from .ledger import Ledger, utcnow
 from .periods import Period, parse_period
@@ -124,6 +125,7 @@ def get_ranking(ledger: Ledger, kind: str, period_code: str) -> Ranking:
 
 def close_period(ledger: Ledger, kind: str, period_code: str, closed_by: str = "") -> Ranking:
     """Freeze the period's ranking as it stands now."""
+    access.require_secretary(ledger, "封存排名")
     period = check_period(kind, period_code)
     with ledger.transaction():
         if snapshot(ledger, kind, period) is not None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import access
 from .errors import RuleError
 from .ledger import Ledger
 from .points import _entry, order_deltas, rules
@@ -111,6 +112,7 @@ def apply(ledger: Ledger, expected: list[Difference], start: str = "",
           end: str = "9999") -> int:
     """Write the correcting entries of a preview the user confirmed. If the ledger changed
     since the preview (so the differences are no longer those shown), nothing is written."""
+    access.require_secretary(ledger, "重算积分")
     with ledger.transaction():
         diffs = preview(ledger, start, end)
         if diffs != expected:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import records
+from . import access, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .points import _entry
@@ -72,6 +72,7 @@ def redeem(ledger: Ledger, member_id: int, item_id: int, quantity: int = 1,
     """Exchange points for an item; refused when the balance or the stock is short."""
     if quantity < 1:
         raise ValidationError("quantity", "数量", "至少为1")
+    access.require_secretary(ledger, "兑换积分商品")
     with ledger.transaction():
         member = records.get(ledger, "members", member_id)
         item = records.get(ledger, "reward_items", item_id)

@@ -4,6 +4,7 @@ second time."""
 
 from __future__ import annotations
 
+from . import access
 from .check import problems
 from .ledger import Ledger
 from .pinyin import name_keys
@@ -38,6 +39,7 @@ ORPHANS = (
 
 def check_and_repair(ledger: Ledger) -> tuple[list[str], list[str]]:
     """(what was repaired, problems that remain). Both empty for a healthy ledger."""
+    access.require_secretary(ledger, "检查并修复数据库")
     repaired: list[str] = []
     with ledger.transaction():
         for label, sql in DANGLING:

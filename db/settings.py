@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from . import access
 from .ledger import Ledger
 from .validate import required
 
@@ -49,6 +50,7 @@ def get_setting(ledger: Ledger, key: str) -> Any:
 
 
 def set_setting(ledger: Ledger, key: str, value: Any) -> None:
+    access.require_secretary(ledger, "修改设置")
     with ledger.transaction():
         ledger.execute(
             "INSERT INTO settings(key, value) VALUES (?, ?) "

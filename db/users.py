@@ -16,8 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from . import audit
-from .access import (GRID_WORKER, LOCKED, ROLES, SECRETARY, AccessDeniedError, Actor,
-                     actor_of, install, remember_session, require_secretary)
+from .access import (
+    GRID_WORKER,
+    LOCKED,
+    ROLES,
+    SECRETARY,
+    AccessDeniedError,
+    Actor,
+    actor_of,
+    install,
+    remember_session,
+    require_secretary,
+)
 from .errors import LedgerError, NotFoundError, ValidationError
 from .ledger import Ledger, utcnow
 

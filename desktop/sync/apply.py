@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from db import merge, records, settings
+from db import access, merge, records, settings
 from db.crypto import integrity_errors
 from db.ledger import Ledger
 from db.merge import order_key
@@ -47,6 +47,7 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
     """Import. Conflicts and duplicates take choices[uuid], else `default` (mine / theirs /
     suggested: each conflict's suggested side), else stay as they are and are reported as
     unresolved. Duplicates are never taken by "suggested"."""
+    access.require_secretary(ledger, "导入数据")
     progress = progress or (lambda _l, _f: None)
     choices = dict(choices or {})
     earlier = xf if isinstance(xf, Preview) else None

@@ -22,7 +22,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from db import merge, settings
+from db import access, merge, settings
 from db.ledger import Ledger, utcnow
 from db.validate import mask_id, mask_phone
 
@@ -305,6 +305,7 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
                   cancelled: Cancelled | None = None) -> ExportResult:
     import time
 
+    access.require_secretary(ledger, "导出交换文件")
     started = time.perf_counter()
     out = Path(out)
     progress = progress or (lambda _label, _fraction: None)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db import members, merge, settings
+from db import access, members, merge, settings
 from db.errors import DuplicateMemberError, ValidationError
 from db.ledger import Ledger
 from db.validate import nfkc, parse_id_number
@@ -374,6 +374,7 @@ def apply(ledger: Ledger, roster: Roster, mapping: dict[str, str | None],
     """Import the ready rows in one transaction, after a backup; remembers the mapping."""
     from .apply import backup_before_import
 
+    access.require_secretary(ledger, "导入花名册")
     result = preview(ledger, roster, mapping)
     if backup and result.ready:
         result.backup = backup_before_import(ledger, "导入花名册前")

@@ -61,3 +61,17 @@ def test_exchange_import_and_export_are_audited(ledger, tmp_path):
     last = audit.entries(ledger)[0]
     assert last["action"] == "导入" and last["target"].startswith("交换.xlsx（来自丽景社区）")
     assert audit.verify(ledger) == []
+
+
+def test_evaluations_are_audited_with_the_grade_and_its_change(ledger, ids):
+    from db import evaluations, members
+
+    member_id = members.add_member(ledger, name="周敏", id_number=ids(),
+                                   residence_node_id=ledger.nodes["1单元"])
+    evaluations.set_evaluation(ledger, "2026H1", "好", member_id=member_id)
+    evaluations.set_evaluation(ledger, "2026H1", "好", member_id=member_id)  # no change, no entry
+    evaluations.set_evaluation(ledger, "2026H1", "一般", member_id=member_id)
+    rows = [(e["action"], e["target"], e["result"]) for e in audit.entries(ledger)
+            if e["action"] == "评价"]
+    assert rows == [("评价", "在职党员 周敏 2026H1：一般", "修改（原为好）"),
+                    ("评价", "在职党员 周敏 2026H1：好", "成功")]
