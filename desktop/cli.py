@@ -34,20 +34,35 @@ def build_parser() -> tuple[argparse.ArgumentParser, set[str]]:
 
 
 def unlock(path: str | None) -> None:
-    """An encrypted ledger's password: from BAODAO_LEDGER_PASSWORD, else asked on the terminal."""
+    """An encrypted ledger's password: from BAODAO_LEDGER_PASSWORD, else asked on the terminal.
+    A ledger with users needs a login: BAODAO_USER and BAODAO_USER_PASSWORD, else asked."""
+    import getpass
     import os
     from pathlib import Path
 
     from db.crypto import looks_encrypted, remember
 
-    if not path or not looks_encrypted(Path(path)):
+    if not path or not Path(path).is_file():
         return
-    password = os.environ.get("BAODAO_LEDGER_PASSWORD")
-    if password is None and sys.stdin.isatty():
-        import getpass
+    if looks_encrypted(Path(path)):
+        password = os.environ.get("BAODAO_LEDGER_PASSWORD")
+        if password is None and sys.stdin.isatty():
+            password = getpass.getpass(f"“{Path(path).name}”的密码：")
+        remember(path, password)
+    from db import open_ledger, users
 
-        password = getpass.getpass(f"“{Path(path).name}”的密码：")
-    remember(path, password)
+    with open_ledger(path, create=False) as ledger:
+        if not users.has_users(ledger):
+            return
+        name = os.environ.get("BAODAO_USER")
+        secret = os.environ.get("BAODAO_USER_PASSWORD")
+        if (name is None or secret is None) and sys.stdin.isatty():
+            name = name or input(f"“{Path(path).name}”设有用户，用户名：")
+            secret = secret or getpass.getpass("密码：")
+        if name is None or secret is None:
+            raise users.LoginError(f"“{Path(path).name}”设有用户，请用环境变量 BAODAO_USER 和 "
+                                   "BAODAO_USER_PASSWORD 指定登录用户，或在终端上运行以便输入")
+        users.login(ledger, name, secret)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -71,9 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     handler: Handler = args.handler
     from db.errors import LedgerError
 
-    unlock(getattr(args, "ledger", None))
-
     try:
+        unlock(getattr(args, "ledger", None))
         return handler(args)
     except LedgerError as error:
         print(f"错误：{error}", file=sys.stderr)

@@ -35,3 +35,30 @@ def test_demo_command(tmp_path, capsys):
     assert main(["demo", "--profile", "tiny", "--out", str(out), "--quiet"]) == 0
     assert main(["demo", "--profile", "tiny", "--out", str(out), "--quiet"]) == 2
     assert "在职党员：60" in capsys.readouterr().out
+
+
+def test_a_ledger_with_users_needs_a_login_and_the_role_holds(tmp_path, capsys, monkeypatch):
+    from db import access, grid, open_ledger, users
+
+    path = tmp_path / "d.db"
+    main(["demo", "--profile", "tiny", "--out", str(path), "--quiet"])
+    with open_ledger(path) as ledger:
+        node = grid.list_nodes(ledger)[2]["id"]
+        users.add_user(ledger, "王书记", "shuji-2026")
+        users.add_user(ledger, "李网格", "wangge-1", role="网格员", node_id=node)
+    access.remember_session(path, None)
+    capsys.readouterr()
+    out = tmp_path / "交换.xlsx"
+    assert main(["export", str(path), "--out", str(out), "--quiet"]) == 2
+    assert "BAODAO_USER" in capsys.readouterr().err
+    monkeypatch.setenv("BAODAO_USER", "李网格")
+    monkeypatch.setenv("BAODAO_USER_PASSWORD", "wangge-1")
+    assert main(["export", str(path), "--out", str(out), "--quiet"]) == 2
+    assert "只有书记可以导出交换文件" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setenv("BAODAO_USER", "王书记")
+    monkeypatch.setenv("BAODAO_USER_PASSWORD", "wrong-password")
+    assert main(["export", str(path), "--out", str(out), "--quiet"]) == 2
+    assert "密码不正确" in capsys.readouterr().err
+    monkeypatch.setenv("BAODAO_USER_PASSWORD", "shuji-2026")
+    assert main(["export", str(path), "--out", str(out), "--quiet"]) == 0 and out.exists()
+    access.remember_session(path, None)

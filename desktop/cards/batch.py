@@ -156,6 +156,12 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     finally:
         rl_config.useA85 = saved_a85
         tmp.unlink(missing_ok=True)
+    if job.kind == "info" and job.full_id and not job.units:
+        from db import audit
+        from db.access import is_secretary
+
+        audit.record(ledger, "打印完整证件号", f"基本信息卡{len(ids)}张（{out.name}）",
+                     "成功" if is_secretary(ledger) else "非书记用户，证件号仍打码")
     progress("完成", 1.0)
     summary = []
     if notes and period is not None:

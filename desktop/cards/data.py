@@ -8,7 +8,7 @@ from typing import Any
 from db import activities, evaluations, grid, members, points, posts, settings, units
 from db.ledger import Ledger
 from db.periods import Period
-from db.validate import mask_id
+from db.validate import mask_id, mask_phone
 
 ORG_SUFFIXES = ("党委", "党组", "党工委", "党总支", "党支部", "党组织", "总支部委员会", "委员会")
 
@@ -193,6 +193,9 @@ class InfoCard:
 
 def info_card(ledger: Ledger, member_id: int, full_id: bool = False) -> InfoCard:
     m = members.get_member(ledger, member_id)
+    if not full_id:  # phones are masked like the ID number unless the full card is asked for
+        m = {**m, "mobile": mask_phone(m["mobile"]),
+             "household_phone": mask_phone(m["household_phone"])}
     path = " / ".join(grid.path_names(ledger, m["residence_node_id"]))
     return InfoCard(m, m["id_number"] if full_id else mask_id(m["id_number"]),
                     residence(ledger, m), path, posts.member_claims(ledger, member_id))

@@ -393,7 +393,9 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
                 where, params = _where(sel, lay.table)
                 merge.mark_exported(ledger, lay.table, where, params)
             merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},
-                           file_exported_at=exported_at, note=scope)
+                           file_exported_at=exported_at,
+                           note=scope + ("（含完整证件号，已设打开密码）" if password else
+                                         "（含完整证件号，未设打开密码）"))
     else:
         with ledger.transaction():
             merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},

@@ -84,6 +84,21 @@ def remember(store: QSettings, path: str) -> None:
 
 
 def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
+    """Open a ledger file for the window: local copy, password, restore of a damaged file, and
+    the login when the ledger has users."""
+    from db.access import LOCKED
+
+    ledger = _open_file(path, parent)
+    if ledger is not None and ledger.actor is LOCKED:
+        from .users_dialogs import login
+
+        if not login(ledger, parent):
+            ledger.close()
+            return None
+    return ledger
+
+
+def _open_file(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
     from db import backup
 
     from .safety import backup_folder, offer_local_copy

@@ -94,7 +94,7 @@ class PrintOptionsDialog(QDialog):
         self.a5 = QRadioButton("A5")
         self.a4.setChecked(True)
         self.two_up = QCheckBox("每张A4纸横排印2张A5卡片（对折裁开）")
-        self.full_id = QCheckBox("印出完整身份证号（默认只显示前6位和后4位）")
+        self.full_id = QCheckBox("印出完整身份证号和电话（默认打码，会记入审计日志）")
         self.scope_label = QLabel()
         self.scope_label.setObjectName("hint")
         self.scope_label.setWordWrap(True)
@@ -129,7 +129,13 @@ class PrintOptionsDialog(QDialog):
     def _update(self) -> None:
         kind = self.current_kind()
         self.period.setEnabled(kind != "info")
-        self.full_id.setEnabled(kind == "info")
+        from db.access import session_for
+
+        session = session_for(self.ledger_path)
+        secretary = session is None or session.full_access
+        self.full_id.setEnabled(kind == "info" and secretary)
+        if not secretary:
+            self.full_id.setToolTip("完整身份证号只有书记能查看和打印")
         self.scope_label.setText(self.describe_scope())
 
     def build_job(self) -> PrintJob:

@@ -168,11 +168,16 @@ class MainWindow(QMainWindow):
             self.action(file_menu, "下载花名册模板…", lambda: self.sync.save_roster_template(self))
         file_menu.addSeparator()
         from . import safety
+        from . import users_dialogs as accounts
 
-        self.action(file_menu, "备份与恢复…", lambda: safety.BackupDialog(self).exec())
-        self.action(file_menu, "检查数据库…", lambda: safety.full_check(self))
-        self.action(file_menu, "审计日志…", lambda: safety.AuditDialog(self).exec())
-        self.action(file_menu, "设置台账密码…", lambda: safety.set_password(self))
+        # Actions only a 书记 may take are disabled for anyone else (db.access refuses them too).
+        self.secretary_actions: list[QAction] = [a for a in file_menu.actions()
+                                                 if a.text().startswith(("导出", "导入"))]
+        for text, slot in (("备份与恢复…", lambda: safety.BackupDialog(self).exec()),
+                           ("检查数据库…", lambda: safety.full_check(self)),
+                           ("审计日志…", lambda: safety.AuditDialog(self).exec()),
+                           ("设置台账密码…", lambda: safety.set_password(self))):
+            self.secretary_actions.append(self.action(file_menu, text, slot))
         file_menu.addSeparator()
         self.action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
 
@@ -186,6 +191,16 @@ class MainWindow(QMainWindow):
             for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
                                 ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
                 self.action(printing, label, lambda _c=False, k=kind: self.print_cards(k))
+        users_menu = bar.addMenu("用户(&U)")
+        self.secretary_actions += [
+            self.action(users_menu, "用户管理…", lambda: accounts.UsersDialog(self).exec()),
+            self.action(users_menu, "自动锁定…", lambda: accounts.LockSettingsDialog(self).exec()),
+        ]
+        users_menu.addSeparator()
+        self.action(users_menu, "修改我的密码…", lambda: accounts.change_own_password(self))
+        self.user_actions = [
+            self.action(users_menu, "切换用户…", lambda: accounts.switch_user(self))]
+        self.action(users_menu, "立即锁定", self.lock_now, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("帮助(&H)")
         self.action(help_menu, "关于报到台账", self.about)
 
@@ -290,10 +305,32 @@ class MainWindow(QMainWindow):
         old.close()
         self.show_ledger_info()
 
+    def lock_now(self) -> None:
+        lock = getattr(self, "idle_lock", None)
+        if lock is not None and lock.can_lock():
+            lock.lock()
+        else:
+            QMessageBox.information(self, "立即锁定", "台账设置了用户（用户→用户管理）或台账密码后"
+                                                      "才能锁定，否则解锁不需要任何密码。")
+
     def show_ledger_info(self) -> None:
+        from db import access
+
         ident = settings.identity(self.ledger)
-        self.setWindowTitle(f"报到台账 — {ident['office_name'] or '未命名'}")
-        self.file_label.setText(f"台账文件：{self.ledger.path}")
+        actor = access.actor_of(self.ledger)
+        who = f" — {actor.label}" if actor is not None else ""
+        self.setWindowTitle(f"报到台账 — {ident['office_name'] or '未命名'}{who}")
+        scope = ""
+        if actor is not None and not actor.full_access and actor.node_id is not None:
+            from db import grid
+
+            scope = f"　负责网格：{grid.path_text(self.ledger, actor.node_id, skip_levels=1)}"
+        self.file_label.setText(f"台账文件：{self.ledger.path}{scope}")
+        secretary = access.is_secretary(self.ledger)
+        for act in self.secretary_actions:
+            act.setEnabled(secretary)
+        for act in self.user_actions:
+            act.setEnabled(actor is not None)
         counts = check.counts(self.ledger)
         self.count_label.setText(f"在册党员 {counts['在册党员']}　报到单位 {counts['报到单位']}　"
                                  f"活动 {counts['活动纪实']}　需求 {counts['群众需求']}")

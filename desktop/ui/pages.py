@@ -30,14 +30,19 @@ class MembersPage(RegisterPage):
 
     def add_filters(self) -> None:
         self.add_filter("status", "状态", [(s, s) for s in members.STATUSES] + [ALL], "在册")
-        self.full_id = QCheckBox("显示完整证件号")
-        self.full_id.setToolTip("默认只显示身份证号前6位和后4位")
+        from db.access import is_secretary
+
+        secretary = is_secretary(self.ledger)
+        self.full_id = QCheckBox("显示完整证件号" if secretary else "显示完整手机号")
+        self.full_id.setToolTip("默认只显示身份证号前6位和后4位，手机号中间4位打码；显示完整号码会记入审计日志"
+                                if secretary else "完整身份证号只有书记能查看")
         self.full_id.toggled.connect(self.toggle_mask)
         self.filter_row.addWidget(self.full_id)
 
     def toggle_mask(self, on: bool) -> None:
         if on:
-            audit.record(self.ledger, "查看完整证件号", "在职党员列表")
+            audit.record(self.ledger, "查看完整证件号" if "证件" in self.full_id.text()
+                         else "查看完整手机号", "在职党员列表")
         self.model.mask = not on
         self.model.refresh()
 

@@ -431,14 +431,19 @@ class IdleLock:
         self.timer.timeout.connect(self.tick)
         self.timer.start(15000)
 
+    def can_lock(self) -> bool:
+        """Only a ledger with users or a password can be locked: otherwise nothing unlocks it."""
+        from db.access import actor_of
+        from db.crypto import password_for
+
+        ledger = self.window.ledger
+        return bool(password_for(ledger.path)) or actor_of(ledger) is not None
+
     def tick(self) -> None:
         import time
 
-        from db.crypto import password_for
-
         idle = time.monotonic() - self.last
-        if not self.locked and password_for(self.window.ledger.path) and \
-                idle >= self.minutes * 60:
+        if not self.locked and self.can_lock() and idle >= self.minutes * 60:
             self.lock()
 
     def lock(self) -> bool:
@@ -446,6 +451,7 @@ class IdleLock:
         from PySide6.QtWidgets import QInputDialog, QLineEdit
 
         from db import audit
+        from db.access import actor_of
         from db.crypto import password_for
 
         self.locked = True
@@ -453,6 +459,14 @@ class IdleLock:
         central.hide()
         failures = 0
         try:
+            if actor_of(self.window.ledger) is not None:
+                from .users_dialogs import UnlockDialog
+
+                # The user's own password; wrong ones are counted and slowed down by db.users.
+                while UnlockDialog(self.window.ledger, self.window).exec() != \
+                        QDialog.DialogCode.Accepted:
+                    pass
+                return True
             while True:
                 delay = wait_seconds(failures)
                 if delay:

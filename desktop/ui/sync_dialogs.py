@@ -91,7 +91,8 @@ class ExportDialog(QDialog):
         form.addRow("导出范围：", self.scope)
         self.mask = QCheckBox("隐去身份证号和电话（对方只能查看，不能导入）")
         form.addRow("", self.mask)
-        self.protect = QCheckBox("设置打开密码（Excel和WPS打开时需输入）")
+        self.protect = QCheckBox("设置打开密码（Excel和WPS打开时需输入；建议始终设置）")
+        self.protect.setChecked(True)  # the file carries full ID numbers: protected by default
         form.addRow("", self.protect)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -152,6 +153,16 @@ class ExportDialog(QDialog):
                 return None
             if password != self.password2.text():
                 QMessageBox.warning(self, "导出到U盘", "两次输入的密码不一致")
+                return None
+        if password is None and not self.mask.isChecked():
+            answer = QMessageBox.warning(
+                self, "导出到U盘",
+                "导出文件将含有完整的身份证号和手机号，又没有设置打开密码：\n"
+                "U盘丢失或借给别人时，任何人都能看到这些个人信息。\n\n"
+                "确定不设密码导出吗？（这次导出会记入审计日志）",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
                 return None
         return {"mask": self.mask.isChecked(), "password": password,
                 "grid_node": self.scope.currentData()}

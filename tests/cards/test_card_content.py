@@ -125,14 +125,20 @@ def test_info_card_masks_the_id_number_unless_asked(known, fonts, tmp_path):
     assert masked in text
     assert re.findall(r"\d{6}\*{8}\d{3}[\dX]", text) == [masked]  # only 6 + 4 digits visible
     for value in ("在职党员基本信息卡", "王䶮", "男" if int(number[16]) % 2 else "女", "1985-03-12",
-                  "13912345678", "义诊、健康讲座", "河东街道/丽景社区/杨树小区/3号楼/1单元",
-                  "健康义诊岗（生活服务，2025-04-01认领）", "赵桂兰", "老年", "13800001111",
+                  "139****5678", "义诊、健康讲座", "河东街道/丽景社区/杨树小区/3号楼/1单元",
+                  "健康义诊岗（生活服务，2025-04-01认领）", "赵桂兰", "老年", "138****1111",
                   "杨树小区3号楼1单元101", "照片"):
         assert value in text, value
+    assert "13912345678" not in text and "13800001111" not in text
     full = tmp_path / "full.pdf"
     print_cards(led, PrintJob("info", member_ids=[known["wang"]], full_id=True), full,
                 fonts=fonts)
-    assert number in flat(pdf_text(full)[0])
+    full_text = flat(pdf_text(full)[0])
+    assert number in full_text and "13912345678" in full_text and "13800001111" in full_text
+    from db import audit
+
+    last = audit.entries(led)[0]
+    assert (last["action"], last["target"]) == ("打印完整证件号", "基本信息卡1张（full.pdf）")
 
 
 def test_text_matches_ledger_after_edit(known, fonts, tmp_path):

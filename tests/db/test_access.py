@@ -10,8 +10,22 @@ import sqlite3
 
 import pytest
 
-from db import (access, activities, audit, demo, grid, members, open_ledger, orders, rankings,
-                recalc, repair, settings, stats, users)
+from db import (
+    access,
+    activities,
+    audit,
+    demo,
+    grid,
+    members,
+    open_ledger,
+    orders,
+    rankings,
+    recalc,
+    repair,
+    settings,
+    stats,
+    users,
+)
 from db.access import AccessDeniedError
 from db.errors import NotFoundError, ValidationError
 from db.users import LoginError

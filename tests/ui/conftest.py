@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -27,6 +28,9 @@ def answer(qtbot):
     timer.setInterval(15)
 
     def poll() -> None:
+        # A dialog answered and gone may come back at the same address (Qt reuses the memory
+        # of a static QMessageBox): forget the ones no longer shown.
+        seen[:] = [w for w in seen if shiboken6.isValid(w) and w.isVisible()]
         widget = QApplication.activeModalWidget()
         if widget is None or not widget.isVisible() or widget in seen or \
                 isinstance(widget, QProgressDialog):  # progress is not a question

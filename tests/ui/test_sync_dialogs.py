@@ -126,7 +126,10 @@ def test_mapping_dialog_checks_and_imports(qtbot, ledger, ids, tmp_path):
     _shot(dialog, "roster-mapping")
 
 
-def test_export_dialog_writes_to_the_chosen_drive(qtbot, ledger, tmp_path, monkeypatch):
+def test_export_dialog_writes_to_the_chosen_drive(qtbot, ledger, tmp_path, monkeypatch,
+                                                  quiet_boxes):
+    from db import audit
+
     stick = tmp_path / "U盘"
     stick.mkdir()
     monkeypatch.setattr(sync_dialogs, "removable_drives",
@@ -135,10 +138,29 @@ def test_export_dialog_writes_to_the_chosen_drive(qtbot, ledger, tmp_path, monke
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.drives.item(0).text() == f"KINGSTON（{stick}）"
+    assert dialog.protect.isChecked()  # full ID numbers leave the office protected by default
+    dialog.password.setText("丽景2026")
+    dialog.password2.setText("丽景2026")
     _shot(dialog, "export-usb")
     dialog._export_to_drive()
     qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=20000)
     assert dialog.result_path.parent == stick and dialog.result_path.exists()
+    assert dialog.result_path.read_bytes()[:4] == bytes.fromhex("d0cf11e0")  # encrypted (OLE)
+    assert audit.entries(ledger)[0]["result"].endswith("（含完整证件号，已设打开密码）")
+
+    # Exporting full numbers without a password is a deliberate, logged choice.
+    dialog = sync_dialogs.ExportDialog(None, ledger.path)
+    qtbot.addWidget(dialog)
+    dialog.name.setText("明文.xlsx")
+    dialog.protect.setChecked(False)
+    dialog._export_to_drive()  # the warning is answered “No” (the patched box returns None)
+    assert "没有设置打开密码" in quiet_boxes[-1][1]
+    assert not (stick / "明文.xlsx").exists()
+    monkeypatch.setattr(QMessageBox, "warning",
+                        lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    dialog._export_to_drive()
+    qtbot.waitUntil(lambda: dialog.result_path is not None, timeout=20000)
+    assert audit.entries(ledger)[0]["result"].endswith("（含完整证件号，未设打开密码）")
 
 
 def test_linux_mounts_are_listed(tmp_path):
