@@ -271,12 +271,17 @@ class RegisterPage(QWidget):
             from db import open_ledger
             from desktop.sync.xlsx_write import write_table
 
+            from db import audit
+
             with open_ledger(ledger_path, create=False) as ledger:
                 result = views.export_rows(ledger, view, query, mask, progress, cancelled)
-            if result is None:
-                return None
-            progress("正在写入Excel文件…", 0.85)
-            return write_table(path, view.title, *result)
+                if result is None:
+                    return None
+                progress("正在写入Excel文件…", 0.85)
+                count = write_table(path, view.title, *result)
+                audit.record(ledger, "导出", f"{view.title}列表{count}行（{Path(path).name}）",
+                             "号码已打码" if mask else "含完整号码")
+            return count
 
         def done(count: int | None) -> None:
             if count is not None:

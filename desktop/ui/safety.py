@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import backup, check, open_ledger
+from db.users import wait_seconds
 from db.errors import LedgerError
 from desktop import paths
 
@@ -231,13 +232,13 @@ class AuditDialog(QDialog):
                         "警告：" + "；".join(problems[:3]))
         status.setObjectName("hint" if not problems else "formError")
         self.table = QTableWidget(len(rows), 5)
-        self.table.setHorizontalHeaderLabels(["时间（UTC）", "用户", "操作", "对象", "结果"])
+        self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象", "结果"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
             for c, key in enumerate(("at", "user", "action", "target", "result")):
                 value = str(row[key])
-                self.table.setItem(r, c, QTableWidgetItem(value[:19].replace("T", " ")
+                self.table.setItem(r, c, QTableWidgetItem(local_time(value)
                                                           if key == "at" else value))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
@@ -266,17 +267,21 @@ class AuditDialog(QDialog):
                                                   "Excel 工作簿 (*.xlsx)")
         if not path:
             return
-        write_table(path, "审计日志", ["时间（UTC）", "用户", "操作", "对象", "结果"],
-                    [[r["at"], r["user"], r["action"], r["target"], r["result"]]
+        write_table(path, "审计日志", ["时间", "时间（UTC）", "用户", "操作", "对象", "结果"],
+                    [[local_time(str(r["at"])), r["at"], r["user"], r["action"], r["target"],
+                      r["result"]]
                      for r in self.rows])
 
 
-FREE_ATTEMPTS = 3
+def local_time(utc: str) -> str:
+    """An audit time (UTC, ISO) as the office clock shows it: 2026-11-22 09:30:05."""
+    import datetime as dt
 
-
-def wait_seconds(failures: int) -> int:
-    """After three wrong passwords, each further try waits twice as long (2, 4, 8 … 300 s)."""
-    return 0 if failures < FREE_ATTEMPTS else min(2 ** (failures - FREE_ATTEMPTS + 1), 300)
+    try:
+        moment = dt.datetime.fromisoformat(utc.replace("Z", "+00:00"))
+    except ValueError:
+        return utc
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def ask_password(path: Path, parent: QWidget | None = None) -> Any:

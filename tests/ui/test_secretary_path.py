@@ -251,6 +251,10 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     assert len(rows) == 2 and rows[1][0] == "赵玉茹"
     assert rows[1][3] == good[:6] + "********" + good[-4:]  # as shown: masked, as text
     assert sheet.cell(2, 4).data_type == "s"
+    from db import audit
+
+    qtbot.waitUntil(lambda: audit.entries(window.ledger)[0]["action"] == "导出", timeout=5000)
+    assert audit.entries(window.ledger)[0]["result"] == "号码已打码"
 
 
 def test_deleting_a_grid_node_with_members_is_refused(window, qtbot, answer):
