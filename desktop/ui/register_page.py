@@ -268,10 +268,8 @@ class RegisterPage(QWidget):
         query = copy.deepcopy(self.model.query)
 
         def work(progress: Any, cancelled: Any) -> int | None:
-            from db import open_ledger
+            from db import audit, open_ledger
             from desktop.sync.xlsx_write import write_table
-
-            from db import audit
 
             with open_ledger(ledger_path, create=False) as ledger:
                 result = views.export_rows(ledger, view, query, mask, progress, cancelled)

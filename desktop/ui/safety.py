@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from db import backup, check, open_ledger
-from db.users import wait_seconds
 from db.errors import LedgerError
+from db.users import wait_seconds
 from desktop import paths
 
 from .forms import confirm, dialog_buttons, show_error
