@@ -66,6 +66,6 @@ def test_scope_costs(city_path, tmp_path):
         for name, (figures, _login, _seen) in runs.items():
             parts.append(f"{name} {figures[key]:7.1f} ({figures[key] / base:4.2f}×)")
         print(f"[bench]   {key:24s} " + "  ".join(parts))
-    for name, (_figures_, login_ms, seen) in runs.items():
+    for name, (_, login_ms, seen) in runs.items():
         print(f"[bench]   {name}: login (scrypt + scope) {login_ms:.0f} ms, "
               f"sees {seen} members")
