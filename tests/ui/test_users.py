@@ -17,6 +17,15 @@ def login_as(name: str, password: str):
     return handler
 
 
+def open_as(qtbot, answer, path, name: str, password: str):
+    """Start the app on the ledger and log in through the login dialog."""
+    answer(login_as(name, password))
+    window = build_window(choose_start_ledger(ui_settings(), path, False), ui_settings())
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
 def set_up_users(qtbot, answer):
     """Through the dialogs: the first user (a 书记), then a 网格员 for the first 小区."""
     window = make_window(qtbot)
@@ -102,10 +111,7 @@ def test_cancelled_login_opens_nothing(qtbot, answer):
 
 def test_secretary_sets_lock_minutes_and_the_lock_needs_the_users_password(qtbot, answer):
     path, _compound = set_up_users(qtbot, answer)
-    answer(login_as("王书记", "shuji-2026"))
-    window = build_window(choose_start_ledger(ui_settings(), path, False), ui_settings())
-    qtbot.addWidget(window)
-    window.show()
+    window = open_as(qtbot, answer, path, "王书记", "shuji-2026")
     assert all(a.isEnabled() for a in window.secretary_actions)
     window.idle_lock = safety.IdleLock(window)
     assert window.idle_lock.minutes == 10
@@ -142,10 +148,7 @@ def test_switch_user_locks_out_the_previous_scope(qtbot, answer):
     from desktop.ui.users_dialogs import switch_user
 
     path, _compound = set_up_users(qtbot, answer)
-    answer(login_as("王书记", "shuji-2026"))
-    window = build_window(choose_start_ledger(ui_settings(), path, False), ui_settings())
-    qtbot.addWidget(window)
-    window.show()
+    window = open_as(qtbot, answer, path, "王书记", "shuji-2026")
     everyone = window.ledger.scalar("SELECT count(*) FROM members")
     answer(login_as("李网格", "wangge-1"))
     switch_user(window)
