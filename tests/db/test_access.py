@@ -287,3 +287,23 @@ def test_first_user_must_be_a_secretary(ledger):
     users.add_user(ledger, "张书记", "123456")
     assert ledger.actor.role == "书记"  # whoever creates the first account is logged in
     access.remember_session(ledger.path, None)
+
+
+def test_an_encrypted_ledger_with_users_needs_both_and_only_a_secretary_changes_its_password(
+        office, tmp_path):
+    from db import backup
+    from db.crypto import remember
+
+    path, _node = office
+    backup.change_password(path, tmp_path / "备份", None, "文件密码2026")
+    try:
+        with open_ledger(path, create=False, password="文件密码2026") as ledger:
+            assert ledger.actor is access.LOCKED  # the file password alone shows nothing
+            assert ledger.scalar("SELECT count(*) FROM members") == 0
+            users.login(ledger, "李网格", "wangge-2026")
+            assert ledger.scalar("SELECT count(*) FROM members") > 0
+        with pytest.raises(AccessDeniedError, match="只有书记可以设置台账密码"):
+            backup.change_password(path, tmp_path / "备份", "文件密码2026", None)
+    finally:
+        access.remember_session(path, None)
+        remember(path, None)
