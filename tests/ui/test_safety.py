@@ -91,7 +91,9 @@ def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
     out = tmp_path / "audit.xlsx"
     dialog.export(str(out))
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
-    assert rows[1][2] == "查看完整证件号"
+    assert rows[0][:4] == ("时间", "时间（UTC）", "用户", "操作")
+    assert rows[1][3] == "查看完整证件号"
+    assert rows[1][0] == dialog.table.item(0, 0).text()  # local time, as the dialog shows it
 
 
 def corrupt(window, damage):
