@@ -64,7 +64,13 @@ class OverviewPage(QWidget):
             self.layout_.addWidget(self.loading)
 
         def compute(ledger: Ledger) -> tuple[dict, dict, list]:
-            return overview.summary(ledger), settings.identity(ledger), month_rows(ledger, year)
+            from db import access, grid
+
+            ident = dict(settings.identity(ledger))
+            actor = access.actor_of(ledger)
+            if actor is not None and not actor.full_access and actor.node_id is not None:
+                ident["scope"] = grid.get_node(ledger, actor.node_id)["name"]  # a 网格员's part
+            return overview.summary(ledger), ident, month_rows(ledger, year)
 
         def show(result: tuple[dict, dict, list]) -> None:
             if generation == self.generation:  # a newer refresh supersedes this one
@@ -92,7 +98,8 @@ class OverviewPage(QWidget):
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel(f"{ident['street']}　{ident['community']}")
+        scope = f"　{ident['scope']}（您负责的网格）" if ident.get("scope") else ""
+        title = QLabel(f"{ident['street']}　{ident['community']}{scope}")
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         tiles = QGridLayout()

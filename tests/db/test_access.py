@@ -307,3 +307,27 @@ def test_an_encrypted_ledger_with_users_needs_both_and_only_a_secretary_changes_
     finally:
         access.remember_session(path, None)
         remember(path, None)
+
+
+def test_a_worker_asking_for_full_numbers_still_gets_masked_ones(office, fonts, tmp_path):
+    from desktop.cards.batch import PrintJob, print_cards
+    from tests.cards.conftest import pdf_text
+
+    path, node = office
+    with as_worker(path) as ledger:
+        mine = ledger.one("SELECT id FROM members WHERE deleted = 0 ORDER BY id LIMIT 1")["id"]
+        full = ledger.scalar("SELECT id_number FROM main.members WHERE id = ?", (mine,))
+        out = tmp_path / "info.pdf"
+        print_cards(ledger, PrintJob("info", member_ids=[mine], full_id=True), out, fonts=fonts)
+        text = "".join(pdf_text(out)).replace(" ", "").replace("\n", "")
+        assert full not in text and full[:6] + "********" + full[-4:] in text
+        assert audit_result(ledger) == "非书记用户，证件号仍打码"
+        from db import views
+
+        _headers, rows = views.export_rows(ledger, views.MEMBERS, views.Query(), mask=False)
+        full_ids = {r[0] for r in ledger.conn.execute("SELECT id_number FROM main.members")}
+        assert rows and not any(str(v) in full_ids for row in rows for v in row)
+
+
+def audit_result(ledger) -> str:
+    return ledger.scalar("SELECT result FROM main.audit_log ORDER BY id DESC LIMIT 1")
