@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +39,32 @@ def dialog_buttons(accepted: Callable[[], Any], rejected: Callable[[], Any],
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
     buttons.accepted.connect(accepted)
     buttons.rejected.connect(rejected)
+    return buttons
+
+
+def list_dialog(dialog: QDialog, note: QWidget, table: QTableWidget,
+                actions: Sequence[tuple[str, Callable[[], Any]]],
+                size: tuple[int, int]) -> dict[str, QPushButton]:
+    """Lay out a dialog that lists records (备份, 审计日志, 用户): a note, the read-only table,
+    the action buttons on the left and 关闭 on the right. Returns the buttons by their text."""
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    row = QHBoxLayout()
+    buttons: dict[str, QPushButton] = {}
+    for text, slot in actions:
+        button = buttons[text] = QPushButton(text)
+        button.clicked.connect(slot)
+        row.addWidget(button)
+    row.addStretch(1)
+    close = QPushButton("关闭")
+    close.clicked.connect(dialog.accept)
+    row.addWidget(close)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(note)
+    layout.addWidget(table)
+    layout.addLayout(row)
+    dialog.resize(*size)
     return buttons
 
 

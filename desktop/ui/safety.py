@@ -10,11 +10,9 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QDialog,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -26,7 +24,7 @@ from db.errors import LedgerError
 from db.users import wait_seconds
 from desktop import paths
 
-from .forms import confirm, dialog_buttons, show_error
+from .forms import confirm, dialog_buttons, list_dialog, show_error
 from .worker import run_job
 
 
@@ -133,32 +131,15 @@ class BackupDialog(QDialog):
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["备份时间", "原因", "在册党员", "报到单位", "活动纪实"])
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
         note = QLabel(f"备份保存在：{backup_folder()}\n导入、恢复和升级前会自动备份；每天第一次打开且台账"
                       "有改动时也会备份。保留最近7天、8周和12个月的备份。")
         note.setObjectName("hint")
         note.setWordWrap(True)
-        now = QPushButton("立即备份")
-        now.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton("用所选备份恢复…")
-        self.restore_button.clicked.connect(self.restore)
-        folder = QPushButton("打开备份文件夹")
-        folder.clicked.connect(lambda: QDesktopServices.openUrl(
-            QUrl.fromLocalFile(str(backup_folder()))))
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        for button in (now, self.restore_button, folder):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(note)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        self.resize(640, 420)
+        buttons = list_dialog(self, note, self.table, [
+            ("立即备份", self.backup_now), ("用所选备份恢复…", self.restore),
+            ("打开备份文件夹", lambda: QDesktopServices.openUrl(
+                QUrl.fromLocalFile(str(backup_folder()))))], (640, 420))
+        self.restore_button = buttons["用所选备份恢复…"]
         self.fill()
 
     def fill(self) -> None:
@@ -233,8 +214,6 @@ class AuditDialog(QDialog):
         status.setObjectName("hint" if not problems else "formError")
         self.table = QTableWidget(len(rows), 5)
         self.table.setHorizontalHeaderLabels(["时间", "用户", "操作", "对象", "结果"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
             for c, key in enumerate(("at", "user", "action", "target", "result")):
                 value = str(row[key])
@@ -242,19 +221,7 @@ class AuditDialog(QDialog):
                                                           if key == "at" else value))
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
-        export = QPushButton("导出…")
-        export.clicked.connect(self.export)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        buttons = QHBoxLayout()
-        buttons.addWidget(export)
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(status)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        self.resize(760, 480)
+        list_dialog(self, status, self.table, [("导出…", self.export)], (760, 480))
 
     def export(self, path: str | None = None) -> None:
         from PySide6.QtWidgets import QFileDialog

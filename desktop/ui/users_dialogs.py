@@ -10,11 +10,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -26,7 +24,7 @@ from db import LedgerError, grid, users
 from db.access import GRID_WORKER, ROLES, SECRETARY, actor_of, is_secretary
 from db.ledger import Ledger
 
-from .forms import dialog_buttons
+from .forms import dialog_buttons, list_dialog
 
 
 def _password_edit(placeholder: str = "") -> QLineEdit:
@@ -206,30 +204,13 @@ class UsersDialog(QDialog):
         self.note.setWordWrap(True)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["用户名", "角色", "负责网格", "状态"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         from PySide6.QtWidgets import QHeaderView
 
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(self.edit)
-        row = QHBoxLayout()
-        self.buttons: dict[str, QPushButton] = {}
-        for text, slot in (("增加用户…", self.add), ("修改…", self.edit),
-                           ("重设密码…", self.reset), ("停用/启用", self.toggle)):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-            self.buttons[text] = button
-        row.addStretch(1)
-        close = QPushButton("关闭")
-        close.clicked.connect(self.accept)
-        row.addWidget(close)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.note)
-        layout.addWidget(self.table)
-        layout.addLayout(row)
-        self.resize(620, 360)
+        self.buttons = list_dialog(self, self.note, self.table, [
+            ("增加用户…", self.add), ("修改…", self.edit), ("重设密码…", self.reset),
+            ("停用/启用", self.toggle)], (620, 360))
         self.load()
 
     def load(self) -> None:
