@@ -455,47 +455,73 @@ def import_exchange_file(parent: QWidget | None, ledger_path: str | Path,
         with open_ledger(ledger_path, create=False) as ledger:
             return preview_file(ledger, path, password, progress)
 
-    def failed(error, _trace) -> None:
+    run_job(parent, "读取交换文件", work,
+            lambda p: _show_preview(parent, ledger_path, p, on_applied),
+            _reading_failed(parent, "导入交换文件", lambda again: import_exchange_file(
+                parent, ledger_path, on_applied, path, again)))
+
+
+def _reading_failed(parent: QWidget | None, title: str,
+                    retry: Callable[[str], Any]) -> Callable[[BaseException, str], None]:
+    """Reading a file failed: a password-protected file asks for the password and tries again
+    (retry(password)); anything else is shown."""
+    def failed(error: BaseException, _trace: str) -> None:
         if isinstance(error, PasswordRequired):
             again = _ask_password(parent, str(error))
             if again:
-                import_exchange_file(parent, ledger_path, on_applied, path, again)
+                retry(again)
             return
-        QMessageBox.warning(parent, "导入交换文件", f"不能导入：\n{error}")
-
-    run_job(parent, "读取交换文件", work, lambda p: _show_preview(parent, ledger_path, p,
-                                                                  on_applied), failed)
+        QMessageBox.warning(parent, title, f"不能导入：\n{error}")
+    return failed
 
 
-def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> ImportPreviewDialog:
-    dialog = ImportPreviewDialog(parent, preview)
-
+def _apply_when_confirmed(dialog: QDialog, parent: QWidget | None, ledger_path: str, label: str,
+                          title: str, prepare: Callable[[], Callable[[Any, Any], Any]],
+                          summary: Callable[[Any], str], on_applied: Any) -> QDialog:
+    """Open the preview dialog; when the user confirms it, prepare() reads their choices and
+    returns apply(ledger, progress), which runs in the background (its own connection); then
+    the summary is shown and on_applied called."""
     def confirmed() -> None:
-        choices = dialog.choices()
+        apply = prepare()
 
         def work(progress, _cancelled):
-            from desktop.sync.apply import apply
-
             with open_ledger(ledger_path, create=False) as ledger:
-                return apply(ledger, preview, choices, progress=progress)
+                return apply(ledger, progress)
 
         def done(result) -> None:
-            new = sum(c.new for c in result.applied.values())
-            updated = sum(c.updated for c in result.applied.values())
-            lines = [f"新增 {new} 条，更新 {updated} 条。", f"导入前的备份：{result.backup}"]
-            lines += result.kept_after_delete[:10]
-            lines += [f"未导入：{i.line()}" for i in result.failed[:10]]
-            if result.unresolved:
-                lines.append(f"{result.unresolved} 条冲突或疑似重复未处理，保持本台账的数据。")
-            QMessageBox.information(parent, "导入完成", "\n".join(lines))
+            QMessageBox.information(parent, title, summary(result))
             if on_applied:
                 on_applied(result)
 
-        run_job(parent, "正在导入", work, done)
+        run_job(parent, label, work, done)
 
     dialog.accepted.connect(confirmed)
     dialog.open()
     return dialog
+
+
+def _import_summary(result: Any) -> str:
+    new = sum(c.new for c in result.applied.values())
+    updated = sum(c.updated for c in result.applied.values())
+    lines = [f"新增 {new} 条，更新 {updated} 条。", f"导入前的备份：{result.backup}"]
+    lines += result.kept_after_delete[:10]
+    lines += [f"未导入：{i.line()}" for i in result.failed[:10]]
+    if result.unresolved:
+        lines.append(f"{result.unresolved} 条冲突或疑似重复未处理，保持本台账的数据。")
+    return "\n".join(lines)
+
+
+def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> QDialog:
+    dialog = ImportPreviewDialog(parent, preview)
+
+    def prepare() -> Callable[[Any, Any], Any]:
+        from desktop.sync.apply import apply
+
+        choices = dialog.choices()
+        return lambda ledger, progress: apply(ledger, preview, choices, progress=progress)
+
+    return _apply_when_confirmed(dialog, parent, ledger_path, "正在导入", "导入完成", prepare,
+                                 _import_summary, on_applied)
 
 
 # -- rosters ----------------------------------------------------------------------------------
@@ -622,40 +648,23 @@ def import_roster(parent: QWidget | None, ledger_path: str | Path,
         with open_ledger(ledger_path, create=False) as ledger:
             return parsed, roster_mod.remembered(ledger)
 
-    def failed(error, _trace) -> None:
-        if isinstance(error, PasswordRequired):
-            again = _ask_password(parent, str(error))
-            if again:
-                import_roster(parent, ledger_path, on_applied, path, again)
-            return
-        QMessageBox.warning(parent, "导入花名册", f"不能导入：\n{error}")
-
     run_job(parent, "读取花名册", work,
-            lambda got: _show_mapping(parent, ledger_path, got[0], got[1], on_applied), failed)
+            lambda got: _show_mapping(parent, ledger_path, got[0], got[1], on_applied),
+            _reading_failed(parent, "导入花名册", lambda again: import_roster(
+                parent, ledger_path, on_applied, path, again)))
 
 
-def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> MappingDialog:
+def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialog:
     dialog = MappingDialog(parent, ledger_path, parsed, known)
 
-    def confirmed() -> None:
+    def prepare() -> Callable[[Any, Any], Any]:
         mapping = dialog.mapping()
+        return lambda ledger, _progress: roster_mod.apply(ledger, parsed, mapping)
 
-        def work(_progress, _cancelled):
-            with open_ledger(ledger_path, create=False) as ledger:
-                return roster_mod.apply(ledger, parsed, mapping)
-
-        def done(result) -> None:
-            QMessageBox.information(parent, "导入花名册",
-                                    f"已导入：新增 {result.new} 人，更新 {result.updated} 人；"
-                                    f"{len(result.issues)} 行有问题未导入。\n导入前的备份：{result.backup}")
-            if on_applied:
-                on_applied(result)
-
-        run_job(parent, "正在导入花名册", work, done)
-
-    dialog.accepted.connect(confirmed)
-    dialog.open()
-    return dialog
+    return _apply_when_confirmed(
+        dialog, parent, ledger_path, "正在导入花名册", "导入花名册", prepare,
+        lambda r: f"已导入：新增 {r.new} 人，更新 {r.updated} 人；{len(r.issues)} 行有问题未导入。"
+                  f"\n导入前的备份：{r.backup}", on_applied)
 
 
 def save_roster_template(parent: QWidget | None) -> Path | None:
