@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,15 @@ from db.periods import quarter_of
 
 from .forms import EditDialog, confirm, date_field, number_field, show_error, text_field
 from .ranking_tab import RankingTab
-from .report_common import Column, RowsModel, period_combo, quarters, show_pdf, table_view
+from .report_common import (
+    Column,
+    RowsModel,
+    period_combo,
+    quarters,
+    show_pdf,
+    tabbed_page,
+    table_view,
+)
 from .shop_tab import ShopTab
 from .worker import run_job
 
@@ -372,20 +379,13 @@ class PointsPage(QWidget):
         self.recalc_dialog: QDialog | None = None
         self.recalc_finished = False
         self.job: Any = None
-        self.tabs = QTabWidget()
         self.rules_tab = RulesTab(self)
         self.entries_tab = EntriesTab(self)
         self.shop_tab = ShopTab(self)
         self.rank_tab = RankingTab(self)
-        for tab, title in ((self.rules_tab, "积分规则"), (self.entries_tab, "积分记录"),
-                           (self.shop_tab, "积分超市"), (self.rank_tab, "积分排行")):
-            self.tabs.addTab(tab, title)
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.status)
+        self.tabs, self.status = tabbed_page(self, [
+            (self.rules_tab, "积分规则"), (self.entries_tab, "积分记录"),
+            (self.shop_tab, "积分超市"), (self.rank_tab, "积分排行")])
         today = dt.date.today()
         self.rules_tab.quarter.setCurrentText(quarter_of(today))
         self.rank_tab.refresh()

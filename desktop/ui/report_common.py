@@ -1,5 +1,5 @@
 """Shared pieces of the 积分, 评价 and 报表 pages: a table model over a list of rows, period and
-grid choosers, the save-file prompt and the in-app PDF preview."""
+grid choosers, the save-file prompt, the in-app PDF preview and the tabbed page body."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QLabel,
     QStyledItemDelegate,
     QTableView,
+    QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -250,3 +253,17 @@ def show_pdf(parent: QWidget, path: Path, warnings: list[str], count: int, title
     dialog.destroyed.connect(lambda *_a, d=dialog: PREVIEWS.remove(d) if d in PREVIEWS else None)
     dialog.open()
     return dialog
+
+
+def tabbed_page(page: QWidget, tabs: Sequence[tuple[QWidget, str]]) -> tuple[QTabWidget, QLabel]:
+    """The body of a page made of tabs (积分, 报表) with a status line under them."""
+    widget = QTabWidget()
+    for tab, title in tabs:
+        widget.addTab(tab, title)
+    status = QLabel()
+    status.setObjectName("hint")
+    layout = QVBoxLayout(page)
+    layout.setContentsMargins(12, 8, 12, 8)
+    layout.addWidget(widget, 1)
+    layout.addWidget(status)
+    return widget, status

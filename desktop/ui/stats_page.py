@@ -37,6 +37,7 @@ from .report_common import (
     period_combo,
     quarters,
     show_pdf,
+    tabbed_page,
     table_view,
 )
 from .worker import run_job
@@ -333,19 +334,12 @@ class StatsPage(QWidget):
         self.ledger, self.settings = ledger, settings
         self.job = None
         self.last_export: tuple[Path, Path, list[str]] | None = None
-        self.tabs = QTabWidget()
         self.stats_tab = StatsTab(self)
         self.compliance_tab = ComplianceTab(self)
         self.emergency_tab = EmergencyTab(self)
-        self.tabs.addTab(self.stats_tab, "统计报表")
-        self.tabs.addTab(self.compliance_tab, "达标检查")
-        self.tabs.addTab(self.emergency_tab, "平急两用")
-        self.status = QLabel()
-        self.status.setObjectName("hint")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
-        layout.addWidget(self.tabs, 1)
-        layout.addWidget(self.status)
+        self.tabs, self.status = tabbed_page(self, [
+            (self.stats_tab, "统计报表"), (self.compliance_tab, "达标检查"),
+            (self.emergency_tab, "平急两用")])
         self.stats_tab.refresh()
 
     def output_dir(self) -> Path:
