@@ -118,24 +118,20 @@ def evaluation_sheet(ledger: Ledger, period_code: str, kind: str = "member",
     period = parse_period(code)
     figs = figures(ledger, kind, code)
     zero = Figures(float(rules(ledger)["base"]), 0, 0.0)
+    # member / unit: (table, its grid column, org, extra join, evaluation column, sort key)
+    table, node_column, org, join, subject, order = {
+        "member": ("members", "residence_node_id", "coalesce(u.name, m.work_unit_name)",
+                   "LEFT JOIN units u ON u.id = m.work_unit_id ", "member_id", "name_pinyin"),
+        "unit": ("units", "paired_node_id", "m.category", "", "unit_id", "name_initials"),
+    }["member" if kind == "member" else "unit"]
     cte, params = ("", [])
-    if kind == "member":
-        where = "m.deleted = 0 AND m.status = '在册' AND (m.report_date = '' OR m.report_date <= ?)"
-        if node_id is not None:
-            cte, where = SUBTREE_CTE + " ", where + " AND m.residence_node_id IN (SELECT id FROM sub)"
-            params.append(node_id)
-        sql = (f"{cte}SELECT m.id, m.name, coalesce(u.name, m.work_unit_name) AS org, "
-               "e.grade, e.comment FROM members m LEFT JOIN units u ON u.id = m.work_unit_id "
-               "LEFT JOIN evaluations e ON e.member_id = m.id AND e.period = ? AND e.deleted = 0 "
-               f"WHERE {where} ORDER BY m.name_pinyin, m.id")
-    else:
-        where = "m.deleted = 0 AND m.status = '在册' AND (m.report_date = '' OR m.report_date <= ?)"
-        if node_id is not None:
-            cte, where = SUBTREE_CTE + " ", where + " AND m.paired_node_id IN (SELECT id FROM sub)"
-            params.append(node_id)
-        sql = (f"{cte}SELECT m.id, m.name, m.category AS org, e.grade, e.comment FROM units m "
-               "LEFT JOIN evaluations e ON e.unit_id = m.id AND e.period = ? AND e.deleted = 0 "
-               f"WHERE {where} ORDER BY m.name_initials, m.id")
+    where = "m.deleted = 0 AND m.status = '在册' AND (m.report_date = '' OR m.report_date <= ?)"
+    if node_id is not None:
+        cte, where = SUBTREE_CTE + " ", where + f" AND m.{node_column} IN (SELECT id FROM sub)"
+        params.append(node_id)
+    sql = (f"{cte}SELECT m.id, m.name, {org} AS org, e.grade, e.comment FROM {table} m {join}"
+           f"LEFT JOIN evaluations e ON e.{subject} = m.id AND e.period = ? AND e.deleted = 0 "
+           f"WHERE {where} ORDER BY m.{order}, m.id")
     rows = ledger.query(sql, [*params, code, period.end])
     scheme, limits = grades(ledger), thresholds(ledger, kind)
     for row in rows:
