@@ -73,11 +73,17 @@ def test_older_file_after_newer_changes_nothing(make_ledger, tmp_path):
     assert b.scalar("SELECT contact_name FROM units") == "刘医生"
 
 
-def test_conflict_is_reported_side_by_side_and_never_silently_resolved(make_ledger, tmp_path):
+def _shared_unit(make_ledger, tmp_path):
+    """Office a registers a unit and office b imports it: both hold the same row."""
     a, b = make_ledger("a"), make_ledger("b", community=None)
     unit = units.add_unit(a, name="市财政局党支部", category="机关")
     export_ledger(a, tmp_path / "a1.xlsx")
     _import(b, tmp_path / "a1.xlsx")
+    return a, b, unit
+
+
+def test_conflict_is_reported_side_by_side_and_never_silently_resolved(make_ledger, tmp_path):
+    a, b, unit = _shared_unit(make_ledger, tmp_path)
     b_unit = b.scalar("SELECT id FROM units")
     units.update_unit(a, unit, contact_name="甲")
     units.update_unit(b, b_unit, contact_name="乙")
@@ -99,10 +105,7 @@ def test_conflict_is_reported_side_by_side_and_never_silently_resolved(make_ledg
 
 
 def test_keeping_mine_against_a_newer_version_wins_everywhere(make_ledger, tmp_path):
-    a, b = make_ledger("a"), make_ledger("b", community=None)
-    unit = units.add_unit(a, name="市财政局党支部")
-    export_ledger(a, tmp_path / "a1.xlsx")
-    _import(b, tmp_path / "a1.xlsx")
+    a, b, unit = _shared_unit(make_ledger, tmp_path)
     units.update_unit(a, unit, contact_name="甲")
     for name in ("乙", "丙", "丁"):  # b's version ends with a higher revision
         units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name=name)
@@ -274,10 +277,7 @@ def test_import_takes_a_backup_first(make_ledger, tmp_path):
 
 
 def test_a_stale_preview_is_planned_again_before_applying(make_ledger, tmp_path):
-    a, b = make_ledger("a"), make_ledger("b", community=None)
-    unit = units.add_unit(a, name="市财政局党支部")
-    export_ledger(a, tmp_path / "a1.xlsx")
-    _import(b, tmp_path / "a1.xlsx")
+    a, b, unit = _shared_unit(make_ledger, tmp_path)
     units.update_unit(a, unit, contact_name="甲")
     export_ledger(a, tmp_path / "a2.xlsx")
     preview = preview_file(b, tmp_path / "a2.xlsx")
