@@ -59,7 +59,7 @@ with open_ledger(fresh("plan.db")) as ledger:
 before = state(folder / "base.db")[1]
 started = time.perf_counter()
 with open_ledger(fresh("after.db")) as ledger:
-    apply(ledger, preview, backup_to=False)
+    apply(ledger, preview, backup=False)
 duration = time.perf_counter() - started
 after = state(folder / "after.db")[1]
 assert before != after
@@ -73,7 +73,7 @@ for attempt in range(attempts):
     if pid == 0:
         try:
             with open_ledger(work) as ledger:
-                apply(ledger, preview, backup_to=False)
+                apply(ledger, preview, backup=False)
         finally:
             os._exit(0)
     time.sleep(rng.uniform(0, duration * 1.6))  # some kills land after the commit

@@ -48,12 +48,18 @@ class ExportResult:
     masked: bool = False
     encrypted: bool = False
     seconds: float = 0.0
+    incremental: bool = False
+    receiver: str = ""
 
 
 def _selection(ledger: Ledger, node_id: int | None) -> dict[str, set[int]] | None:
     """Row ids per table for a grid subtree, closed over references; None means everything."""
     if node_id is None:
         return None
+    return _close(ledger, _subtree(ledger, node_id))
+
+
+def _subtree(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
     from db.grid import SUBTREE_CTE, get_node
 
     get_node(ledger, node_id)
@@ -90,6 +96,28 @@ def _selection(ledger: Ledger, node_id: int | None) -> dict[str, set[int]] | Non
                                 f"OR unit_id {inside}", mem, unitj)
     sel["evaluations"] = ids(f"SELECT id FROM evaluations WHERE member_id {inside} "
                              f"OR unit_id {inside}", mem, unitj)
+    return sel
+
+
+def _street_part(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
+    """A street's part for one of its communities: that community's subtree (members, units
+    paired there, their records) and the street-wide records (posts, orders and activities
+    under no community, the points shop), never another community's members."""
+    sel = _subtree(ledger, node_id)
+    street = [r[0] for r in ledger.conn.execute("SELECT id FROM grid_nodes WHERE level = 1")]
+    marks = ",".join("?" * len(street)) or "NULL"
+    for table in ("posts", "orders", "activities"):
+        sel[table] |= {r[0] for r in ledger.conn.execute(
+            f"SELECT id FROM {table} WHERE node_id IS NULL OR node_id IN ({marks})", street)}
+    sel["reward_items"] |= {r[0] for r in ledger.conn.execute("SELECT id FROM reward_items")}
+    return _close(ledger, sel)
+
+
+def _close(ledger: Ledger, sel: dict[str, set[int]]) -> dict[str, set[int]]:
+    def ids(sql: str, *params: Any) -> set[int]:
+        return {r[0] for r in ledger.conn.execute(sql, params) if r[0] is not None}
+
+    inside = "IN (SELECT value FROM json_each(?))"
     # Close over references so every UUID in the file names a row the file (or, for the
     # receiver, its own ledger) holds: a member's work unit, a node's ancestors, ...
     fks = {t: [(r[3], r[2]) for r in ledger.conn.execute(f"PRAGMA foreign_key_list({t})")]
@@ -102,21 +130,88 @@ def _selection(ledger: Ledger, node_id: int | None) -> dict[str, set[int]] | Non
                 if target not in sel or not sel[table]:
                     continue
                 found = ids(f"SELECT DISTINCT {column} FROM {table} WHERE id {inside}",
-                            inn(sel[table]))
+                            json.dumps(sorted(sel[table])))
                 if not found <= sel[target]:
                     sel[target] |= found
                     changed = True
     return sel
 
 
-def _where(sel: dict[str, set[int]] | None, table: str) -> tuple[str, tuple[Any, ...]]:
-    if sel is None:
-        return "1", ()
-    return "id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(sel[table])),)
+def _where(sel: dict[str, set[int]] | None, table: str,
+           scope: Scope | None = None) -> tuple[str, tuple[Any, ...]]:
+    parts: list[str] = []
+    params: list[Any] = []
+    if sel is not None:
+        parts.append("id IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(sorted(sel[table])))
+    if scope is not None and scope.since:
+        # what the receiver has not acknowledged, less what came from its own files
+        parts.append("seq > ? AND (via IS NULL OR via != ?)")
+        params += [scope.since, scope.office]
+    return " AND ".join(parts) or "1", tuple(params)
+
+
+@dataclass
+class Scope:
+    """Whom a file is for and what it carries."""
+    office: str = ""  # the receiver's uuid ("" unknown)
+    name: str = ""  # the receiver as its files name it
+    since: int = 0  # our tick the receiver acknowledged: only later changes go (0: all)
+    node_id: int | None = None  # one grid subtree only
+    street_part: bool = False  # node_id is the receiver's community in a street ledger
+    label: str = "全部"  # 导出范围 as the file's 说明 says it
+
+    @property
+    def incremental(self) -> bool:
+        return self.since > 0
+
+
+def scope_for(ledger: Ledger, office: str | None = None, full: bool = False,
+              grid_node: int | None = None) -> Scope:
+    """What a file for `office` (uuid, name or community; None: nobody in particular)
+    carries: only what that office has not acknowledged, unless nothing is known of it or
+    `full`; a street's file for one of its communities, that community's part only."""
+    scope = Scope()
+    if office:
+        peer = merge.find_peer(ledger, office)
+        if peer is None:
+            raise ValueError(f"不认识“{office}”：还没有导入过它的文件。可以先导出全量文件发给它")
+        scope.office, scope.name = peer["office"], peer["name"] or peer["community"]
+        if not full:
+            scope.since = int(peer["acked_seq"])
+        communities = ledger.conn.execute(
+            "SELECT id, name FROM grid_nodes WHERE level = 2 AND deleted = 0").fetchall()
+        match = [i for i, n in communities if n == peer["community"]]
+        if grid_node is None and len(communities) > 1 and match:
+            scope.node_id, scope.street_part = match[0], True
+            scope.label = f"社区“{peer['community']}”的部分"
+    if grid_node is not None:
+        node = ledger.one("SELECT name FROM grid_nodes WHERE id = ?", (grid_node,))
+        scope.node_id, scope.street_part = grid_node, False
+        scope.label = f"网格“{node['name'] if node else grid_node}”及其下级"
+    return scope
+
+
+def _scope_selection(ledger: Ledger, scope: Scope) -> dict[str, set[int]] | None:
+    if scope.node_id is None:
+        return None
+    if scope.street_part:
+        return _street_part(ledger, scope.node_id)
+    return _selection(ledger, scope.node_id)
+
+
+def pending_changes(ledger: Ledger, scope: Scope) -> int:
+    """Rows a file with this scope carries: for the UI's "自上次以来的 N 条变更"."""
+    sel = _scope_selection(ledger, scope)
+    total = 0
+    for table in schema.TABLE_LABELS:
+        where, params = _where(sel, table, scope)
+        total += int(ledger.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params))
+    return total
 
 
 def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
-            scope: str, exported_at: str) -> list[tuple[str, Any]]:
+            scope: Scope, exported_at: str, to_seq: int) -> list[tuple[str, Any]]:
     ident = settings.identity(ledger)
     local = dt.datetime.fromisoformat(exported_at.replace("Z", "+00:00")).astimezone()
     rows: list[tuple[str, Any]] = [
@@ -128,8 +223,14 @@ def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
         ("社区", ident["community"]),
         ("导出时间", exported_at),
         ("导出时间（本地）", local.strftime("%Y-%m-%d %H:%M:%S")),
-        ("导出范围", scope),
+        ("导出范围", scope.label),
         ("已隐去身份证号和电话", "是" if masked else "否"),
+        ("导出方式", "增量（自对方上次确认以来的变更）" if scope.incremental else "全量"),
+        ("接收单位", scope.name),
+        ("接收单位UUID", scope.office),
+        ("起始序号", scope.since),
+        ("截止序号", to_seq),
+        ("已收到序号", json.dumps(merge.received(ledger))),
     ]
     for title, (total, deleted) in counts.items():
         rows.append((f"{title}行数", total))
@@ -148,7 +249,7 @@ def _clean_text(value: str) -> str:
 
 
 def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
-                 sel: dict[str, set[int]] | None, masked: bool, total: int,
+                 sel: dict[str, set[int]] | None, scope: Scope, masked: bool, total: int,
                  refs: dict[str, tuple[dict[int, str], dict[int, str]]],
                  tick: Callable[[int], None]) -> int:
     sheet = book.create_sheet(lay.title)
@@ -194,7 +295,7 @@ def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
                                     showErrorMessage=False)
                 dv.add(f"{letter}2:{letter}{max(total + 1, 2)}")
                 sheet.data_validations.append(dv)
-    where, params = _where(sel, lay.table)
+    where, params = _where(sel, lay.table, scope)
     cursor = ledger.conn.execute(
         f"SELECT {', '.join(names)} FROM {lay.table} WHERE {where} ORDER BY id", params)
     # Widths are measured on the first rows, then set before any row is written.
@@ -301,8 +402,11 @@ def _verify(path: Path, password: str | None, readme: list[tuple[str, Any]],
 
 def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
                   password: str | None = None, grid_node: int | None = None,
+                  for_office: str | None = None, full: bool = False,
                   progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> ExportResult:
+    """Write the exchange file. for_office: the office it goes to (uuid, or the name its own
+    files give): only what it has not acknowledged, unless `full`."""
     import time
 
     access.require_secretary(ledger, "导出交换文件")
@@ -311,22 +415,38 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
     progress = progress or (lambda _label, _fraction: None)
     cancelled = cancelled or (lambda: False)
     progress("正在准备导出…", 0.0)
-    sel = _selection(ledger, grid_node)
-    scope = "全部"
-    if grid_node is not None:
-        node = ledger.one("SELECT name FROM grid_nodes WHERE id = ?", (grid_node,))
-        scope = f"网格“{node['name'] if node else grid_node}”及其下级"
+    scope = scope_for(ledger, for_office, full, grid_node)
+    if mask:
+        scope.since = 0  # a file only to look at: everything in scope
+    with ledger.transaction():  # one read snapshot: counts, rows and the tick agree
+        result, exported_at = _export(ledger, out, scope, mask, password, progress, cancelled)
+    # Nothing is marked as shared: what the receiver holds is known only from its own files.
+    kind = "增量" if scope.incremental else "全量"
+    privacy = "已隐去个人信息" if mask else \
+        "含完整证件号，已设打开密码" if password else "含完整证件号，未设打开密码"
+    with ledger.transaction():
+        merge.log_sync(ledger, "export", out.name, dict(result.counts), scope.office,
+                       scope.name, exported_at, note=f"{scope.label}，{kind}（{privacy}）")
+    progress("导出完成", 1.0)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str | None,
+            progress: Progress, cancelled: Cancelled) -> tuple[ExportResult, str]:
+    sel = _scope_selection(ledger, scope)
+    to_seq = merge.clock(ledger)
     lays = schema.layouts(ledger)
     counts: dict[str, tuple[int, int]] = {}
     for lay in lays:
-        where, params = _where(sel, lay.table)
+        where, params = _where(sel, lay.table, scope)
         total, deleted = ledger.conn.execute(
             f"SELECT count(*), coalesce(sum(deleted), 0) FROM {lay.table} WHERE {where}",
             params).fetchone()
         counts[lay.title] = (int(total), int(deleted))
     grand = sum(c[0] for c in counts.values()) or 1
     exported_at = utcnow()
-    readme = _readme(ledger, counts, mask, scope, exported_at)
+    readme = _readme(ledger, counts, mask, scope, exported_at, to_seq)
     book = Workbook(write_only=True)
     info = book.create_sheet(schema.README_SHEET)
     info.column_dimensions["A"].width = 24
@@ -350,11 +470,10 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
 
     written: dict[str, int] = {}
     headers: dict[str, list[str]] = {}
-    with ledger.transaction():  # one read snapshot: counts and rows agree
-        for lay in lays:
-            written[lay.title] = _write_table(book, ledger, lay, sel, mask,
-                                              counts[lay.title][0], refs, tick)
-            headers[lay.title] = lay.headers
+    for lay in lays:
+        written[lay.title] = _write_table(book, ledger, lay, sel, scope, mask,
+                                          counts[lay.title][0], refs, tick)
+        headers[lay.title] = lay.headers
     progress("正在保存文件…", 0.87)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx.part",
@@ -387,22 +506,9 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
     finally:
         if plain_temp is not None:
             plain_temp.unlink(missing_ok=True)
-    if not mask:
-        with ledger.transaction():
-            for lay in lays:
-                where, params = _where(sel, lay.table)
-                merge.mark_exported(ledger, lay.table, where, params)
-            merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},
-                           file_exported_at=exported_at,
-                           note=scope + ("（含完整证件号，已设打开密码）" if password else
-                                         "（含完整证件号，未设打开密码）"))
-    else:
-        with ledger.transaction():
-            merge.log_sync(ledger, "export", out.name, {t: c for t, c in written.items()},
-                           file_exported_at=exported_at, note=scope + "（已隐去个人信息）")
-    progress("导出完成", 1.0)
-    return ExportResult(out, written, mask, bool(password), time.perf_counter() - started)
+    return ExportResult(out, written, mask, bool(password), 0.0, scope.incremental,
+                        scope.name), exported_at
 
 
-__all__ = ["ExportCancelled", "ExportResult", "ExportVerifyError", "export_ledger",
-           "TEXT_FORMAT"]
+__all__ = ["ExportCancelled", "ExportResult", "ExportVerifyError", "Scope", "TEXT_FORMAT",
+           "export_ledger", "pending_changes", "scope_for"]

@@ -59,6 +59,7 @@ class SheetCounts:
     invalid: int = 0
     duplicate: int = 0
     deleted: int = 0  # tombstones among new + updated
+    same_change: int = 0  # among unchanged: the same edit made at both offices
 
     def as_dict(self) -> dict[str, int]:
         return {"新增": self.new, "更新": self.updated, "未变": self.unchanged,
@@ -100,6 +101,46 @@ class ExchangeFile:
     def exported_at(self) -> str:
         return str(self.readme.get("导出时间", ""))
 
+    @property
+    def format_version(self) -> int:
+        return _int(self.readme.get("格式版本"))
+
+    @property
+    def from_seq(self) -> int:
+        """The sender's tick its file starts after (0: everything it holds)."""
+        return _int(self.readme.get("起始序号"))
+
+    @property
+    def to_seq(self) -> int:
+        """The sender's tick when it wrote the file (0 in a file of format 1)."""
+        return _int(self.readme.get("截止序号"))
+
+    @property
+    def receiver(self) -> str:
+        return str(self.readme.get("接收单位UUID") or "")
+
+    @property
+    def whole(self) -> bool:
+        """The file holds every row the sender has (not one grid's part only)."""
+        return str(self.readme.get("导出范围", "全部")) == "全部"
+
+    @property
+    def acks(self) -> dict[str, int]:
+        """office -> the highest of that office's ticks the sender holds all changes of."""
+        return _acks(self.readme.get("已收到序号"))
+
+    @property
+    def community(self) -> str:
+        return str(self.readme.get("社区") or "")
+
+    def complete_for(self, office: str, received: int) -> bool:
+        """Importing this whole file gives `office` all the sender's changes up to to_seq:
+        it was written for that office, or it holds everything the sender has, and it starts
+        no later than what the office already holds."""
+        if not self.to_seq or self.from_seq > received:
+            return False
+        return self.receiver == office or (self.whole and self.from_seq == 0)
+
 
 @dataclass
 class Preview:
@@ -111,12 +152,13 @@ class Preview:
     warnings: list[str]
     plan: dict[str, Any] = field(default_factory=dict, repr=False)
     offices: dict[str, str] = field(default_factory=dict)  # office uuid -> name to show
+    already: str = ""  # the file was imported before: nothing read past 说明, nothing to do
 
     def totals(self) -> SheetCounts:
         total = SheetCounts("合计")
         for s in self.sheets:
             for key in ("new", "updated", "unchanged", "conflict", "invalid", "duplicate",
-                        "deleted"):
+                        "deleted", "same_change"):
                 setattr(total, key, getattr(total, key) + getattr(s, key))
         return total
 
@@ -141,6 +183,45 @@ class NotAnExchangeFile(FileRejected):
 
 
 # -- parsing ----------------------------------------------------------------------------------
+
+def _int(value: Any) -> int:
+    try:
+        return max(int(float(value or 0)), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _acks(value: Any) -> dict[str, int]:
+    import json
+
+    try:
+        data = json.loads(str(value)) if value else {}
+    except ValueError:
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {str(k).lower(): _int(v) for k, v in data.items() if UUID_RE.match(str(k))}
+
+
+def _vector(value: Any) -> str:
+    """A version vector cell: a JSON object of office UUID -> positive tick, kept canonical."""
+    import json
+
+    text = _text(value).strip()
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise ValueError("版本向量格式不正确（不要修改同步列）") from None
+    if not isinstance(data, dict) or not data or len(data) > 10000:
+        raise ValueError("版本向量格式不正确（不要修改同步列）")
+    out = {}
+    for key, tick in data.items():
+        if not UUID_RE.match(str(key)) or not isinstance(tick, int) or isinstance(tick, bool) \
+                or not 0 < tick < 10**12:
+            raise ValueError("版本向量格式不正确（不要修改同步列）")
+        out[str(key).lower()] = tick
+    return json.dumps(dict(sorted(out.items())), separators=(",", ":"))
+
 
 def _text(value: Any) -> str:
     if value is None:
@@ -196,6 +277,8 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
     text = _text(value)
     if col.codes and text not in col.codes:
         raise ValueError(f"应为 {'、'.join(c for c in col.codes if c)} 之一，实际为“{text[:20]}”")
+    if col.name == "vv":
+        return _vector(value)
     if col.name in ("uuid",):
         text = text.strip().lower()
         if not UUID_RE.match(text):
@@ -229,6 +312,8 @@ def _converter(table: str, col: schema.Column) -> Callable[[Any], Any]:
         codes = {c: c for c in col.codes}  # one shared object per code, not one per cell
         return lambda value: codes[value] if value.__class__ is str and value in codes \
             else slow(table, col, value)
+    if col.name == "vv":
+        return lambda value: slow(table, col, value)
     if col.name in ("updated_at", "created_at"):
         return lambda value: value if value.__class__ is str and value else slow(table, col, value)
     if col.kind == "text":
@@ -303,6 +388,18 @@ def parse_exchange(path: str | Path, password: str | None = None,
     return xf
 
 
+def read_readme(path: str | Path, password: str | None = None) -> ExchangeFile:
+    """Only the 说明 sheet (checked as in a full read): what a file is, before reading the rest."""
+    sheets = iter_workbook(path, password, first_only=True)
+    try:
+        first = next(sheets, None)
+    finally:
+        sheets.close()
+    if first is None or first.name != schema.README_SHEET:
+        first = None
+    return ExchangeFile(str(path), _readme(first), {})
+
+
 def _take(xf: ExchangeFile, layouts: dict[str, schema.SheetLayout], sheet: Sheet) -> None:
     lay = layouts.get(sheet.name)
     if lay is None:
@@ -326,7 +423,7 @@ def _readme(sheet: Sheet | None) -> dict[str, Any]:
         version = int(float(readme.get("格式版本") or 0))
     except (TypeError, ValueError):
         version = 0
-    if version < 1 or version > schema.FORMAT_VERSION:
+    if version < 1 or version > schema.FORMAT_VERSION:  # format 1 files still import
         raise NotAnExchangeFile(f"交换文件格式第{readme.get('格式版本')}版，当前程序只支持到第"
                                 f"{schema.FORMAT_VERSION}版，请先升级程序")
     if readme.get("已隐去身份证号和电话") == "是":
@@ -364,7 +461,8 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
             continue
         seen.add(col.name)
         positions.append((index, col))
-    missing = [schema.SYNC_LABELS[n] for n in schema.SYNC_ORDER if n not in seen]
+    missing = [schema.SYNC_LABELS[n] for n in schema.SYNC_ORDER
+               if n not in seen and n not in schema.OPTIONAL_SYNC]
     if missing:
         issues.append(Issue(lay.title, 1, "、".join(missing),
                             "缺少同步列，整张工作表不能导入"))

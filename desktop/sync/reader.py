@@ -288,14 +288,15 @@ def _split(data: bytes, kind: str, workers: int) -> list[str]:
 
 
 def iter_workbook(path: str | Path, password: str | None = None,
-                  timeout: float | None = None) -> Iterator[Sheet]:
+                  timeout: float | None = None, first_only: bool = False) -> Iterator[Sheet]:
     """The sheets one at a time, so that a big file never sits in memory twice. Big files are
-    parsed by several children at once (one per core, up to four)."""
+    parsed by several children at once (one per core, up to four). first_only: the first
+    sheet alone (an exchange file's 说明, to tell a file already imported at once)."""
     data, kind = prepare(path, password)
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
     folder = tempfile.mkdtemp(prefix="baodao-read-")
     source = Path(folder) / ("in" + suffix)
-    parts = _split(data, kind, min(os.cpu_count() or 1, 4))
+    parts = ["only:0"] if first_only else _split(data, kind, min(os.cpu_count() or 1, 4))
     results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
     try:
         source.write_bytes(data)

@@ -14,14 +14,19 @@ from db.ledger import Ledger
 from db.records import TABLE_LABELS
 
 FORMAT_NAME = "报到台账交换文件"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: version vectors, change sequences and acknowledgements (incremental)
 README_SHEET = "说明"
 
 SYNC_LABELS = {
     "uuid": "UUID", "rev": "版本", "updated_at": "更新时间", "office": "修改单位",
-    "created_at": "创建时间", "deleted": "已删除",
+    "created_at": "创建时间", "deleted": "已删除", "vv": "版本向量",
 }
-SYNC_ORDER = ("uuid", "rev", "updated_at", "office", "created_at", "deleted")
+SYNC_ORDER = ("uuid", "rev", "updated_at", "office", "created_at", "deleted", "vv")
+# Sync columns a file of format 1 lacks: their rows stand for {office: rev}.
+OPTIONAL_SYNC = ("vv",)
+# Local bookkeeping, never in a file: this ledger's change sequence, and whose file brought
+# the current version.
+LOCAL_COLUMNS = ("seq", "via")
 
 COLUMN_LABELS: dict[str, dict[str, str]] = {
     "grid_nodes": {
@@ -148,7 +153,8 @@ class SheetLayout:
 def layout(ledger: Ledger, table: str) -> SheetLayout:
     labels = COLUMN_LABELS.get(table, {})
     refs = {row[3]: row[2] for row in ledger.conn.execute(f"PRAGMA foreign_key_list({table})")}
-    info = [row for row in ledger.conn.execute(f"PRAGMA table_info({table})") if row[1] != "id"]
+    info = [row for row in ledger.conn.execute(f"PRAGMA table_info({table})")
+            if row[1] != "id" and row[1] not in LOCAL_COLUMNS]
     content = [r for r in info if r[1] not in SYNC_LABELS]
     sync = sorted((r for r in info if r[1] in SYNC_LABELS), key=lambda r: SYNC_ORDER.index(r[1]))
     sheet = SheetLayout(table, TABLE_LABELS.get(table, table))

@@ -51,7 +51,7 @@ elif phase in ("preview", "apply", "reimport"):
                          "invalid": totals.invalid, "duplicate": totals.duplicate}
         if phase != "preview":
             t2 = time.perf_counter()
-            apply(ledger, preview, backup_to=False)
+            apply(ledger, preview, backup=False)
             out["apply_s"] = time.perf_counter() - t2
 out["seconds"] = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

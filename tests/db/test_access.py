@@ -192,7 +192,7 @@ def test_only_a_secretary_does_the_secretarys_work(office, tmp_path):
             lambda: settings.set_setting(ledger, "order_due_days", 3),
             lambda: audit.entries(ledger),
             lambda: export.export_ledger(ledger, tmp_path / "out.xlsx"),
-            lambda: sync_apply.apply(ledger, None, backup_to=False),  # type: ignore[arg-type]
+            lambda: sync_apply.apply(ledger, None, backup=False),  # type: ignore[arg-type]
             lambda: recalc.apply(ledger, []),
             lambda: rankings.close_period(ledger, "member", "2026-10"),
             lambda: repair.check_and_repair(ledger),

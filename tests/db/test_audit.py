@@ -57,7 +57,7 @@ def test_exchange_import_and_export_are_audited(ledger, tmp_path):
     with demo.generate(tmp_path / "src.db", "tiny") as source:
         export_ledger(source, tmp_path / "交换.xlsx")
         assert audit.entries(source)[0]["action"] == "导出"
-    apply(ledger, preview_file(ledger, tmp_path / "交换.xlsx"), backup_to=False)
+    apply(ledger, preview_file(ledger, tmp_path / "交换.xlsx"), backup=False)
     last = audit.entries(ledger)[0]
     assert last["action"] == "导入" and last["target"].startswith("交换.xlsx（来自丽景社区）")
     assert audit.verify(ledger) == []

@@ -32,7 +32,7 @@ def _export(src, folder, counter):
 
 
 def _import(dst, path):
-    apply(dst, parse_exchange(path, ledger=dst), default=POLICY, backup_to=False)
+    apply(dst, parse_exchange(path, ledger=dst), default=POLICY, backup=False)
 
 
 def _sync(src, dst, folder, counter):

@@ -18,7 +18,7 @@ from tests.sync.conftest import snapshot
 
 def _import(ledger, path, **kwargs):
     preview = preview_file(ledger, path, kwargs.pop("password", None))
-    return preview, apply(ledger, preview, backup_to=False, **kwargs)
+    return preview, apply(ledger, preview, backup=False, **kwargs)
 
 
 def test_export_then_import_into_empty_ledger_gives_identical_data(community_path, make_ledger,
@@ -265,12 +265,13 @@ def test_failed_verification_leaves_no_file(make_ledger, tmp_path, monkeypatch):
     assert list(out.parent.iterdir()) == [out]
 
 
-def test_import_takes_a_backup_first(make_ledger, tmp_path):
+def test_import_takes_a_backup_first(make_ledger, tmp_path, monkeypatch):
+    monkeypatch.setenv("BAODAO_HOME", str(tmp_path / "home"))
     a, b = make_ledger("a"), make_ledger("b")
     units.add_unit(a, name="市财政局党支部")
     export_ledger(a, tmp_path / "a.xlsx")
     preview = preview_file(b, tmp_path / "a.xlsx")
-    result = apply(b, preview.source, backup_to=tmp_path / "backup.db")
+    result = apply(b, preview.source)
     with open_ledger(result.backup) as copy:
         assert copy.scalar("SELECT count(*) FROM units") == 0
     assert b.scalar("SELECT count(*) FROM units") == 1
@@ -284,7 +285,7 @@ def test_a_stale_preview_is_planned_again_before_applying(make_ledger, tmp_path)
     assert preview.totals().updated == 1 and not preview.conflicts
     # the secretary edits the same unit while the preview dialog is open
     units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="乙")
-    result = apply(b, preview, backup_to=False)
+    result = apply(b, preview, backup=False)
     assert result.unresolved == 1 and len(result.preview.conflicts) == 1
     assert b.scalar("SELECT contact_name FROM units") == "乙"
 

@@ -43,7 +43,7 @@ def two_offices(tmp_path, ids):
     shared = ids()
     members.add_member(a, name="张伟", id_number=shared, mobile="13800138001")
     export_ledger(a, tmp_path / "a1.xlsx")
-    apply(b, preview_file(b, tmp_path / "a1.xlsx").source, backup_to=False)
+    apply(b, preview_file(b, tmp_path / "a1.xlsx").source, backup=False)
     units.update_unit(a, unit, contact_name="刘医生")
     units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="赵主任")
     dup = ids()
