@@ -113,9 +113,9 @@ def unwritable_text(ledger: Ledger) -> list[str]:
         if not text:
             continue
         columns = [name for name, _nullable in text]
-        # One string per row (a NULL would make it NULL), looked into by C code only.
-        joined = " || ".join(f"coalesce({c}, '')" if nullable else c for c, nullable in text)
-        sql = (f"SELECT id, {', '.join(columns)} FROM main.{table} "
+        # One string per row (coalesce: one NULL would make the whole of it NULL).
+        joined = " || ".join(f"coalesce([{c}], '')" if nullable else f"[{c}]" for c, nullable in text)
+        sql = (f"SELECT id, {', '.join(f'[{c}]' for c in columns)} FROM main.{table} "
                f"WHERE baodao_unwritable({joined})")
         label = TABLE_LABELS[table]
         for row_id, *values in ledger.conn.execute(sql):

@@ -73,6 +73,9 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "evaluations": ("evaluated_date",),
 }
 BOOL_COLUMNS = {"deleted", "verified"}
+# Number columns of the records; a column the schema gains later is not judged here.
+NUMBER_COLUMNS = {"level", "sort_order", "member_count", "capacity", "hours", "delta", "price",
+                  "stock"}
 
 
 # -- validators for the records whose form has no function of its own -------------------------
@@ -192,6 +195,9 @@ def _form_problems(table: str, values: dict[str, Any]) -> list[Problem]:
     if any(k in values for k in SUBJECT) and table in ("activity_participants",
                                                        "points_entries", "evaluations"):
         row["member_id"], row["unit_id"] = values.get("member_id"), values.get("unit_id")
+    for (of, field), derived in DERIVED.items():
+        if of == table and field not in values:
+            row.update(dict.fromkeys(derived, ""))
     found: list[Problem] = []
     replaced: set[str] = set()
     for _attempt in range(len(row) + 2):
@@ -296,11 +302,13 @@ def _date_problems(table: str, values: dict[str, Any]) -> list[Problem]:
 def _number_problems(values: dict[str, Any], already: set[str]) -> list[Problem]:
     found: list[Problem] = []
     for key, value in values.items():
-        if key in already or key == "rev" or value.__class__ not in (int, float):
+        if key in already or value.__class__ not in (int, float):
             continue
         if key in BOOL_COLUMNS:
             if value not in (0, 1):
                 found.append((key, f"应为“是”或“否”，实际为{value}"))
+        elif key not in NUMBER_COLUMNS:
+            continue
         elif not math.isfinite(value):
             found.append((key, "不是有效的数字"))
         elif abs(value) >= MAX_NUMBER:
