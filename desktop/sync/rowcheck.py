@@ -400,3 +400,4 @@ def grid_problems(nodes: dict[str, tuple[str | None, int]]) -> dict[str, str]:
     (a root: level 1, no parent). nodes: uuid -> (parent uuid, level) for the union of the
     local grid and the incoming rows (incoming rows replacing local ones). Linear time."""
     return gridcheck.problems(nodes)
+

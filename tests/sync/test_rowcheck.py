@@ -312,3 +312,46 @@ def test_exchange_rows_of_an_empty_ledger_pass(tmp_path):
         assert len(rows) == 2
         assert all(check_row("grid_nodes", row) == [] for row in rows)
         assert grid_problems({r["uuid"]: (r["parent_id"], r["level"]) for r in rows}) == {}
+
+
+# -- SQLite's refusals in Chinese --------------------------------------------------------------
+
+def test_every_constraint_sqlite_enforces_is_told_in_chinese(community):
+    from db.crypto import integrity_errors
+    from desktop.sync.integrity import integrity_reason
+
+    sync = "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 1, 'o', 0"
+    cols = "uuid, created_at, updated_at, rev, office, deleted"
+    claim = community.conn.execute("SELECT post_id, member_id FROM post_claims "
+                                   "WHERE released_date = '' AND deleted = 0").fetchone()
+    live_id = community.scalar("SELECT id_number FROM members WHERE status = '在册' AND deleted = 0")
+    taken = community.scalar("SELECT uuid FROM units")
+    cases = [
+        (f"INSERT INTO grid_nodes (level, name, {cols}) VALUES (9, 'x', 'a1', {sync})", (),
+         "level"),
+        (f"INSERT INTO activity_participants (activity_id, hours, {cols}) "
+         f"VALUES (1, 1, 'a2', {sync})", (), "member_id"),
+        (f"INSERT INTO points_entries (date, delta, reason, source_kind, {cols}) "
+         f"VALUES ('2026-01-01', 1, 'r', 'manual', 'a3', {sync})", (), "member_id"),
+        (f"INSERT INTO reward_items (name, price, {cols}) VALUES ('x', 0, 'a4', {sync})", (),
+         "price"),
+        (f"INSERT INTO unit_items (unit_id, kind, title, {cols}) VALUES (1, 'x', 't', 'a5', {sync})",
+         (), "kind"),
+        (f"INSERT INTO units (name, {cols}) VALUES (NULL, 'a6', {sync})", (), "name"),
+        (f"INSERT INTO units (name, {cols}) VALUES ('n', ?, {sync})", (taken,), "uuid"),
+        (f"INSERT INTO post_claims (post_id, member_id, claimed_date, {cols}) "
+         f"VALUES (?, ?, '2026-01-01', 'a7', {sync})", tuple(claim), "member_id"),
+        (f"INSERT INTO members (name, id_number, {cols}) VALUES ('a', ?, 'a8', {sync})",
+         (live_id,), "id_number"),
+        (f"INSERT INTO unit_items (unit_id, kind, title, {cols}) "
+         f"VALUES (999999, '资源', 't', 'a9', {sync})", (), ""),
+    ]
+    for sql, params, column in cases:
+        with pytest.raises(integrity_errors()) as caught, community.transaction():
+            community.execute(sql, params)
+        found, reason = integrity_reason(caught.value)
+        assert found == column, (caught.value, found, reason)
+        assert CJK.search(reason) and not re.search(r"[A-Za-z]{3,}", reason.replace("UUID", ""))
+    assert integrity_reason(Exception("无权修改：不在您负责的网格内")) == (
+        "", "无权修改：不在您负责的网格内")
+    assert integrity_reason(Exception("database is locked"))[1] == "与台账中已有的数据冲突，未能导入"
