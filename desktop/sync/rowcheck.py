@@ -29,7 +29,6 @@ from db.validate import (
     id_checksum_char,
     one_of,
     parse_date,
-    parse_id_number,
     parse_number,
     required,
 )
@@ -134,16 +133,12 @@ def _empty_ledger() -> Ledger:
     return ledger
 
 
-def _member(row: dict[str, Any]) -> None:
-    members.validate(_empty_ledger(), {**row, "work_unit_id": None, "residence_node_id": None})
+def _member(row: dict[str, Any]) -> dict[str, Any]:
+    return members.validate(_empty_ledger(), {**row, "work_unit_id": None, "residence_node_id": None})
 
 
-def _unit(row: dict[str, Any]) -> None:
-    units.validate(_empty_ledger(), {**row, "paired_node_id": None})
-
-
-def _order(row: dict[str, Any]) -> None:
-    orders._clean(row)
+def _unit(row: dict[str, Any]) -> dict[str, Any]:
+    return units.validate(_empty_ledger(), {**row, "paired_node_id": None})
 
 
 FORMS: dict[str, Callable[[dict[str, Any]], object]] = {
@@ -153,7 +148,7 @@ FORMS: dict[str, Callable[[dict[str, Any]], object]] = {
     "members": _member,
     "posts": posts._clean,
     "post_claims": _claim,
-    "orders": _order,
+    "orders": orders._clean,
     "activities": activities._clean,
     "activity_participants": _participant,
     "meetings": meetings._clean,
@@ -182,14 +177,16 @@ STAND_INS: dict[str, dict[str, Any]] = {
     "reward_items": {"name": "某", "price": 1, "stock": None, "status": "上架"},
 }
 # A stand-in for one field makes another meaningless: re-derive it instead.
-DERIVED = {("members", "id_number"): ("gender",)}
+DERIVED = {("members", "id_number"): ("gender", "birth_date")}
 SUBJECT = ("member_id", "unit_id")
 
 
-def _form_problems(table: str, values: dict[str, Any]) -> list[Problem]:
+def _form_problems(table: str, values: dict[str, Any]) -> tuple[list[Problem], dict[str, Any]]:
+    """The form's refusals, and what it made of the fields it did not refuse (derived ones
+    included: a member's birth date from the ID number)."""
     form = FORMS.get(table)
     if form is None:
-        return []
+        return [], {}
     stand_ins = STAND_INS.get(table, {})
     row = {**stand_ins, **values}
     if any(k in values for k in SUBJECT) and table in ("activity_participants",
@@ -197,12 +194,14 @@ def _form_problems(table: str, values: dict[str, Any]) -> list[Problem]:
         row["member_id"], row["unit_id"] = values.get("member_id"), values.get("unit_id")
     for (of, field), derived in DERIVED.items():
         if of == table and field not in values:
-            row.update(dict.fromkeys(derived, ""))
+            row.update(dict.fromkeys(derived, ""))  # re-derived from the stand-in
     found: list[Problem] = []
     replaced: set[str] = set()
+    made: dict[str, Any] = {}
     for _attempt in range(len(row) + 2):
         try:
-            form(row)
+            out = form(row)
+            made = dict(out) if isinstance(out, dict) else {}
             break
         except ValidationError as error:
             found.append((error.field, error.reason))
@@ -217,7 +216,13 @@ def _form_problems(table: str, values: dict[str, Any]) -> list[Problem]:
         except (TypeError, ValueError, ArithmeticError):
             found.append(("", "内容无法识别，请核对这一行"))
             break
-    return found
+    for (of, field), derived in DERIVED.items():  # what a stand-in made means nothing
+        if of == table and (field in replaced or field not in values):
+            for key in (field, *derived):
+                made.pop(key, None)
+    for key in replaced:
+        made.pop(key, None)
+    return found, made
 
 
 # -- checks every row gets ---------------------------------------------------------------------
@@ -239,6 +244,24 @@ def text_reason(text: str) -> str | None:
 
 def stamp_reason(value: Any, now: dt.datetime | None = None) -> str | None:
     """Why a created_at / updated_at value is not a UTC timestamp as the ledger writes it."""
+    return _stamp_reason(value, _latest(now))
+
+
+_latest_cache: list[Any] = [None, ""]  # (minute of the real clock, its latest)
+
+
+def _latest(now: dt.datetime | None) -> str:
+    """The latest acceptable timestamp, in the stamps' own fixed-width form."""
+    if now is not None:
+        return (now + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%S")
+    now = dt.datetime.now(dt.UTC)
+    minute = now.replace(second=0, microsecond=0)
+    if _latest_cache[0] != minute:  # a row takes microseconds: format the clock once a minute
+        _latest_cache[:] = [minute, (minute + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%S")]
+    return str(_latest_cache[1])
+
+
+def _stamp_reason(value: Any, latest: str) -> str | None:
     if value.__class__ is not str or not value:
         return "不能为空，应为 2026-05-01T08:00:00Z 这样的UTC时间"
     try:
@@ -247,7 +270,6 @@ def stamp_reason(value: Any, now: dt.datetime | None = None) -> str | None:
         dt.datetime.fromisoformat(value[:19])  # a real day and time of day
     except ValueError:
         return f"“{value[:30]}”不是有效的时间，应为 2026-05-01T08:00:00Z 这样的UTC时间"
-    latest = ((now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK).strftime("%Y-%m-%dT%H:%M:%S")
     if value[:19] > latest:  # same fixed-width form: text order is time order
         return (f"“{value[:30]}”比现在晚了一天以上（发出文件的电脑时钟可能不准），"
                 "这样的记录会在比较新旧时永远胜出")
@@ -256,12 +278,13 @@ def stamp_reason(value: Any, now: dt.datetime | None = None) -> str | None:
 
 def _sync_problems(values: dict[str, Any], now: dt.datetime | None) -> list[Problem]:
     found: list[Problem] = []
+    latest = _latest(now)
     if "uuid" in values and (values["uuid"].__class__ is not str
                              or not UUID_RE.fullmatch(values["uuid"])):
         found.append(("uuid", "不是有效的UUID"))
     for key in ("created_at", "updated_at"):
         if key in values:
-            reason = stamp_reason(values[key], now)
+            reason = _stamp_reason(values[key], latest)
             if reason:
                 found.append((key, reason))
     if "rev" in values:
@@ -321,7 +344,7 @@ def _iso(values: dict[str, Any], key: str) -> str:
     return value if value.__class__ is str and ISO_DATE_RE.fullmatch(value) else ""
 
 
-def _table_problems(table: str, values: dict[str, Any],
+def _table_problems(table: str, values: dict[str, Any], made: dict[str, Any],
                     levels: Mapping[str, int] | None) -> list[Problem]:
     """The rules a form keeps outside its validator function (state steps, derived fields,
     the grid levels a reference must have)."""
@@ -333,13 +356,9 @@ def _table_problems(table: str, values: dict[str, Any],
         if values.get("parent_id") is not None and values.get("parent_id") == values.get("uuid"):
             found.append(("parent_id", gridcheck.SELF_PARENT))
     elif table == "members":
-        birth = _iso(values, "birth_date")
-        try:
-            info = parse_id_number(values.get("id_number"))
-        except ValidationError:
-            info = None
-        if info and birth and birth != info.birth_date:
-            found.append(("birth_date", f"与身份证号不符（身份证号显示为{info.birth_date}）"))
+        birth, derived = _iso(values, "birth_date"), made.get("birth_date")
+        if birth and derived and birth != derived:  # the form derives it from the ID number
+            found.append(("birth_date", f"与身份证号不符（身份证号显示为{derived}）"))
         node = values.get("residence_node_id")
         level = levels.get(node) if levels is not None and node is not None else None
         if level is not None and level < 4:
@@ -380,15 +399,17 @@ def check_row(table: str, values: dict[str, Any], levels: Mapping[str, int] | No
     incoming nodes), for the level a member's residence or a unit's 包联小区 must have; those
     two checks are skipped without it. now: the clock to judge future timestamps by."""
     found = _sync_problems(values, now)
+    search = BAD_TEXT.search
     for key, value in values.items():
-        if value.__class__ is str:
-            reason = text_reason(value)
-            if reason:
-                found.append((key, reason))
+        if value.__class__ is str and (search(value) or len(value) > EXCEL_CELL_LIMIT):
+            found.append((key, text_reason(value) or ""))
     found += _date_problems(table, values)
-    found += _form_problems(table, values)
-    found += _table_problems(table, values, levels)
+    form_found, made = _form_problems(table, values)
+    found += form_found
+    found += _table_problems(table, values, made, levels)
     found += _number_problems(values, {key for key, _r in found})
+    if not found:
+        return found
     order = {key: index for index, key in enumerate(values)}
     unique = [p for p in dict.fromkeys(found) if p[0] in values or p[0] == ""]
     return sorted(unique, key=lambda p: order.get(p[0], len(order)))
