@@ -134,7 +134,9 @@ def _empty_ledger() -> Ledger:
 
 
 def _member(row: dict[str, Any]) -> dict[str, Any]:
-    return members.validate(_empty_ledger(), {**row, "work_unit_id": None, "residence_node_id": None})
+    # References are uuids here; whether they resolve is the merge's to say.
+    return members.validate(_empty_ledger(),
+                            {**row, "work_unit_id": None, "residence_node_id": None})
 
 
 def _unit(row: dict[str, Any]) -> dict[str, Any]:
@@ -204,8 +206,9 @@ def _form_problems(table: str, values: dict[str, Any]) -> tuple[list[Problem], d
             made = dict(out) if isinstance(out, dict) else {}
             break
         except ValidationError as error:
-            found.append((error.field, error.reason))
-            if error.field in replaced:
+            # A rule about no single column (none so far) is the row's: column "".
+            found.append((error.field if error.field in row else "", error.reason))
+            if error.field in replaced or error.field not in row:
                 break
             replaced.add(error.field)
             if error.field in SUBJECT:
@@ -306,10 +309,11 @@ def _date_problems(table: str, values: dict[str, Any]) -> list[Problem]:
         value = values.get(key)
         if value is None or value == "":
             continue  # required dates are the validators'
-        if value.__class__ is str and ISO_DATE_RE.fullmatch(value) and "1900" <= value <= "2100-12-31":
+        if value.__class__ is str and ISO_DATE_RE.fullmatch(value) \
+                and "1900" <= value <= "2100-12-31":
             try:
                 dt.date.fromisoformat(value)
-                continue
+                continue  # the common case, without parse_date's many forms
             except ValueError:
                 pass
         try:
