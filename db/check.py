@@ -43,10 +43,10 @@ def problems(ledger: Ledger, full: bool = True) -> list[str]:
     """Empty when the file is sound; otherwise one Chinese line per problem found.
 
     Both checks look at the file and at what would hang the program (a grid whose parent
-    links go round in a circle). The full one also looks at every text cell for characters
-    no workbook can hold (~0.7 s on a city ledger): the quick one runs at every opening,
-    where a problem found means "the file may be damaged, restore a backup?" and no daily
-    backup, which a stray character in one note should not cause."""
+    links go round in a circle). The full one also looks at grid levels and at every text
+    cell for characters no workbook can hold (~0.7 s on a city ledger): the quick one runs at
+    every opening, where a problem found means "the file may be damaged, restore a backup?"
+    and no daily backup, which a stray character in one note should not cause."""
     found: list[str] = []
     pragma = "integrity_check" if full else "quick_check"
     rows = [r[0] for r in ledger.conn.execute(f"PRAGMA {pragma}").fetchall()]
@@ -59,15 +59,15 @@ def problems(ledger: Ledger, full: bool = True) -> list[str]:
         from .audit import verify
 
         found += verify(ledger)
-        found += grid_problems(ledger)
+        found += grid_problems(ledger, levels=full)
         if full:
             found += unwritable_text(ledger)
     return found
 
 
-def grid_problems(ledger: Ledger) -> list[str]:
+def grid_problems(ledger: Ledger, levels: bool = True) -> list[str]:
     """Cycles in the grid's parent links (deleted nodes too: a path is built through them),
-    and live nodes whose level is not their parent's plus one."""
+    and (with levels) live nodes whose level is not their parent's plus one."""
     nodes = {row[0]: row[1:] for row in ledger.conn.execute(
         "SELECT id, parent_id, level, name, deleted FROM main.grid_nodes")}
     parents = {node: parent for node, (parent, *_rest) in nodes.items()}
@@ -83,7 +83,7 @@ def grid_problems(ledger: Ledger) -> list[str]:
     in_cycle = {n for cycle in cycles for n in cycle} | gridcheck.below_cycles(parents, cycles)
     wrong = 0
     for node, (parent, level, name, deleted) in nodes.items():
-        if deleted or node in in_cycle:
+        if not levels or deleted or node in in_cycle:
             continue
         parent_level = nodes[parent][1] if parent in nodes else None
         reason = gridcheck.level_reason(level, parent_level, parent is not None)

@@ -79,6 +79,7 @@ def test_a_level_that_does_not_follow_its_parent_is_reported(tiny):
     tiny.execute("UPDATE grid_nodes SET level = 2 WHERE id = ?", (root["id"],))
     assert any("没有上级网格的只能是街道党工委（第1级），这里是第2级" in line
                for line in check.problems(tiny))
+    assert check.problems(tiny, full=False) == []  # wrong levels hang nothing: full check only
 
 
 def test_illegal_characters_are_named_by_table_row_and_column(tiny):
