@@ -167,6 +167,10 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
     out = _Outcome()
     if xf.office == ledger.office:
         warnings.append("这个文件是本台账自己导出的")
+    previous = merge.peer(ledger, xf.office)
+    if previous and xf.exported_at and xf.exported_at < previous["last_file_exported_at"]:
+        warnings.append(f"这个文件比上次从“{xf.office_name}”导入的文件更旧，"
+                        "其中较旧的记录不会覆盖现有数据")
     if xf.format_version < schema.FORMAT_VERSION:
         warnings.append("这个文件由旧版程序导出（没有版本向量），双方都改过的记录一律列为冲突")
     available = _Available(ledger, xf)
@@ -234,6 +238,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
             acts.append(Action("alias", tup, vector, target=roots[values["name"]]))
             out.aliases[uuid] = roots[values["name"]]
             available.add(table, uuid)
+            available.add(table, roots[values["name"]])  # references are rewritten to it
             warnings.append(f"文件中的“{values['name']}”与本台账的同名街道视为同一个")
             continue
         bad = _missing_ref(inc, values, available)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,8 @@ from db.records import TABLE_LABELS
 
 
 def snapshot(ledger) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every synced table keyed by uuid, references as uuids, local ids left out."""
+    """Every synced table keyed by uuid, references as uuids, local ids and local bookkeeping
+    (change sequence, via) left out, version vectors as dicts."""
     out: dict[str, dict[str, dict[str, Any]]] = {}
     uuids = {t: dict(ledger.conn.execute(f"SELECT id, uuid FROM {t}").fetchall())
              for t in TABLE_LABELS}
@@ -19,6 +21,10 @@ def snapshot(ledger) -> dict[str, dict[str, dict[str, Any]]]:
         rows = {}
         for row in ledger.query(f"SELECT * FROM {table}"):
             row.pop("id")
+            row.pop("seq", None)
+            row.pop("via", None)
+            if row.get("vv"):
+                row["vv"] = json.loads(row["vv"])
             for column, target in refs.items():
                 if row[column] is not None:
                     row[column] = uuids[target][row[column]]

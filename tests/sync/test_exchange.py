@@ -10,7 +10,7 @@ from db import members, merge, open_ledger, settings, units
 from db.records import TABLE_LABELS
 from desktop.sync import export as export_mod
 from desktop.sync.apply import apply, preview_file
-from desktop.sync.exchange import NotAnExchangeFile
+from desktop.sync.exchange import NotAnExchangeFile, parse_exchange, plan
 from desktop.sync.export import ExportVerifyError, export_ledger
 from desktop.sync.reader import PasswordRequired
 from tests.sync.conftest import snapshot
@@ -47,10 +47,17 @@ def test_same_file_twice_changes_nothing(community_path, make_ledger, tmp_path):
     target = make_ledger("b")
     _import(target, out)
     before = snapshot(target)
+    # told from the 说明 sheet alone
     preview, applied = _import(target, out)
+    assert preview.already.startswith("此文件已于") and preview.already.endswith("导入，无新变化")
+    assert not preview.sheets and not applied.applied
+    assert snapshot(target) == before
+    # and read in full, every row is unchanged
+    preview = plan(target, parse_exchange(out, ledger=target))
     totals = preview.totals()
     assert (totals.new, totals.updated, totals.conflict, totals.duplicate) == (0, 0, 0, 0)
     assert totals.unchanged == sum(len(v) for v in snapshot(source).values())  # every row
+    apply(target, preview, backup=False)
     assert snapshot(target) == before
     log = merge.sync_log(target)
     assert [row["kind"] for row in log[:2]] == ["import", "import"]
@@ -66,9 +73,12 @@ def test_older_file_after_newer_changes_nothing(make_ledger, tmp_path):
     _import(b, tmp_path / "new.xlsx")
     before = snapshot(b)
     preview, _ = _import(b, tmp_path / "old.xlsx")
+    assert "已导入过更新的文件" in preview.already
+    preview = plan(b, parse_exchange(tmp_path / "old.xlsx", ledger=b))  # read in full
     totals = preview.totals()
     assert (totals.new, totals.updated, totals.conflict) == (0, 0, 0)
     assert any("更旧" in w for w in preview.warnings)
+    apply(b, preview, backup=False)
     assert snapshot(b) == before
     assert b.scalar("SELECT contact_name FROM units") == "刘医生"
 
