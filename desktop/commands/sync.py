@@ -35,9 +35,13 @@ def _export(args: argparse.Namespace) -> int:
     with open_ledger(args.ledger, create=False) as ledger:
         node = _find_node(ledger, args.grid) if args.grid else None
         result = export_ledger(ledger, args.out, mask=args.mask, password=args.password,
-                               grid_node=node, progress=_progress(args.quiet))
+                               grid_node=node, for_office=args.for_office, full=args.full,
+                               progress=_progress(args.quiet))
     extras = [x for x, on in (("已隐去身份证号和电话", result.masked),
                               ("已加密码", result.encrypted)) if on]
+    if result.receiver:
+        extras.insert(0, f"发给{result.receiver}，" +
+                      ("自对方上次确认以来的变更" if result.incremental else "全量"))
     print(f"已导出到 {result.path}（用时 {result.seconds:.1f} 秒{'，' if extras else ''}"
           f"{'，'.join(extras)}）")
     for title, count in result.counts.items():
@@ -45,7 +49,38 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _offices(args: argparse.Namespace) -> int:
+    from db import merge
+    from desktop.sync.export import pending_changes, scope_for
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        known = merge.peers(ledger)
+        if not known:
+            print("还没有导入过其他单位的交换文件")
+            return 0
+        print(f"{'单位':<12}{'社区':<10}{'上次导入':<18}{'对方已确认':<12}{'待发变更':>8}")
+        for peer in known:
+            pending = pending_changes(ledger, scope_for(ledger, peer["office"]))
+            when = _local_time(peer["last_imported_at"])
+            acked = "（从未确认）" if not peer["acked_seq"] else _local_time(peer["acked_at"])
+            print(f"{peer['name'] or peer['office'][:8]:<12}{peer['community']:<10}"
+                  f"{when:<18}{acked:<12}{pending:>8}")
+    return 0
+
+
+def _local_time(stamp: str) -> str:
+    import datetime as dt
+
+    if not stamp:
+        return ""
+    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone()
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
 def _print_preview(preview) -> None:
+    if preview.already:
+        print(preview.already)
+        return
     header = ("工作表", "新增", "更新", "未变", "冲突", "无效", "疑似重复", "删除")
     print(f"来源：{preview.source.office_name}（导出于 {preview.source.exported_at}）")
     for line in preview.warnings:
@@ -78,6 +113,8 @@ def _import(args: argparse.Namespace) -> int:
             print(f"错误：{error}", file=sys.stderr)
             return 2
         _print_preview(preview)
+        if preview.already:
+            return 0
         if args.errors and preview.issues:
             write_errors(args.errors, preview.issues)
             print(f"错误清单已保存到 {args.errors}")
@@ -149,8 +186,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mask", action="store_true", help="隐去身份证号和电话（只供查看，不能再导入）")
     p.add_argument("--password", help="给文件加打开密码（Excel、WPS可用）")
     p.add_argument("--grid", help="只导出这个网格（编号或名称）及其下级")
+    p.add_argument("--for", dest="for_office", metavar="OFFICE",
+                   help="接收单位（如 丽景社区）：只导出对方还没有确认收到的变更")
+    p.add_argument("--full", action="store_true", help="与 --for 一起：导出全部数据")
     p.add_argument("--quiet", action="store_true")
     p.set_defaults(handler=_export)
+
+    p = sub.add_parser("offices", help="列出交换过文件的单位，以及各自已确认收到的变更")
+    p.add_argument("ledger")
+    p.set_defaults(handler=_offices)
 
     p = sub.add_parser("import", help="导入其他单位的交换文件（先预览再合并）")
     p.add_argument("ledger")

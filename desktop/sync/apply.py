@@ -29,6 +29,7 @@ from .exchange import (
     read_readme,
     row_version,
 )
+from .integrity import integrity_reason
 
 Progress = Callable[[str, float], None]
 Choices = dict[str, str]  # uuid -> mine / theirs
@@ -133,8 +134,10 @@ class _Run:
             try:
                 handlers[act.kind](inc, act, values, counts)
             except integrity_errors() as error:
-                self.failed.append(Issue(inc.title, 0, "", _integrity_reason(error),
-                                         _summary(inc.table, values)))
+                column, reason = integrity_reason(error)
+                headers = {c.name: c.header for c in inc.columns}
+                self.failed.append(Issue(inc.title, act.number, headers.get(column, column),
+                                         reason + "，未导入", _summary(inc.table, values)))
 
     def _ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:  # only the tables this file references, each read once
@@ -252,17 +255,6 @@ def _replace_duplicate(ledger: Ledger, local_uuid: str) -> None:
     if row:
         note = (row["note"] + " 导入时与同身份证号的记录重复，保留了导入的记录").strip()
         records.update(ledger, "members", row["id"], {"status": "转出", "note": note})
-
-
-def _integrity_reason(error: Exception) -> str:
-    text = str(error)
-    if "post_claims" in text:
-        return "同一党员已认领同一岗位（重复认岗），未导入"
-    if "evaluations" in text:
-        return "同一周期已有评价，未导入"
-    if "members" in text:
-        return "身份证号与已在册党员重复，未导入"
-    return f"与台账中已有数据冲突，未导入（{text}）"
 
 
 def preview_file(ledger: Ledger, path: str | Path, password: str | None = None,

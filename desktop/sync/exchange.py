@@ -17,7 +17,7 @@ from db.ledger import Ledger
 from db.merge import Vector, Version, order_key
 from db.validate import mask_id
 
-from . import schema
+from . import rowcheck, schema
 from .parse import (
     SYNC_NAMES,
     ApplyResult,
@@ -55,6 +55,7 @@ class Action:
     duplicate: another live member holds the ID (target: that member's uuid); alias: the file's
     街道 root stands for ours (target: our root's uuid)."""
     kind: str
+    number: int  # the row as Excel numbers it, to name it if the ledger still refuses it
     row: tuple[Any, ...]
     vector: Vector
     local_vector: Vector | None = None
@@ -174,6 +175,8 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
     if xf.format_version < schema.FORMAT_VERSION:
         warnings.append("这个文件由旧版程序导出（没有版本向量），双方都改过的记录一律列为冲突")
     available = _Available(ledger, xf)
+    grid = _grid(ledger, xf)
+    checks = _Checks({u: level for u, (_p, level) in grid.items()}, rowcheck.grid_problems(grid))
     tables = [t for t in schema.TABLE_LABELS if t in xf.tables]
     for step, table in enumerate(tables):
         inc = xf.tables[table]
@@ -181,8 +184,8 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
         counts = SheetCounts(inc.title)
         counts.invalid = sum(1 for i in xf.issues if i.sheet == inc.title and i.row >= 2)
         sheets.append(counts)
-        out.actions[table] = _plan_table(ledger, xf, inc, counts, available, out, issues,
-                                         warnings)
+        out.actions[table] = _plan_table(ledger, xf, inc, counts, available, checks, out,
+                                         issues, warnings)
     progress("比对完成", 1.0)
     offices = {r["office"]: r["name"] for r in ledger.query("SELECT office, name FROM sync_peers")}
     offices[xf.office] = xf.office_name or "对方"
@@ -202,8 +205,43 @@ class _Outcome:
         self.actions, self.conflicts, self.duplicates, self.aliases = {}, [], [], {}
 
 
+@dataclass
+class _Checks:
+    levels: dict[str, int]  # grid node uuid -> level, local and incoming
+    grid: dict[str, str]  # grid node uuid -> why its place in the tree is impossible
+
+
+def _grid(ledger: Ledger, xf: ExchangeFile) -> dict[str, tuple[str | None, int]]:
+    """uuid -> (parent uuid, level): the local grid with the file's nodes laid over it."""
+    nodes: dict[str, tuple[str | None, int]] = {
+        u: (p, int(level)) for u, p, level in ledger.conn.execute(
+            "SELECT g.uuid, p.uuid, g.level FROM grid_nodes g "
+            "LEFT JOIN grid_nodes p ON p.id = g.parent_id")}
+    inc = xf.tables.get("grid_nodes")
+    if inc is not None and {"parent_id", "level"} <= set(inc.names):
+        at = {n: i for i, n in enumerate(inc.names)}
+        for _number, tup in inc.rows:
+            level = tup[at["level"]]
+            nodes[tup[at["uuid"]]] = (tup[at["parent_id"]], int(level) if level is not None else 0)
+    return nodes
+
+
+def _row_problems(inc: IncomingTable, values: dict[str, Any], checks: _Checks,
+                  number: int) -> list[Issue]:
+    """Every reason a form would refuse this row, named by sheet, row and column."""
+    found = rowcheck.check_row(inc.table, values, checks.levels)
+    if inc.table == "grid_nodes" and values["uuid"] in checks.grid:
+        found.append(("parent_id", checks.grid[values["uuid"]]))
+    if not found:
+        return []
+    headers = {c.name: c.header + ("UUID" if c.kind == "ref" else "") for c in inc.columns}
+    summary = _summary(inc.table, values)
+    return [Issue(inc.title, number, headers.get(column, column), reason, summary)
+            for column, reason in found]
+
+
 def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: SheetCounts,
-                available: _Available, out: _Outcome, issues: list[Issue],
+                available: _Available, checks: _Checks, out: _Outcome, issues: list[Issue],
                 warnings: list[str]) -> list[Action]:
     table, names = inc.table, inc.names
     at = {n: i for i, n in enumerate(names)}
@@ -235,11 +273,18 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
             # Every community ledger of one street starts its own 街道 root: the same street,
             # so it stands for the one already here.
             counts.unchanged += 1
-            acts.append(Action("alias", tup, vector, target=roots[values["name"]]))
+            acts.append(Action("alias", number, tup, vector, target=roots[values["name"]]))
             out.aliases[uuid] = roots[values["name"]]
             available.add(table, uuid)
             available.add(table, roots[values["name"]])  # references are rewritten to it
             warnings.append(f"文件中的“{values['name']}”与本台账的同名街道视为同一个")
+            continue
+        problems = _row_problems(inc, values, checks, number)
+        if problems:
+            counts.invalid += 1
+            issues.extend(problems)
+            if mine is None:
+                available.drop(table, uuid)
             continue
         bad = _missing_ref(inc, values, available)
         if bad:
@@ -267,14 +312,14 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
                     [c.header for c in inc.columns], _display(inc, theirs_view, ledger),
                     _display(inc, values, ledger), "mine",
                     f"身份证号与本台账的“{other[1]}”相同，但不是同一条记录"))
-                acts.append(Action("duplicate", tup, vector, local_vector, target=other[0]))
+                acts.append(Action("duplicate", number, tup, vector, local_vector, target=other[0]))
                 if mine is None:
                     available.drop(table, uuid)
                 continue
         if relation == "new":
             counts.new += 1
             counts.deleted += int(values["deleted"])
-            acts.append(Action("insert", tup, vector))
+            acts.append(Action("insert", number, tup, vector))
             available.add(table, uuid)
             if table == "members" and not values["deleted"] and values.get("status") == "在册":
                 live_ids[values["id_number"]] = (uuid, values.get("name", ""))
@@ -285,13 +330,13 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
         if relation == "newer":
             counts.updated += 1
             counts.deleted += int(values["deleted"] and not local[at["deleted"]])
-            acts.append(Action("update", tup, vector, local_vector, local_rev))
+            acts.append(Action("update", number, tup, vector, local_vector, local_rev))
             continue
         same = all(local[i] == tup[i] for i in content_at)
         if relation == "concurrent" and same:
             counts.unchanged += 1
             counts.same_change += 1  # both offices made this very change: nothing to ask
-            acts.append(Action("merge", tup, vector, local_vector, local_rev))
+            acts.append(Action("merge", number, tup, vector, local_vector, local_rev))
             continue
         if relation == "same":
             if same:
@@ -313,7 +358,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
             table, inc.title, uuid, _summary(table, values) or _summary(table, mine_values) or uuid,
             [c.header for c in inc.columns], _display(inc, mine_values, ledger),
             _display(inc, values, ledger), suggested, note))
-        acts.append(Action("conflict", tup, vector, local_vector, local_rev))
+        acts.append(Action("conflict", number, tup, vector, local_vector, local_rev))
     return acts
 
 

@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from db import access, merge, settings
+from db.errors import NotFoundError
 from db.ledger import Ledger, utcnow
 from db.validate import mask_id, mask_phone
 
@@ -175,14 +176,17 @@ def scope_for(ledger: Ledger, office: str | None = None, full: bool = False,
     if office:
         peer = merge.find_peer(ledger, office)
         if peer is None:
-            raise ValueError(f"不认识“{office}”：还没有导入过它的文件。可以先导出全量文件发给它")
+            raise NotFoundError(f"不认识“{office}”：还没有导入过它的文件。可以先不指定接收单位，"
+                                "导出全量文件发给它（baodao offices 列出已知的单位）")
         scope.office, scope.name = peer["office"], peer["name"] or peer["community"]
         if not full:
             scope.since = int(peer["acked_seq"])
-        communities = ledger.conn.execute(
-            "SELECT id, name FROM grid_nodes WHERE level = 2 AND deleted = 0").fetchall()
-        match = [i for i, n in communities if n == peer["community"]]
-        if grid_node is None and len(communities) > 1 and match:
+        # a street office's ledger (no community of its own) sends each community its part
+        street_office = not settings.identity(ledger)["community"]
+        match = [r[0] for r in ledger.conn.execute(
+            "SELECT id FROM grid_nodes WHERE level = 2 AND deleted = 0 AND name = ?",
+            (peer["community"],))] if street_office and peer["community"] else []
+        if grid_node is None and match:
             scope.node_id, scope.street_part = match[0], True
             scope.label = f"社区“{peer['community']}”的部分"
     if grid_node is not None:

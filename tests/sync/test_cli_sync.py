@@ -30,8 +30,36 @@ def test_export_and_import_print_preview_counts(tmp_path, capsys, ids):
     assert main(["import", str(tmp_path / "b.db"), str(out), "--quiet"]) == 0
     assert "新增 " in capsys.readouterr().out
     assert main(["import", str(tmp_path / "b.db"), str(out), "--quiet"]) == 0
-    total = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("合计"))
-    assert total.split()[1:3] == ["0", "0"]
+    assert "导入，无新变化" in capsys.readouterr().out
+
+
+def test_files_for_an_office_and_the_offices_list(tmp_path, capsys, ids):
+    a = _ledger(tmp_path / "a.db", "丽景社区")
+    unit = units.add_unit(a, name="市财政局党支部")
+    a.close()
+    _ledger(tmp_path / "b.db", "杨树社区").close()
+    a_db, b_db = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    assert main(["export", a_db, "--out", str(tmp_path / "a1.xlsx"), "--quiet"]) == 0
+    assert main(["import", b_db, str(tmp_path / "a1.xlsx"), "--quiet"]) == 0
+    assert main(["export", b_db, "--out", str(tmp_path / "b1.xlsx"), "--quiet"]) == 0
+    assert main(["import", a_db, str(tmp_path / "b1.xlsx"), "--quiet"]) == 0
+    capsys.readouterr()
+    with open_ledger(a_db) as a:
+        units.update_unit(a, unit, contact_name="新联系人")
+    assert main(["offices", a_db]) == 0
+    listing = capsys.readouterr().out
+    line = next(row for row in listing.splitlines() if row.startswith("杨树社区"))
+    assert line.split()[-1] == "1"  # one change waits for 杨树社区
+    assert main(["export", a_db, "--out", str(tmp_path / "a2.xlsx"), "--for", "杨树社区",
+                 "--quiet"]) == 0
+    text = capsys.readouterr().out
+    assert "发给杨树社区" in text and "报到单位：1 行" in text and "在职党员：0 行" in text
+    assert main(["export", a_db, "--out", str(tmp_path / "a3.xlsx"), "--for", "杨树社区",
+                 "--full", "--quiet"]) == 0
+    assert "全量" in capsys.readouterr().out
+    assert main(["export", a_db, "--out", str(tmp_path / "x.xlsx"), "--for", "没有的社区",
+                 "--quiet"]) != 0
+    assert "不认识“没有的社区”" in capsys.readouterr().err
 
 
 def test_encrypted_export_via_cli_needs_password(tmp_path, capsys):

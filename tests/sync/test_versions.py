@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from db import grid, members, merge, open_ledger, settings, units
-from db.errors import LedgerError
+from db.errors import LedgerError, NotFoundError
 from desktop.sync.apply import apply, preview_file
 from desktop.sync.export import export_ledger, pending_changes, scope_for
 from tests.conftest import make_id
@@ -121,7 +121,7 @@ def test_files_for_an_office_carry_only_what_it_has_not_acknowledged(tmp_path):
     export_ledger(a, tmp_path / "a0.xlsx")
     _import(b, tmp_path / "a0.xlsx")
     # B has not said anything yet: A knows nothing of B, so a file "for B" is refused by name
-    with pytest.raises(ValueError, match="还没有导入过它的文件"):
+    with pytest.raises(NotFoundError, match="还没有导入过它的文件"):
         scope_for(a, "不存在的社区")
     # B's own file acknowledges what it holds of A
     export_ledger(b, tmp_path / "b0.xlsx")
