@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import open_ledger, settings
+from db import merge, open_ledger, settings
 from desktop.sync import roster as roster_mod
 from desktop.sync.drives import removable_drives
 from desktop.sync.errors_book import write_errors
@@ -74,6 +74,7 @@ class ExportDialog(QDialog):
             ident = settings.identity(ledger)
             self.nodes = ledger.query("SELECT id, level, name FROM grid_nodes WHERE deleted = 0 "
                                       "AND level <= 3 ORDER BY level, sort_order, id")
+            self.peers = merge.peers(ledger)
         stamp = dt.date.today().strftime("%Y%m%d")
         office = ident["office_name"] or "报到台账"
         layout = QVBoxLayout(self)
@@ -89,6 +90,19 @@ class ExportDialog(QDialog):
         for node in self.nodes:
             self.scope.addItem("　" * (node["level"] - 1) + node["name"], node["id"])
         form.addRow("导出范围：", self.scope)
+        self.receiver = QComboBox()
+        self.receiver.addItem("不指定（导出全部数据）", None)
+        for peer in self.peers:
+            self.receiver.addItem(peer["name"] or peer["community"] or peer["office"][:8],
+                                  peer["office"])
+        if len(self.peers) == 1:
+            self.receiver.setCurrentIndex(1)
+        form.addRow("发给：", self.receiver)
+        self.full = QCheckBox("导出全部数据（对方丢了文件、重装了程序时用）")
+        form.addRow("", self.full)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        form.addRow("", self.summary)
         self.mask = QCheckBox("隐去身份证号和电话（对方只能查看，不能导入）")
         form.addRow("", self.mask)
         self.protect = QCheckBox("设置打开密码（Excel和WPS打开时需输入；建议始终设置）")
@@ -106,6 +120,10 @@ class ExportDialog(QDialog):
         form.addRow("密码：", row)
         layout.addLayout(form)
         self.protect.toggled.connect(self._sync_enabled)
+        for signal in (self.receiver.currentIndexChanged, self.scope.currentIndexChanged):
+            signal.connect(self._describe)
+        for box in (self.full, self.mask):
+            box.toggled.connect(self._describe)
         buttons = QHBoxLayout()
         refresh = QPushButton("刷新")
         refresh.clicked.connect(self.refresh)
@@ -122,7 +140,39 @@ class ExportDialog(QDialog):
         self.result_path: Path | None = None
         self.refresh()
         self._sync_enabled()
-        self.resize(560, 380)
+        self._describe()
+        self.resize(560, 440)
+
+    def _describe(self) -> None:
+        """What the file will hold, counted in the background: "发给 杨树社区：自上次以来的
+        1,204 条变更"."""
+        office, name = self.receiver.currentData(), self.receiver.currentText()
+        self.full.setEnabled(office is not None)
+        if office is None or self.mask.isChecked():
+            self.summary.setText("将导出所选范围内的全部数据")
+            return
+        peer = next(p for p in self.peers if p["office"] == office)
+        if self.full.isChecked() or not peer["acked_seq"]:
+            why = "" if self.full.isChecked() else "（对方还没有确认收到过本台账的文件）"
+            self.summary.setText(f"发给 {name}：全部数据{why}")
+            return
+        self.summary.setText(f"发给 {name}：正在统计变更…")
+        ledger_path, grid_node = self.ledger_path, self.scope.currentData()
+        asked = (office, grid_node)
+        self._asked = asked
+
+        def work(_progress, _cancelled):
+            from desktop.sync.export import pending_changes, scope_for
+
+            with open_ledger(ledger_path, create=False) as ledger:
+                return pending_changes(ledger, scope_for(ledger, office, grid_node=grid_node))
+
+        def done(count) -> None:
+            if self._asked == asked:  # not a count for a choice changed meanwhile
+                self.summary.setText(f"发给 {name}：自上次以来的 {count:,} 条变更"
+                                     + ("（无新变更，只带回已收到的确认）" if not count else ""))
+
+        self.count_job = run_job(self, "正在统计变更", work, done)
 
     def _sync_enabled(self) -> None:
         on = self.protect.isChecked()
@@ -165,7 +215,8 @@ class ExportDialog(QDialog):
             if answer != QMessageBox.StandardButton.Yes:
                 return None
         return {"mask": self.mask.isChecked(), "password": password,
-                "grid_node": self.scope.currentData()}
+                "grid_node": self.scope.currentData(), "for_office": self.receiver.currentData(),
+                "full": self.full.isChecked()}
 
     def _export_to_drive(self) -> None:
         item = self.drives.currentItem()
@@ -199,8 +250,12 @@ class ExportDialog(QDialog):
         def done(result) -> None:
             self.result_path = result.path
             total = sum(result.counts.values())
+            kind = ""
+            if result.receiver:
+                kind = f"发给{result.receiver}，" + ("自上次以来的变更" if result.incremental
+                                                    else "全部数据") + "，"
             QMessageBox.information(self, "导出到U盘",
-                                    f"已导出 {total} 行到\n{result.path}\n（已读回核对无误）")
+                                    f"已导出 {total} 行（{kind}已读回核对无误）到\n{result.path}")
             self.accept()
 
         self.job = run_job(self, "导出到U盘", work, done)
@@ -455,8 +510,14 @@ def import_exchange_file(parent: QWidget | None, ledger_path: str | Path,
         with open_ledger(ledger_path, create=False) as ledger:
             return preview_file(ledger, path, password, progress)
 
-    run_job(parent, "读取交换文件", work,
-            lambda p: _show_preview(parent, ledger_path, p, on_applied),
+    def read(preview: Preview) -> None:
+        if preview.already:  # told from 说明 alone: nothing to preview, nothing to do
+            QMessageBox.information(parent, "导入交换文件",
+                                    f"{preview.already}。\n\n{Path(path).name}")
+            return
+        _show_preview(parent, ledger_path, preview, on_applied)
+
+    run_job(parent, "读取交换文件", work, read,
             _reading_failed(parent, "导入交换文件", lambda again: import_exchange_file(
                 parent, ledger_path, on_applied, path, again)))
 

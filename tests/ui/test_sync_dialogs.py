@@ -203,3 +203,33 @@ def test_blank_template_is_saved(qtbot, tmp_path, monkeypatch):
     target = tmp_path / "模板.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     assert sync_dialogs.save_roster_template(None) == target and target.exists()
+
+
+def test_export_dialog_says_what_a_file_for_an_office_holds(qtbot, two_offices, monkeypatch):
+    a, b, folder = two_offices
+    export_ledger(b, folder / "b1.xlsx")  # b's file tells a what b holds
+    apply(a, preview_file(a, folder / "b1.xlsx"), default="mine", backup=False)
+    for i in range(3):
+        units.add_unit(a, name=f"新单位{i}")
+    monkeypatch.setattr(drives, "removable_drives", lambda: [])
+    dialog = sync_dialogs.ExportDialog(None, a.path)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.receiver.currentText() == "杨树社区"  # the one office it knows
+    qtbot.waitUntil(lambda: "条变更" in dialog.summary.text(), timeout=5000)
+    # b acknowledged a1 only: since then a changed the unit (and settled its conflict) and
+    # added 李娜, 王强 and these three units
+    assert dialog.summary.text() == "发给 杨树社区：自上次以来的 6 条变更"
+    _shot(dialog, "export-for-office")
+    dialog.full.setChecked(True)
+    assert dialog.summary.text() == "发给 杨树社区：全部数据"
+    dialog.receiver.setCurrentIndex(0)
+    assert not dialog.full.isEnabled()
+
+
+def test_importing_a_file_again_says_so_at_once(qtbot, two_offices, quiet_boxes):
+    _a, b, folder = two_offices  # b imported a1 whole
+    sync_dialogs.import_exchange_file(None, b.path, path=str(folder / "a1.xlsx"))
+    qtbot.waitUntil(lambda: bool(quiet_boxes), timeout=5000)
+    kind, text = quiet_boxes[-1]
+    assert kind == "information" and "导入，无新变化" in text
