@@ -35,6 +35,10 @@ Progress = Callable[[str, float], None]
 Choices = dict[str, str]  # uuid -> mine / theirs
 
 
+class ImportCancelled(Exception):
+    """The user cancelled: the import's transaction was rolled back."""
+
+
 def backup_before_import(ledger: Ledger, reason: str = "导入前") -> str:
     """A checked copy in the app's backup folder (where 恢复备份 finds it), encrypted like the
     ledger; nothing for an in-memory ledger."""
@@ -48,11 +52,13 @@ def backup_before_import(ledger: Ledger, reason: str = "导入前") -> str:
 
 def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = None,
           default: str | None = None, backup: bool = True,
-          progress: Progress | None = None) -> ApplyResult:
+          progress: Progress | None = None,
+          cancelled: Callable[[], bool] | None = None) -> ApplyResult:
     """Import. Conflicts and duplicates take choices[uuid], else `default` (mine / theirs /
     suggested: each conflict's suggested side), else stay as they are and are reported as
     unresolved. Duplicates are never taken by "suggested". backup: a checked copy in the
-    app's backup folder first (where 恢复备份 finds it)."""
+    app's backup folder first (where 恢复备份 finds it). cancelled() is asked as the rows go
+    in; a cancel rolls the whole import back (ImportCancelled), so nothing is written."""
     access.require_secretary(ledger, "导入数据")
     progress = progress or (lambda _l, _f: None)
     earlier = xf if isinstance(xf, Preview) else None
@@ -64,7 +70,7 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
     if backup:
         progress("正在备份台账…", 0.02)
         backup_path = backup_before_import(ledger)
-    run = _Run(ledger, xf, dict(choices or {}), default)
+    run = _Run(ledger, xf, dict(choices or {}), default, cancelled or (lambda: False))
     with ledger.transaction():
         ledger.execute("PRAGMA defer_foreign_keys = ON")
         # The preview the user confirmed still holds if nothing changed since; else plan again.
@@ -84,6 +90,7 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
             progress(f"正在导入“{inc.title}”…", 0.35 + 0.6 * step / max(len(tables), 1))
             run.table(inc, actions[table])
         merge.set_grid_leaders(ledger, run.leaders)
+        run.check_cancelled()
         broken = ledger.conn.execute("PRAGMA foreign_key_check").fetchall()
         if broken:
             table, _rowid, parent, _ = broken[0]
@@ -101,6 +108,7 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
                        {t: c.as_dict() for t, c in run.applied.items()}, xf.office,
                        xf.office_name, xf.exported_at, backup_path,
                        f"冲突未处理{run.unresolved}条" if run.unresolved else "")
+        run.check_cancelled()  # the last moment a cancel can still undo everything
     progress("导入完成", 1.0)
     return ApplyResult(preview, run.applied, backup_path, run.kept, run.unresolved, run.failed)
 
@@ -109,8 +117,9 @@ class _Run:
     """One import's writes: a handler per kind of action."""
 
     def __init__(self, ledger: Ledger, xf: ExchangeFile, choices: Choices,
-                 default: str | None):
+                 default: str | None, cancelled: Callable[[], bool]):
         self.ledger, self.xf, self.choices, self.default = ledger, xf, choices, default
+        self.cancelled = cancelled
         self.suggested: dict[str, str] = {}
         self.ids: dict[str, dict[str, int]] = {}
         self.leaders: list[tuple[str, str | None]] = []
@@ -127,9 +136,12 @@ class _Run:
         acts = sorted(acts, key=lambda a: (a.kind != "update" or not _leaving(names, a.row),
                                            a.kind == "insert"))
         handlers = {"insert": self._insert, "update": self._update, "merge": self._merge,
+                    "restamp": self._restamp,
                     "conflict": self._conflict, "duplicate": self._duplicate,
                     "alias": self._alias}
-        for act in acts:
+        for done, act in enumerate(acts):
+            if done % 500 == 0:
+                self.check_cancelled()
             values = dict(zip(names, act.row, strict=True))
             try:
                 handlers[act.kind](inc, act, values, counts)
@@ -138,6 +150,10 @@ class _Run:
                 headers = {c.name: c.header for c in inc.columns}
                 self.failed.append(Issue(inc.title, act.number, headers.get(column, column),
                                          reason + "，未导入", _summary(inc.table, values)))
+
+    def check_cancelled(self) -> None:
+        if self.cancelled():
+            raise ImportCancelled("已取消导入，台账没有任何改动")
 
     def _ids(self, table: str) -> dict[str, int]:
         if table not in self.ids:  # only the tables this file references, each read once
@@ -175,6 +191,10 @@ class _Run:
         merge.update_row(self.ledger, inc.table, values["uuid"], self._row(inc, values, act))
         counts.updated += 1
         counts.deleted += int(bool(values["deleted"]) and not was_deleted)
+
+    def _restamp(self, inc: IncomingTable, act: Action, values: dict[str, Any],
+                 counts: SheetCounts) -> None:
+        merge.update_row(self.ledger, inc.table, values["uuid"], self._row(inc, values, act))
 
     def _merge(self, inc: IncomingTable, act: Action, values: dict[str, Any],
                counts: SheetCounts) -> None:
@@ -275,4 +295,4 @@ def preview_file(ledger: Ledger, path: str | Path, password: str | None = None,
     return plan(ledger, xf, progress)
 
 
-__all__ = ["ApplyResult", "Choices", "Preview", "apply", "backup_before_import", "preview_file"]
+__all__ = ["ApplyResult", "Choices", "ImportCancelled", "Preview", "apply", "backup_before_import", "preview_file"]

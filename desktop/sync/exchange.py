@@ -50,7 +50,8 @@ CHUNK = 20000  # uuids per look-up (one json_each list), well under SQLite's lim
 class Action:
     """What applying does with one incoming row (values in the file's column order).
 
-    insert / update: store it as it came; merge: the same change made at both offices, only
+    insert / update: store it as it came (restamp: a newer version of the same content);
+    merge: the same change made at both offices, only
     the vectors are united; conflict: the user picks, then a new version supersedes both;
     duplicate: another live member holds the ID (target: that member's uuid); alias: the file's
     街道 root stands for ours (target: our root's uuid)."""
@@ -327,12 +328,18 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
         assert mine is not None and local_vector is not None
         local = mine[0]
         local_rev = int(local[at["rev"]])
+        same = all(local[i] == tup[i] for i in content_at)
+        if relation == "newer" and same:
+            # a newer version with the same content (a file of the old format, or a settled
+            # conflict coming back): only the version is taken, nothing to show as changed
+            counts.unchanged += 1
+            acts.append(Action("restamp", number, tup, vector, local_vector, local_rev))
+            continue
         if relation == "newer":
             counts.updated += 1
             counts.deleted += int(values["deleted"] and not local[at["deleted"]])
             acts.append(Action("update", number, tup, vector, local_vector, local_rev))
             continue
-        same = all(local[i] == tup[i] for i in content_at)
         if relation == "concurrent" and same:
             counts.unchanged += 1
             counts.same_change += 1  # both offices made this very change: nothing to ask

@@ -537,17 +537,17 @@ def _reading_failed(parent: QWidget | None, title: str,
 
 
 def _apply_when_confirmed(dialog: QDialog, parent: QWidget | None, ledger_path: str, label: str,
-                          title: str, prepare: Callable[[], Callable[[Any, Any], Any]],
+                          title: str, prepare: Callable[[], Callable[[Any, Any, Any], Any]],
                           summary: Callable[[Any], str], on_applied: Any) -> QDialog:
     """Open the preview dialog; when the user confirms it, prepare() reads their choices and
-    returns apply(ledger, progress), which runs in the background (its own connection); then
-    the summary is shown and on_applied called."""
+    returns apply(ledger, progress, cancelled), which runs in the background (its own
+    connection); then the summary is shown and on_applied called."""
     def confirmed() -> None:
         apply = prepare()
 
-        def work(progress, _cancelled):
+        def work(progress, cancelled):
             with open_ledger(ledger_path, create=False) as ledger:
-                return apply(ledger, progress)
+                return apply(ledger, progress, cancelled)
 
         def done(result) -> None:
             QMessageBox.information(parent, title, summary(result))
@@ -579,7 +579,8 @@ def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> QDi
         from desktop.sync.apply import apply
 
         choices = dialog.choices()
-        return lambda ledger, progress: apply(ledger, preview, choices, progress=progress)
+        return lambda ledger, progress, cancelled: apply(ledger, preview, choices,
+                                                         progress=progress, cancelled=cancelled)
 
     return _apply_when_confirmed(dialog, parent, ledger_path, "正在导入", "导入完成", prepare,
                                  _import_summary, on_applied)
@@ -720,7 +721,7 @@ def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialo
 
     def prepare() -> Callable[[Any, Any], Any]:
         mapping = dialog.mapping()
-        return lambda ledger, _progress: roster_mod.apply(ledger, parsed, mapping)
+        return lambda ledger, _progress, _cancelled: roster_mod.apply(ledger, parsed, mapping)
 
     return _apply_when_confirmed(
         dialog, parent, ledger_path, "正在导入花名册", "导入花名册", prepare,

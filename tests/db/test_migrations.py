@@ -41,3 +41,27 @@ def test_every_past_version_upgrades(tmp_path, version):
         assert [m["name"] for m in members.search_members(led, "zyr")] == ["赵玉茹"]
         assert check.problems(led) == []
     assert list((tmp_path / "备份").glob(f"v{version}-*-升级前第{version}版.db"))
+
+
+def test_upgrading_to_version_vectors_keeps_what_each_row_last_shared(tmp_path):
+    """Migration 0006: each row's vector starts from its own (office, rev) and, where the old
+    base says so, from the other office's version it was changed from; new ticks start
+    above every revision, so a change made after the upgrade supersedes the old versions."""
+    path = tmp_path / "v5.db"
+    ledger_at_version(path, 5)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(
+        "UPDATE members SET rev = 4;"
+        "INSERT INTO sync_base VALUES ('members', 'm1', 2, 0, 't', 'other-office');")
+    conn.close()
+    with open_ledger(path, backup_dir=tmp_path / "备份") as led:
+        import json
+
+        assert json.loads(led.scalar("SELECT vv FROM members")) == \
+            {"old-office": 4, "other-office": 2}
+        assert json.loads(led.scalar("SELECT vv FROM grid_nodes WHERE uuid = 'g1'")) == \
+            {"old-office": 1}
+        assert led.scalar("SELECT tick FROM sync_clock") >= 4
+        members.update_member(led, led.scalar("SELECT id FROM members"), position="书记")
+        vector = json.loads(led.scalar("SELECT vv FROM members"))
+        assert vector["old-office"] > 4 and vector["other-office"] == 2

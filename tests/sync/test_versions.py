@@ -64,12 +64,13 @@ def test_both_offices_editing_one_member_is_a_conflict_at_both(tmp_path):
     assert a.scalar("SELECT position FROM members") == "A改"
     assert b.scalar("SELECT position FROM members") == "B改"
 
-    # A keeps B's edit; B learns A's resolution as an update, not as a new conflict
+    # A keeps B's edit; B takes A's settled version quietly, not as a new conflict
     apply(a, preview_file(a, tmp_path / "b1.xlsx"), choices={conflict.uuid: "theirs"},
           backup=False)
     export_ledger(a, tmp_path / "a2.xlsx", for_office=b.office)
     preview, _ = _import(b, tmp_path / "a2.xlsx")
-    assert (preview.totals().updated, preview.totals().conflict) == (1, 0)
+    assert (preview.totals().updated, preview.totals().conflict) == (0, 0)
+    assert b.scalar("SELECT vv FROM members") == a.scalar("SELECT vv FROM members")
     assert a.scalar("SELECT position FROM members") == b.scalar("SELECT position FROM members") \
         == "B改"
     a.close()
@@ -320,3 +321,58 @@ def test_four_offices_lose_no_edit_and_converge(tmp_path, seed):
           f"{same_changes} identical on both sides, {len(files)} files")
     for office in offices:
         office.close()
+
+
+def test_a_cancelled_import_writes_nothing(community_path, tmp_path):
+    from desktop.sync.apply import ImportCancelled
+
+    source = open_ledger(community_path)
+    export_ledger(source, tmp_path / "a.xlsx")
+    source.close()
+    target = open_ledger(tmp_path / "t.db")
+    preview = preview_file(target, tmp_path / "a.xlsx")
+    asked = itertools.count()
+    with pytest.raises(ImportCancelled):
+        apply(target, preview, backup=False, cancelled=lambda: next(asked) > 3)
+    assert target.scalar("SELECT count(*) FROM members") == 0
+    assert target.scalar("SELECT count(*) FROM grid_nodes") == 0
+    assert target.scalar("SELECT count(*) FROM sync_log") == 0
+    assert target.scalar("SELECT count(*) FROM sync_peers") == 0
+    target.close()
+
+
+def _as_format_1(path):
+    """The same file as the previous version wrote it: no vectors, no sequence numbers."""
+    book = openpyxl.load_workbook(path)
+    readme = book["说明"]
+    for row in range(readme.max_row, 1, -1):
+        key = readme.cell(row=row, column=1).value
+        if key == "格式版本":
+            readme.cell(row=row, column=2).value = 1
+        elif key in ("导出方式", "接收单位", "接收单位UUID", "起始序号", "截止序号", "已收到序号"):
+            readme.delete_rows(row)
+    for sheet in book.worksheets[1:]:
+        headers = [c.value for c in sheet[1]]
+        sheet.delete_cols(headers.index("版本向量") + 1)
+    book.save(path)
+
+
+def test_a_file_from_the_previous_version_still_imports(tmp_path):
+    a = _member_office(tmp_path, "a")
+    b = open_ledger(tmp_path / "b.db")
+    unit = units.add_unit(a, name="市财政局党支部")
+    members.add_member(a, name="王芳", id_number=make_id())
+    export_ledger(a, tmp_path / "old.xlsx")
+    _as_format_1(tmp_path / "old.xlsx")
+    preview, result = _import(b, tmp_path / "old.xlsx")
+    assert preview.totals().invalid == 0 and preview.totals().new > 0 and not result.failed
+    assert any("旧版程序" in w for w in preview.warnings)
+    assert b.scalar("SELECT count(*) FROM members") == 1
+    # a later edit at A then reaches B as an update, as from any file of the new version
+    units.update_unit(a, unit, contact_name="刘")
+    export_ledger(a, tmp_path / "new.xlsx")
+    preview, _ = _import(b, tmp_path / "new.xlsx")
+    assert (preview.totals().updated, preview.totals().conflict) == (1, 0)
+    assert b.scalar("SELECT contact_name FROM units") == "刘"
+    a.close()
+    b.close()

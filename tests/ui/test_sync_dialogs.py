@@ -233,3 +233,34 @@ def test_importing_a_file_again_says_so_at_once(qtbot, two_offices, quiet_boxes)
     qtbot.waitUntil(lambda: bool(quiet_boxes), timeout=5000)
     kind, text = quiet_boxes[-1]
     assert kind == "information" and "导入，无新变化" in text
+
+
+def test_cancelling_an_import_in_the_job_runner_leaves_the_ledger_as_it_was(qtbot, tmp_path):
+    from db import demo
+    from desktop.ui.worker import run_job
+
+    source = demo.generate(tmp_path / "tiny.db", "tiny")
+    export_ledger(source, tmp_path / "a.xlsx")
+    source.close()
+    target = tmp_path / "t.db"
+    open_ledger(target).close()
+    with open_ledger(target) as ledger:
+        preview = preview_file(ledger, tmp_path / "a.xlsx")
+    started = []
+
+    def work(progress, cancelled):
+        with open_ledger(target) as ledger:
+            def slow_cancel():
+                started.append(1)
+                return len(started) > 2 and cancelled()
+            return apply(ledger, preview, backup=False, progress=progress, cancelled=slow_cancel)
+
+    ended = []
+    job = run_job(None, "正在导入", work, lambda r: ended.append("done"))
+    job.cancelled.connect(lambda: ended.append("cancelled"))
+    job.dialog.canceled.emit()  # the user clicks 取消
+    qtbot.waitUntil(lambda: bool(ended), timeout=20000)
+    assert ended == ["cancelled"]
+    with open_ledger(target) as ledger:
+        assert ledger.scalar("SELECT count(*) FROM members") == 0
+        assert ledger.scalar("SELECT count(*) FROM sync_log") == 0
