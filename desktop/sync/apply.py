@@ -161,10 +161,14 @@ class _Run:
         return self.ids[table]
 
     def _row(self, inc: IncomingTable, values: dict[str, Any], act: Action) -> dict[str, Any]:
-        """The incoming row as stored here: local ids for references, its vector, and the
-        office whose file brought it (so it is not sent back there)."""
+        """The incoming row as stored here (for an update, the columns that differ only):
+        local ids for references, its vector, and the office whose file brought it (so it is
+        not sent back there)."""
         row: dict[str, Any] = {}
+        wanted = act.changed
         for col in inc.columns:
+            if wanted is not None and col.name not in wanted:
+                continue
             value = values.get(col.name)
             if col.kind == "ref":
                 if inc.table == "grid_nodes" and col.name == "leader_member_id":
@@ -186,11 +190,10 @@ class _Run:
 
     def _update(self, inc: IncomingTable, act: Action, values: dict[str, Any],
                 counts: SheetCounts) -> None:
-        was_deleted = self.ledger.scalar(f"SELECT deleted FROM {inc.table} WHERE uuid = ?",
-                                         (values["uuid"],))
-        merge.update_row(self.ledger, inc.table, values["uuid"], self._row(inc, values, act))
+        row = self._row(inc, values, act)
+        merge.update_row(self.ledger, inc.table, values["uuid"], row)
         counts.updated += 1
-        counts.deleted += int(bool(values["deleted"]) and not was_deleted)
+        counts.deleted += int(bool(values["deleted"]) and not act.local_deleted)
 
     def _restamp(self, inc: IncomingTable, act: Action, values: dict[str, Any],
                  counts: SheetCounts) -> None:

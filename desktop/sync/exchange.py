@@ -62,6 +62,8 @@ class Action:
     local_vector: Vector | None = None
     local_rev: int = 0
     target: str | None = None
+    changed: tuple[str, ...] | None = None  # update / restamp: the columns that differ
+    local_deleted: bool = False
 
 
 def row_version(values: dict[str, Any]) -> Version:
@@ -333,12 +335,15 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
             # a newer version with the same content (a file of the old format, or a settled
             # conflict coming back): only the version is taken, nothing to show as changed
             counts.unchanged += 1
-            acts.append(Action("restamp", number, tup, vector, local_vector, local_rev))
+            acts.append(Action("restamp", number, tup, vector, local_vector, local_rev,
+                               changed=_differing(names, local, tup)))
             continue
         if relation == "newer":
             counts.updated += 1
             counts.deleted += int(values["deleted"] and not local[at["deleted"]])
-            acts.append(Action("update", number, tup, vector, local_vector, local_rev))
+            acts.append(Action("update", number, tup, vector, local_vector, local_rev,
+                               changed=_differing(names, local, tup),
+                               local_deleted=bool(local[at["deleted"]])))
             continue
         if relation == "concurrent" and same:
             counts.unchanged += 1
@@ -367,6 +372,12 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
             _display(inc, values, ledger), suggested, note))
         acts.append(Action("conflict", number, tup, vector, local_vector, local_rev))
     return acts
+
+
+def _differing(names: list[str], local: tuple[Any, ...], incoming: tuple[Any, ...]) -> tuple[str, ...]:
+    """The columns an update must write: what differs, and the sync columns always."""
+    return tuple(n for n, mine, theirs in zip(names, local, incoming, strict=True)
+                 if mine != theirs or n in SYNC_NAMES)
 
 
 def _live_ids(ledger: Ledger, inc: IncomingTable) -> dict[str, tuple[str, str]]:
