@@ -17,18 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from db import access, merge, settings
 from db.errors import NotFoundError
 from db.ledger import Ledger, utcnow
 from db.validate import mask_id, mask_phone
 
 from . import schema
-from .xlsx_write import TEXT_FORMAT, header_cells, text_cell
+from .xlsx_stream import StreamBook
+from .xlsx_write import TEXT_FORMAT
 
 Progress = Callable[[str, float], None]
 Cancelled = Callable[[], bool]
@@ -248,114 +244,73 @@ def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _clean_text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL_CHARACTERS_RE.search(value) else value
-
-
-def _write_table(book: Workbook, ledger: Ledger, lay: schema.SheetLayout,
+def _write_table(book: StreamBook, ledger: Ledger, lay: schema.SheetLayout,
                  sel: dict[str, set[int]] | None, scope: Scope, masked: bool, total: int,
                  refs: dict[str, tuple[dict[int, str], dict[int, str]]],
                  tick: Callable[[int], None]) -> int:
-    sheet = book.create_sheet(lay.title)
-    sheet.freeze_panes = "A2"
     headers = lay.headers
-    widths = [_width(h) for h in headers]
-    # One converter per output column; plain values go in as they are (fast), strings that
-    # Excel would read as formulas, and ID/phone cells, become explicit text cells.
-    plan: list[tuple[int, str, Any]] = []  # (source index, mode, extra)
-    names = [c.name for c in lay.columns]
-    out_col = 0
+    # One converter per output column: (source index, mode, lookup or mask)
+    plan: list[tuple[int, str, Any]] = []
+    text_columns: list[int] = []  # IDs, phones and UUIDs: Excel's text format, kept on edit
+    validations: list[tuple[int, list[str]]] = []
     for index, col in enumerate(lay.columns):
         if col.kind == "ref":
-            plan.append((index, "refname", refs[col.ref_table or ""][1]))
+            plan.append((index, "ref", refs[col.ref_table or ""][1]))
             plan.append((index, "ref", refs[col.ref_table or ""][0]))
-            out_col += 2
+            text_columns.append(len(plan) - 1)
             continue
         key = (lay.table, col.name)
-        if key in schema.ID_COLUMNS:
-            plan.append((index, "id", mask_id if masked else None))
-        elif key in schema.PHONE_COLUMNS:
-            plan.append((index, "id", mask_phone if masked else None))
+        if key in schema.ID_COLUMNS or key in schema.PHONE_COLUMNS:
+            mask = mask_id if key in schema.ID_COLUMNS else mask_phone
+            plan.append((index, "masked" if masked else "plain", mask))
+            text_columns.append(len(plan) - 1)
         elif col.kind == "bool":
             plan.append((index, "bool", None))
-        elif col.kind == "text":
-            plan.append((index, "text", None))
+            validations.append((len(plan) - 1, ["是", "否"]))
         else:
             plan.append((index, "plain", None))
+            if col.name == "uuid":
+                text_columns.append(len(plan) - 1)
         if col.codes:
-            letter = get_column_letter(out_col + 1)
-            choices = [c for c in col.codes if c]
-            dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"',
-                                allow_blank=True, showErrorMessage=False)
-            dv.add(f"{letter}2:{letter}{max(total + 1, 2)}")
-            sheet.data_validations.append(dv)
-        out_col += 1
-    if any(c.kind == "bool" for c in lay.columns):
-        for col in lay.columns:
-            if col.kind == "bool":
-                pos = headers.index(col.header) + 1
-                letter = get_column_letter(pos)
-                dv = DataValidation(type="list", formula1='"是,否"', allow_blank=True,
-                                    showErrorMessage=False)
-                dv.add(f"{letter}2:{letter}{max(total + 1, 2)}")
-                sheet.data_validations.append(dv)
-    where, params = _where(sel, lay.table, scope)
-    cursor = ledger.conn.execute(
-        f"SELECT {', '.join(names)} FROM {lay.table} WHERE {where} ORDER BY id", params)
-    # Widths are measured on the first rows, then set before any row is written.
-    first = cursor.fetchmany(300)
-    rows_out: list[list[Any]] = []
+            validations.append((len(plan) - 1, [c for c in col.codes if c]))
 
     def convert(row: tuple[Any, ...]) -> list[Any]:
         out: list[Any] = []
         for index, mode, extra in plan:
             value = row[index]
-            if mode == "plain":
+            if mode == "plain" or value is None:
                 out.append(value)
-            elif mode == "text":
-                if value and (value[0] == "=" or ILLEGAL_CHARACTERS_RE.search(value)):
-                    out.append(text_cell(sheet, _clean_text(value)))
-                else:
-                    out.append(value)
             elif mode == "ref":
-                out.append(None if value is None else extra.get(value))
-            elif mode == "refname":
-                name = None if value is None else extra.get(value)
-                out.append(text_cell(sheet, _clean_text(name)) if isinstance(name, str)
-                           and name[:1] == "=" else name)
+                out.append(extra.get(value))
             elif mode == "bool":
                 out.append("是" if value else "否")
-            else:  # id / phone: always a text cell, masked on request
-                if value is None or value == "":
-                    out.append(value)
-                else:
-                    cell = text_cell(sheet, extra(value) if extra else value)
-                    out.append(cell)
+            else:  # masked
+                out.append(extra(value) if value else value)
         return out
 
-    for row in first:
-        converted = convert(row)
-        rows_out.append(converted)
+    where, params = _where(sel, lay.table, scope)
+    names = ", ".join(c.name for c in lay.columns)
+    cursor = ledger.conn.execute(
+        f"SELECT {names} FROM {lay.table} WHERE {where} ORDER BY id", params)
+    # Widths are measured on the first rows: the columns come before the rows in the file.
+    first = [convert(row) for row in cursor.fetchmany(300)]
+    widths = [_width(h) for h in headers]
+    for converted in first:
         for i, value in enumerate(converted):
-            text = value.value if isinstance(value, Cell) else value
-            if text is not None:
-                widths[i] = max(widths[i], _width(str(text)))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = min(max(width + 2, 6), 50)
-    sheet.append(header_cells(sheet, headers))
-    count = 0
-    for converted in rows_out:
-        sheet.append(converted)
-        count += 1
-    tick(count)
-    while True:
-        chunk = cursor.fetchmany(2000)
-        if not chunk:
-            break
-        for row in chunk:
-            sheet.append(convert(row))
-        count += len(chunk)
-        tick(len(chunk))
+            if value is not None:
+                widths[i] = max(widths[i], _width(str(value)))
+    with book.sheet(lay.title, [min(max(w + 2, 6), 50) for w in widths], total + 1,
+                    text_columns, validations) as sheet:
+        sheet.header(headers)
+        for converted in first:
+            sheet.row(converted)
+        count = len(first)
+        tick(count)
+        while chunk := cursor.fetchmany(2000):
+            for row in chunk:
+                sheet.row(convert(row))
+            count += len(chunk)
+            tick(len(chunk))
     return count
 
 
@@ -451,14 +406,6 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
     grand = sum(c[0] for c in counts.values()) or 1
     exported_at = utcnow()
     readme = _readme(ledger, counts, mask, scope, exported_at, to_seq)
-    book = Workbook(write_only=True)
-    info = book.create_sheet(schema.README_SHEET)
-    info.column_dimensions["A"].width = 24
-    info.column_dimensions["B"].width = 80
-    info.append(header_cells(info, ["项目", "内容"]))
-    for key, value in readme:
-        info.append([text_cell(info, key), text_cell(info, value)
-                     if isinstance(value, str) else value])
     refs: dict[str, tuple[dict[int, str], dict[int, str]]] = {}
     for lay in lays:
         for col in lay.columns:
@@ -474,29 +421,34 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
 
     written: dict[str, int] = {}
     headers: dict[str, list[str]] = {}
-    for lay in lays:
-        written[lay.title] = _write_table(book, ledger, lay, sel, scope, mask,
-                                          counts[lay.title][0], refs, tick)
-        headers[lay.title] = lay.headers
-    progress("正在保存文件…", 0.87)
     out.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx.part",
                                          dir=out.parent)
     os.close(handle)
     temp = Path(temp_name)
-    plain_temp: Path | None = None
     try:
-        if password:
-            handle, plain_name = tempfile.mkstemp(prefix="baodao-", suffix=".xlsx")
-            os.close(handle)
-            plain_temp = Path(plain_name)
-            book.save(plain_temp)
-            import msoffcrypto.format.ooxml
+        # With a password the plain workbook exists only in memory, never as a file.
+        sink: Any = io.BytesIO() if password else open(temp, "wb")  # noqa: SIM115
+        with sink:
+            book = StreamBook(sink, exported_at)
+            with book.sheet(schema.README_SHEET, [24, 80], len(readme) + 1) as info:
+                info.header(["项目", "内容"])
+                for key, value in readme:
+                    info.row([key, value])
+            for lay in lays:
+                written[lay.title] = _write_table(book, ledger, lay, sel, scope, mask,
+                                                  counts[lay.title][0], refs, tick)
+                headers[lay.title] = lay.headers
+            book.close()
+            progress("正在保存文件…", 0.87)
+            if password:
+                import msoffcrypto.format.ooxml
 
-            with open(plain_temp, "rb") as plain, open(temp, "wb") as encrypted:
-                msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt(password, encrypted)
-        else:
-            book.save(temp)
+                sink.seek(0)
+                with open(temp, "wb") as encrypted:
+                    msoffcrypto.format.ooxml.OOXMLFile(sink).encrypt(password, encrypted)
+            else:
+                sink.flush()
         with open(temp, "rb") as handle_:
             os.fsync(handle_.fileno())
         if cancelled():
@@ -507,9 +459,6 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    finally:
-        if plain_temp is not None:
-            plain_temp.unlink(missing_ok=True)
     return ExportResult(out, written, mask, bool(password), 0.0, scope.incremental,
                         scope.name), exported_at
 

@@ -131,27 +131,35 @@ def decrypt(raw: bytes, password: str | None) -> bytes:
     return out.getvalue()
 
 
-def prepare(path: str | Path, password: str | None = None) -> tuple[bytes, str]:
-    """Read and check a file; returns (plain bytes, kind: xlsx/ods/xls)."""
+def prepare(path: str | Path, password: str | None = None) -> tuple[Path | bytes, str]:
+    """Check a file; returns (what to parse, kind: xlsx/ods/xls). A plain workbook is parsed
+    from its own path (nothing copied); an encrypted one as bytes decrypted in memory."""
     path = Path(path)
     try:
+        if not path.is_file():
+            raise FileRejected("这不是一个普通文件（可能是文件夹、设备或管道），不能导入")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise FileRejected(f"文件有{size // 2**20} MB，超出上限（{MAX_FILE_BYTES // 2**20} MB）")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(1024)
     except FileRejected:
         raise
     except OSError as error:
         raise FileRejected(f"无法读取文件：{error.strerror or error}") from None
-    kind = sniff(raw[:1024])
+    kind = sniff(head)
     if kind == "cfb":
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise FileRejected(f"无法读取文件：{error.strerror or error}") from None
         plain = decrypt(raw, password)
         if plain is not raw:
             if sniff(plain[:1024]) != "zip":
                 raise FileRejected("解密后的内容不是Excel工作簿")
             return plain, check_zip(io.BytesIO(plain))
         return raw, "xls"
-    return raw, check_zip(io.BytesIO(raw))
+    return path, check_zip(path)
 
 
 _CELL_REF = re.compile(rb'<c[^>]*?\br="([A-Z]{1,4})(\d{1,8})"')
@@ -263,12 +271,12 @@ def read_workbook(path: str | Path, password: str | None = None,
     return list(iter_workbook(path, password, timeout))
 
 
-def _split(data: bytes, kind: str, workers: int) -> list[str]:
+def _split(data: Path | bytes, kind: str, size: int, workers: int) -> list[str]:
     """Sheet assignments for parallel children, balanced by each sheet's unzipped size.
     The first child also takes every sheet the others do not name."""
-    if workers < 2 or kind != "xlsx" or len(data) < PARALLEL_BYTES:
+    if workers < 2 or kind != "xlsx" or size < PARALLEL_BYTES:
         return ["all"]
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+    with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
         sizes = {}
         for info in archive.infolist():
             match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
@@ -295,11 +303,14 @@ def iter_workbook(path: str | Path, password: str | None = None,
     data, kind = prepare(path, password)
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
     folder = tempfile.mkdtemp(prefix="baodao-read-")
-    source = Path(folder) / ("in" + suffix)
-    parts = ["only:0"] if first_only else _split(data, kind, min(os.cpu_count() or 1, 4))
+    copied = isinstance(data, bytes)
+    source = Path(folder) / ("in" + suffix) if copied else Path(data).resolve()
+    size = len(data) if isinstance(data, bytes) else source.stat().st_size
+    parts = ["only:0"] if first_only else _split(data, kind, size, min(os.cpu_count() or 1, 4))
     results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
     try:
-        source.write_bytes(data)
+        if isinstance(data, bytes):
+            source.write_bytes(data)
         procs = [subprocess.Popen(
             [sys.executable, "-I", "-c", _CHILD, str(source), str(result),
              str(CHILD_MEMORY_BYTES), str(MAX_COLUMNS), str(MAX_CELLS), part],
@@ -308,7 +319,7 @@ def iter_workbook(path: str | Path, password: str | None = None,
         failed = False
         try:
             for proc in procs:
-                failed |= proc.wait(timeout=timeout or _child_timeout(len(data))) != 0
+                failed |= proc.wait(timeout=timeout or _child_timeout(size)) != 0
         except subprocess.TimeoutExpired:
             raise FileRejected("读取文件超时：文件结构异常或过于复杂，已放弃") from None
         finally:
@@ -317,7 +328,8 @@ def iter_workbook(path: str | Path, password: str | None = None,
                     proc.kill()
                     proc.wait()
         if failed or not all(r.exists() for r in results):
-            far = diagnose_far_cell(data) if kind == "xlsx" else None
+            far = diagnose_far_cell(data if isinstance(data, bytes) else source.read_bytes()) \
+                if kind == "xlsx" else None
             if far:
                 raise FileRejected(f"{far[0]}单元格{far[1]}超出合理范围，文件异常，已拒绝",
                                    far[0], far[1])
@@ -330,7 +342,8 @@ def iter_workbook(path: str | Path, password: str | None = None,
             yield heads[n][1]  # type: ignore[index]
             heads[n] = next(streams[n], None)
     finally:
-        source.unlink(missing_ok=True)
+        if copied:
+            source.unlink(missing_ok=True)
         for result in results:
             result.unlink(missing_ok=True)
         os.rmdir(folder)
