@@ -22,11 +22,11 @@ from .exchange import (
     Issue,
     Preview,
     SheetCounts,
-    _summary,
     already_imported,
     ledger_state,
     plan,
     read_readme,
+    row_summary,
     row_version,
 )
 from .integrity import integrity_reason
@@ -62,7 +62,8 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
     access.require_secretary(ledger, "导入数据")
     progress = progress or (lambda _l, _f: None)
     earlier = xf if isinstance(xf, Preview) else None
-    xf = earlier.source if earlier else xf
+    xf = earlier.source if earlier is not None else xf
+    assert isinstance(xf, ExchangeFile)
     if earlier is not None and earlier.already:
         progress("无新变化", 1.0)
         return ApplyResult(earlier, {}, "", [], 0, [])
@@ -149,7 +150,7 @@ class _Run:
                 column, reason = integrity_reason(error)
                 headers = {c.name: c.header for c in inc.columns}
                 self.failed.append(Issue(inc.title, act.number, headers.get(column, column),
-                                         reason + "，未导入", _summary(inc.table, values)))
+                                         reason + "，未导入", row_summary(inc.table, values)))
 
     def check_cancelled(self) -> None:
         if self.cancelled():
@@ -238,7 +239,7 @@ class _Run:
         assert mine is not None
         merge.write_resolved(self.ledger, inc.table, uuid, mine, vectors, revs)
         if not mine["deleted"] and values["deleted"]:
-            self.kept.append(f"{inc.title}“{_summary(inc.table, values) or uuid}”："
+            self.kept.append(f"{inc.title}“{row_summary(inc.table, values) or uuid}”："
                              "对方已删除，本台账在此期间有修改，已保留")
 
     def _duplicate(self, inc: IncomingTable, act: Action, values: dict[str, Any],

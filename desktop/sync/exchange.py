@@ -28,10 +28,10 @@ from .parse import (
     NotAnExchangeFile,
     Preview,
     SheetCounts,
-    _summary,
-    _text,
+    cell_text,
     parse_exchange,
     read_readme,
+    row_summary,
 )
 
 Progress = Callable[[str, float], None]
@@ -142,7 +142,7 @@ def _display(inc: IncomingTable, values: dict[str, Any],
         elif (inc.table, col.name) in schema.ID_COLUMNS and value:
             out.append(mask_id(str(value)))
         else:
-            out.append("" if value is None else _text(value))
+            out.append("" if value is None else cell_text(value))
     return out
 
 
@@ -238,7 +238,7 @@ def _row_problems(inc: IncomingTable, values: dict[str, Any], checks: _Checks,
     if not found:
         return []
     headers = {c.name: c.header + ("UUID" if c.kind == "ref" else "") for c in inc.columns}
-    summary = _summary(inc.table, values)
+    summary = row_summary(inc.table, values)
     return [Issue(inc.title, number, headers.get(column, column), reason, summary)
             for column, reason in found]
 
@@ -292,7 +292,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
         bad = _missing_ref(inc, values, available)
         if bad:
             counts.invalid += 1
-            issues.append(Issue(inc.title, number, bad[0], bad[1], _summary(table, values)))
+            issues.append(Issue(inc.title, number, bad[0], bad[1], row_summary(table, values)))
             if mine is None:
                 available.drop(table, uuid)
             continue
@@ -367,7 +367,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
         counts.conflict += 1
         mine_values = inc.values(local)
         out.conflicts.append(Conflict(
-            table, inc.title, uuid, _summary(table, values) or _summary(table, mine_values) or uuid,
+            table, inc.title, uuid, row_summary(table, values) or row_summary(table, mine_values) or uuid,
             [c.header for c in inc.columns], _display(inc, mine_values, ledger),
             _display(inc, values, ledger), suggested, note))
         acts.append(Action("conflict", number, tup, vector, local_vector, local_rev))

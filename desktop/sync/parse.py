@@ -207,7 +207,7 @@ def _vector(value: Any) -> str:
     """A version vector cell: a JSON object of office UUID -> positive tick, kept canonical."""
     import json
 
-    text = _text(value).strip()
+    text = cell_text(value).strip()
     try:
         data = json.loads(text)
     except ValueError:
@@ -223,7 +223,7 @@ def _vector(value: Any) -> str:
     return json.dumps(dict(sorted(out.items())), separators=(",", ":"))
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -248,7 +248,7 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
             if col.notnull:
                 raise ValueError("不能为空")
             return None
-        text = _text(value).strip()
+        text = cell_text(value).strip()
         if not UUID_RE.match(text):
             raise ValueError("不是有效的UUID")
         return text.lower()
@@ -257,7 +257,7 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
             return 1
         if blank or value in ("否", 0, 0.0, False, "0"):
             return 0
-        raise ValueError(f"应为“是”或“否”，实际为“{_text(value)[:20]}”")
+        raise ValueError(f"应为“是”或“否”，实际为“{cell_text(value)[:20]}”")
     if col.kind in ("int", "real"):
         if blank:
             if col.notnull:
@@ -266,7 +266,7 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
         try:
             number = float(str(value).strip()) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"应为数字，实际为“{_text(value)[:20]}”") from None
+            raise ValueError(f"应为数字，实际为“{cell_text(value)[:20]}”") from None
         if number != number or abs(number) > 1e15:
             raise ValueError("数字不合理")
         if col.kind == "int":
@@ -274,7 +274,7 @@ def _convert(table: str, col: schema.Column, value: Any) -> Any:
                 raise ValueError(f"应为整数，实际为{number:g}")
             return int(number)
         return number
-    text = _text(value)
+    text = cell_text(value)
     if col.codes and text not in col.codes:
         raise ValueError(f"应为 {'、'.join(c for c in col.codes if c)} 之一，实际为“{text[:20]}”")
     if col.name == "vv":
@@ -345,7 +345,7 @@ def _converter(table: str, col: schema.Column) -> Callable[[Any], Any]:
     return to_real
 
 
-def _summary(table: str, values: dict[str, Any]) -> str:
+def row_summary(table: str, values: dict[str, Any]) -> str:
     parts = []
     for key in ("name", "title", "date", "period"):
         if values.get(key):
@@ -443,7 +443,7 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
     if not sheet.rows:
         issues.append(Issue(lay.title, 1, "", "工作表是空的，缺少表头"))
         return None
-    header = [_text(h).strip() for h in sheet.rows[0]]
+    header = [cell_text(h).strip() for h in sheet.rows[0]]
     lookup = lay.by_header()
     readable = {c.header for c in lay.columns if c.kind == "ref"}
     positions: list[tuple[int, schema.Column]] = []
@@ -487,7 +487,7 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
                 except ValueError as failed:
                     done = dict(zip(names, (raw[i] for i, _c, _f in plan), strict=True))
                     issues.append(Issue(lay.title, number, col.header, str(failed),
-                                        _summary(lay.table, done)))
+                                        row_summary(lay.table, done)))
                     break
             else:
                 issues.append(Issue(lay.title, number, "", str(error)))

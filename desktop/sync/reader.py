@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,12 +282,13 @@ def _split(data: Path | bytes, kind: str, size: int, workers: int) -> list[str]:
             match = re.fullmatch(r"xl/worksheets/sheet(\d+)\.xml", info.filename)
             if match:
                 sizes[int(match.group(1)) - 1] = info.file_size
-    loads = [[0, []] for _ in range(workers)]
+    totals = [0] * workers
+    groups: list[list[int]] = [[] for _ in range(workers)]
     for index in sorted(sizes, key=lambda i: -sizes[i]):
-        target = min(loads, key=lambda load: load[0])
-        target[0] += sizes[index]
-        target[1].append(index)
-    others = [load[1] for load in loads[1:] if load[1]]
+        lightest = min(range(workers), key=totals.__getitem__)
+        totals[lightest] += sizes[index]
+        groups[lightest].append(index)
+    others = [group for group in groups[1:] if group]
     if not others:
         return ["all"]
     taken = sorted(i for group in others for i in group)
@@ -296,7 +297,8 @@ def _split(data: Path | bytes, kind: str, size: int, workers: int) -> list[str]:
 
 
 def iter_workbook(path: str | Path, password: str | None = None,
-                  timeout: float | None = None, first_only: bool = False) -> Iterator[Sheet]:
+                  timeout: float | None = None,
+                  first_only: bool = False) -> Generator[Sheet, None, None]:
     """The sheets one at a time, so that a big file never sits in memory twice. Big files are
     parsed by several children at once (one per core, up to four). first_only: the first
     sheet alone (an exchange file's 说明, to tell a file already imported at once)."""
@@ -304,8 +306,11 @@ def iter_workbook(path: str | Path, password: str | None = None,
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
     folder = tempfile.mkdtemp(prefix="baodao-read-")
     copied = isinstance(data, bytes)
-    source = Path(folder) / ("in" + suffix) if copied else Path(data).resolve()
-    size = len(data) if isinstance(data, bytes) else source.stat().st_size
+    if isinstance(data, bytes):
+        source, size = Path(folder) / ("in" + suffix), len(data)
+    else:
+        source = data.resolve()
+        size = source.stat().st_size
     parts = ["only:0"] if first_only else _split(data, kind, size, min(os.cpu_count() or 1, 4))
     results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
     try:
