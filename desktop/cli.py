@@ -70,6 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stdout.encoding and sys.stdout.encoding.lower() not in ("utf-8", "utf8"):
         sys.stdout.reconfigure(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
     parser, commands = build_parser()
+    from desktop import workarea
+
+    workarea.use_private_temp()  # personal data in temporary files stays in the data folder
     positional = [arg for arg in argv if not arg.startswith("-")]
     if not positional and ("-h" in argv or "--help" in argv):
         parser.print_help()

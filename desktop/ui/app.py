@@ -246,8 +246,9 @@ def load_style(app: QApplication) -> None:
 
 def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
-    from desktop import crashlog
+    from desktop import crashlog, workarea
 
+    workarea.use_private_temp()  # personal data in temporary files stays in the data folder
     crashlog.setup_logging()
     crashlog.install(lambda text, report: QMessageBox.critical(
         None, "程序出错", f"程序遇到意外错误，操作没有完成：\n{text}\n\n"

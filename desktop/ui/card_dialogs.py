@@ -174,7 +174,8 @@ class PrintOptionsDialog(QDialog):
             QMessageBox.warning(self, "打印卡片", str(error))
             return
         name = KIND_FILE[self.current_kind()] + (f"-{job.period}" if job.period else "")
-        out = Path(tempfile.mkdtemp(prefix="baodao-cards-")) / f"{name}.pdf"
+        # in the app's private temp folder (desktop.workarea), never the shared one
+        out = Path(tempfile.mkdtemp(prefix="cards-")) / f"{name}.pdf"
         path = self.ledger_path
 
         def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]):
