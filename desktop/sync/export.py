@@ -20,7 +20,7 @@ from typing import Any
 from db import access, merge, settings
 from db.errors import NotFoundError
 from db.ledger import Ledger, utcnow
-from db.validate import mask_id, mask_phone
+from db.validate import birth_year, mask_id, mask_phone
 
 from . import schema
 from .xlsx_stream import StreamBook
@@ -264,6 +264,9 @@ def _write_table(book: StreamBook, ledger: Ledger, lay: schema.SheetLayout,
             mask = mask_id if key in schema.ID_COLUMNS else mask_phone
             plan.append((index, "masked" if masked else "plain", mask))
             text_columns.append(len(plan) - 1)
+        elif key == ("members", "birth_date") and masked:
+            # the masked digits are the birth date: the year only (validate.birth_year)
+            plan.append((index, "masked", birth_year))
         elif col.kind == "bool":
             plan.append((index, "bool", None))
             validations.append((len(plan) - 1, ["是", "否"]))
@@ -312,6 +315,18 @@ def _write_table(book: StreamBook, ledger: Ledger, lay: schema.SheetLayout,
             count += len(chunk)
             tick(len(chunk))
     return count
+
+
+def _remove_stale_parts(folder: Path, older_than: float = 600.0) -> None:
+    """Half-written exports that a pulled USB stick or a killed process left behind."""
+    import contextlib
+    import time
+
+    now = time.time()
+    for part in folder.glob(".~*.xlsx.part"):
+        with contextlib.suppress(OSError):
+            if now - part.stat().st_mtime > older_than:
+                part.unlink()
 
 
 def _open_back(path: Path, password: str | None) -> Any:
@@ -422,6 +437,7 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
     written: dict[str, int] = {}
     headers: dict[str, list[str]] = {}
     out.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_parts(out.parent)
     handle, temp_name = tempfile.mkstemp(prefix=".~" + out.stem, suffix=".xlsx.part",
                                          dir=out.parent)
     os.close(handle)

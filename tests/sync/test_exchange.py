@@ -356,3 +356,17 @@ def test_backup_before_import_goes_to_the_app_folder_encrypted_like_the_ledger(
         assert copy.scalar("SELECT count(*) FROM units") == 0
     assert locked.scalar("SELECT count(*) FROM units") == 1
     locked.close()
+
+
+def test_a_half_written_export_left_on_the_stick_is_removed_by_the_next(make_ledger, tmp_path):
+    import os
+    import time
+
+    a = make_ledger("a")
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    old = stick / ".~报到台账abc.xlsx.part"
+    old.write_bytes(b"PK\x03\x04half")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    export_ledger(a, stick / "报到台账.xlsx")
+    assert sorted(p.name for p in stick.iterdir()) == ["报到台账.xlsx"]
