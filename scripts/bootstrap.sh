@@ -16,6 +16,11 @@ DEBIAN_PACKAGES=(
   fonts-wqy-microhei fonts-wqy-zenhei fonts-arphic-uming poppler-utils
 )
 
+# The tests also open exchange files in LibreOffice Calc, as an office would in WPS or Excel.
+if [ "${1:-}" = "--test" ]; then
+  DEBIAN_PACKAGES+=(libreoffice-calc)
+fi
+
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for pkg in "${DEBIAN_PACKAGES[@]}"; do
