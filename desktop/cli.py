@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Callable
 
@@ -94,6 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         return handler(args)
     except LedgerError as error:
         print(f"错误：{error}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error) as error:
+        from desktop.faults import explain
+
+        known = explain(error)
+        if known is None:
+            raise
+        print(f"错误：{known}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已取消", file=sys.stderr)

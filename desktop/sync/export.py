@@ -393,21 +393,31 @@ def export_ledger(ledger: Ledger, out: str | Path, *, mask: bool = False,
     if mask:
         scope.since = 0  # a file only to look at: everything in scope
     with ledger.transaction():  # one read snapshot: counts, rows and the tick agree
-        result, exported_at = _export(ledger, out, scope, mask, password, progress, cancelled)
+        result, exported_at, temp = _export(ledger, out, scope, mask, password, progress,
+                                            cancelled)
     # Nothing is marked as shared: what the receiver holds is known only from its own files.
     kind = "增量" if scope.incremental else "全量"
     privacy = "已隐去个人信息" if mask else \
         "含完整证件号，已设打开密码" if password else "含完整证件号，未设打开密码"
-    with ledger.transaction():
-        merge.log_sync(ledger, "export", out.name, dict(result.counts), scope.office,
-                       scope.name, exported_at, note=f"{scope.label}，{kind}（{privacy}）")
+    try:
+        # Audited before the file is put in place: a ledger that cannot record the export
+        # (read-only, full disk) gets no file with full IDs either.
+        with ledger.transaction():
+            merge.log_sync(ledger, "export", out.name, dict(result.counts), scope.office,
+                           scope.name, exported_at, note=f"{scope.label}，{kind}（{privacy}）")
+        os.replace(temp, out)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     progress("导出完成", 1.0)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str | None,
-            progress: Progress, cancelled: Cancelled) -> tuple[ExportResult, str]:
+            progress: Progress, cancelled: Cancelled) -> tuple[ExportResult, str, Path]:
+    """Write and check the file under a temporary name beside `out`; returns it with the
+    result (the caller audits, then puts it in place)."""
     sel = _scope_selection(ledger, scope)
     to_seq = merge.clock(ledger)
     lays = schema.layouts(ledger)
@@ -447,15 +457,19 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
         sink: Any = io.BytesIO() if password else open(temp, "wb")  # noqa: SIM115
         with sink:
             book = StreamBook(sink, exported_at)
-            with book.sheet(schema.README_SHEET, [24, 80], len(readme) + 1) as info:
-                info.header(["项目", "内容"])
-                for key, value in readme:
-                    info.row([key, value])
-            for lay in lays:
-                written[lay.title] = _write_table(book, ledger, lay, sel, scope, mask,
-                                                  counts[lay.title][0], refs, tick)
-                headers[lay.title] = lay.headers
-            book.close()
+            try:
+                with book.sheet(schema.README_SHEET, [24, 80], len(readme) + 1) as info:
+                    info.header(["项目", "内容"])
+                    for key, value in readme:
+                        info.row([key, value])
+                for lay in lays:
+                    written[lay.title] = _write_table(book, ledger, lay, sel, scope, mask,
+                                                      counts[lay.title][0], refs, tick)
+                    headers[lay.title] = lay.headers
+                book.close()
+            except BaseException:
+                book.abort()
+                raise
             progress("正在保存文件…", 0.87)
             if password:
                 import msoffcrypto.format.ooxml
@@ -471,12 +485,11 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
             raise ExportCancelled("已取消导出")
         progress("正在读回并核对导出文件…", 0.9)
         _verify(temp, password, readme, written, headers)
-        os.replace(temp, out)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return ExportResult(out, written, mask, bool(password), 0.0, scope.incremental,
-                        scope.name), exported_at
+                        scope.name), exported_at, temp
 
 
 __all__ = ["ExportCancelled", "ExportResult", "ExportVerifyError", "Scope", "TEXT_FORMAT",

@@ -14,6 +14,7 @@ number; characters a workbook cannot hold are dropped (the ledger's own check na
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
@@ -153,8 +154,12 @@ class StreamSheet:
         self._buffer.clear()
 
     def close(self, complete: bool = True) -> None:
+        if not complete:  # an error on the way (a full disk, a cancel): the file is dropped
+            with contextlib.suppress(Exception):
+                self._handle.close()
+            return
         self._flush()
-        if complete and self._row != self._declared:
+        if self._row != self._declared:
             raise ValueError(f"sheet declared {self._declared} rows, {self._row} written")
         tail = ["</sheetData>"]
         last = max(self._row, 2)
@@ -177,7 +182,7 @@ class StreamSheet:
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
-        self.close(complete=kind is None)  # an error on the way: the file is thrown away
+        self.close(complete=kind is None)
 
 
 class StreamBook:
@@ -197,6 +202,10 @@ class StreamBook:
                                 force_zip64=True)
         return StreamSheet(handle, widths, text_columns, validations, len(self._titles) == 1,
                            rows)
+
+    def abort(self) -> None:
+        """Give up after an error: nothing more is written (the caller removes the file)."""
+        self._zip.fp = None  # type: ignore[assignment]  # ZipFile.close then does nothing
 
     def close(self) -> None:
         titles = self._titles

@@ -178,7 +178,6 @@ def run_job(parent: QWidget | None, title: str, fn: Work,
 def _show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    from db.errors import LedgerError
+    from desktop.faults import message
 
-    text = str(error) if isinstance(error, LedgerError) else f"{type(error).__name__}：{error}"
-    QMessageBox.critical(parent, title, f"{title}没有完成：\n{text}")
+    QMessageBox.critical(parent, title, f"{title}没有完成：\n{message(error)}")
