@@ -23,10 +23,14 @@ from typing import Any
 
 MAX_FILE_BYTES = 200 * 2**20
 MAX_UNZIPPED_BYTES = 2 * 2**30
-MAX_RATIO = 150  # per entry above 1 MB; real sheets compress 5-30x
+MAX_RATIO = 150  # per entry above RATIO_CHECKED_BYTES; real sheets compress 5-30x
+RATIO_CHECKED_BYTES = 16 * 2**20  # a 1 MB cell repeated is harmless; 50 MB of zeros is not
 MAX_ENTRIES = 5000
 MAX_COLUMNS = 1000
 MAX_CELLS = 25_000_000
+MIN_CELLS = 200_000  # any sheet may span this many cells, however little it holds
+BYTES_PER_CELL = 8  # the least XML a cell with a value takes (<c r="A1"><v>1</v></c> is 20)
+MAX_MERGES = 5000
 CHILD_MEMORY_BYTES = 3 * 2**30
 PARALLEL_BYTES = 4 * 2**20  # smaller files are read by one child
 
@@ -88,7 +92,10 @@ def check_zip(data: io.BytesIO | str | Path) -> str:
         total = 0
         for info in infos:
             total += info.file_size
-            if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            # Judged by the absolute size unpacked: a genuine sheet with one repetitive 1 MB
+            # cell compresses 700x and is harmless; a bomb unpacks to tens of MB and more.
+            if info.file_size > RATIO_CHECKED_BYTES and \
+                    info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise FileRejected(
                     f"文件内部“{info.filename}”压缩比异常（{info.file_size // max(info.compress_size, 1)}"
                     "倍），可能是恶意构造的压缩炸弹，已拒绝")
@@ -205,9 +212,9 @@ def _far_cell(data: bytes) -> tuple[str, str] | None:
 # that it starts in ~30 ms.
 _CHILD = r"""
 import pickle, sys
-in_path, out_path, memory, max_cols, max_cells = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:6])
+in_path, out_path, memory, max_cols, max_cells, max_merges = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
 # which sheets: "all", "only:1,4" or "except:1,4,2" (by position)
-mode, _, listed = sys.argv[6].partition(":")
+mode, _, listed = sys.argv[7].partition(":")
 chosen = {int(x) for x in listed.split(",") if x}
 def wanted(index):
     return mode == "all" or (index in chosen) == (mode == "only")
@@ -248,10 +255,15 @@ with open(out_path, "wb") as out:
                          "工作表范围达到%s（%d行×%d列），超出上限" % (cell, height, width)), out)
             sys.exit(0)
         try:
-            merged = [tuple(int(x) for x in (r[0][0], r[0][1], r[1][0], r[1][1]))
-                      for r in (sheet.merged_cell_ranges or [])]
+            merged = sorted({tuple(int(x) for x in (r[0][0], r[0][1], r[1][0], r[1][1]))
+                             for r in (sheet.merged_cell_ranges or [])})
         except Exception:
             merged = []
+        area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in merged)
+        if len(merged) > max_merges or area > max_cells:
+            pickle.dump(("error", name, "",
+                         "合并单元格过多（%d处，共%d格），超出正常表格，已拒绝" % (len(merged), area)), out)
+            sys.exit(0)
         pickle.dump(("sheet", name, merged, index), out)
         rows = sheet.to_python(skip_empty_area=False) if sheet.end else []
         for index in range(0, len(rows), 5000):
@@ -259,6 +271,20 @@ with open(out_path, "wb") as out:
         del rows
     pickle.dump(("end",), out)
 """
+
+
+def cell_budget(data: Path | bytes, kind: str, size: int) -> int:
+    """How many cells one sheet may span: real sheets are dense, so the area a sheet claims is
+    bounded by how much XML it really has; a tiny file claiming a cell at ALL25000 or
+    A1048576 (1-2 GB once laid out) is refused before it is laid out."""
+    if kind == "xls":
+        content = size * 4
+    else:
+        with zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data) as archive:
+            content = sum(i.file_size for i in archive.infolist()
+                          if i.filename.startswith("xl/worksheets/")
+                          or i.filename == "content.xml")
+    return int(min(MAX_CELLS, max(MIN_CELLS, content // BYTES_PER_CELL)))
 
 
 def _child_timeout(size: int) -> float:
@@ -313,12 +339,13 @@ def iter_workbook(path: str | Path, password: str | None = None,
         size = source.stat().st_size
     parts = ["only:0"] if first_only else _split(data, kind, size, min(os.cpu_count() or 1, 4))
     results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
+    cells = cell_budget(data, kind, size)
     try:
         if isinstance(data, bytes):
             source.write_bytes(data)
         procs = [subprocess.Popen(
             [sys.executable, "-I", "-c", _CHILD, str(source), str(result),
-             str(CHILD_MEMORY_BYTES), str(MAX_COLUMNS), str(MAX_CELLS), part],
+             str(CHILD_MEMORY_BYTES), str(MAX_COLUMNS), str(cells), str(MAX_MERGES), part],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=folder)
             for part, result in zip(parts, results, strict=True)]
         failed = False

@@ -10,7 +10,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from db import members, open_ledger, units
+from db import members, units
 from desktop.sync.apply import apply, preview_file
 from desktop.sync.exchange import parse_exchange, plan
 from desktop.sync.export import export_ledger
