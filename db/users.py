@@ -2,16 +2,26 @@
 
 A ledger without users is single-user (its user is the 书记), as before. The first user added
 must be a 书记; from then on the ledger opens locked and `login` gives the connection the user's
-scope (db.access). Passwords are kept as salted scrypt hashes; wrong passwords are counted in
+scope (db.access). Passwords are kept as salted scrypt hashes (N=2^17, r=8, p=1: OWASP's
+guidance; the parameters are written into the hash, "scrypt$n=131072,r=8,p=1$<hex>", and a hash
+made with weaker ones is remade at the next successful login). Wrong passwords are counted in
 the ledger, and after 3 of them each further try must wait 2, 4, 8 … up to 300 seconds, even
-across restarts of the program."""
+across restarts of the program and across programs trying at once: a try is checked against
+the wait and counted in one write transaction (BEGIN IMMEDIATE) before the password is
+compared, so parallel guesses get no more checks than the waits allow."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import logging
+import math
+import re
 import secrets
+import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +43,15 @@ from .ledger import Ledger, utcnow
 
 MIN_PASSWORD = 6
 FREE_TRIES = 3
+# scrypt cost for new hashes (OWASP Password Storage Cheat Sheet: N=2^17, r=8, p=1, 128 MiB);
+# about 0.3 s a hash on a 2-core office PC. Tests lower SCRYPT_N (tests/conftest.py).
+SCRYPT_N = 2 ** 17
+SCRYPT_R = 8
+SCRYPT_P = 1
+LEGACY = (2 ** 14, 8, 1)  # a bare 64-hex-digit hash: the parameters before the upgrade
+MAX_KDF_MEMORY = 2 ** 30  # a stored hash asking for more is refused, not computed
+_STORED = re.compile(r"scrypt\$n=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})\$([0-9a-f]{64})")
+_LEGACY = re.compile(r"[0-9a-f]{64}")
 
 
 class LoginError(LedgerError):
@@ -50,9 +69,43 @@ def wait_seconds(failures: int) -> int:
     return min(300, 2 ** (failures - FREE_TRIES + 1))
 
 
+def _derive(password: str, salt: str, n: int, r: int, p: int) -> str:
+    """The scrypt key (hex) of a password: the one costly step of every check."""
+    return hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=n, r=r, p=p,
+                          dklen=32, maxmem=min(2 * 128 * n * r * p, MAX_KDF_MEMORY) + 2 ** 20).hex()
+
+
 def _hash(password: str, salt: str) -> str:
-    return hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt),
-                          n=2 ** 14, r=8, p=1, dklen=32).hex()
+    """A new stored hash, naming its parameters."""
+    n, r, p = SCRYPT_N, SCRYPT_R, SCRYPT_P
+    return f"scrypt$n={n},r={r},p={p}${_derive(password, salt, n, r, p)}"
+
+
+def _parameters(stored: str) -> tuple[int, int, int, str] | None:
+    """(n, r, p, key) of a stored hash; None for one that is malformed or absurdly costly."""
+    if _LEGACY.fullmatch(stored):
+        return (*LEGACY, stored)
+    match = _STORED.fullmatch(stored)
+    if match is None:
+        return None
+    n, r, p = (int(match.group(i)) for i in (1, 2, 3))
+    if n < 2 or n & (n - 1) or not r or not p or 128 * n * r * p > MAX_KDF_MEMORY:
+        return None
+    return n, r, p, match.group(4)
+
+
+def _matches(password: str, salt: str, stored: str) -> bool:
+    found = _parameters(stored)
+    if found is None:
+        return False
+    n, r, p, key = found
+    return hmac.compare_digest(_derive(password, salt, n, r, p), key)
+
+
+def outdated(stored: str) -> bool:
+    """True for a hash made with less than the current cost (remade at the next login)."""
+    found = _parameters(stored)
+    return found is None or found[0] < SCRYPT_N or found[1] < SCRYPT_R
 
 
 def _check_password(password: str) -> None:
@@ -148,8 +201,7 @@ def set_password(ledger: Ledger, user_id: int, new: str, old: str | None = None)
     if not own:
         require_secretary(ledger, "重设其他用户的密码")
     row = _get(ledger, user_id)
-    if own and not (old is not None and hmac.compare_digest(_hash(old, row["pw_salt"]),
-                                                            row["pw_hash"])):
+    if own and not (old is not None and _matches(old, row["pw_salt"], row["pw_hash"])):
         raise ValidationError("old", "原密码", "不正确")
     _check_password(new)
     salt = secrets.token_hex(16)
@@ -176,43 +228,108 @@ def _enter(ledger: Ledger, actor: Actor) -> None:
     remember_session(ledger.path, actor)
 
 
-def verify(ledger: Ledger, username: str, password: str) -> Actor:
-    """Check a user's password (counting wrong tries and enforcing the waits)."""
-    row = ledger.one("SELECT * FROM main.users WHERE username = ? AND active = 1",
-                     ((username or "").strip(),))
-    if row is None:
-        raise LoginError("用户名不存在或已停用")
-    if row["retry_after"]:
-        left = (dt.datetime.fromisoformat(row["retry_after"].replace("Z", "+00:00")) -
-                _now()).total_seconds()
-        if left > 0:
-            raise LoginError(f"密码已连续输错{row['failures']}次，请{int(left) + 1}秒后再试",
-                             int(left) + 1)
-    if not hmac.compare_digest(_hash(password, row["pw_salt"]), row["pw_hash"]):
+@contextlib.contextmanager
+def _write_lock(ledger: Ledger) -> Iterator[None]:
+    """A transaction that holds the ledger's write lock from its first statement, so that what
+    it reads cannot change under it in another process before it writes. (A deferred BEGIN
+    that reads and then writes fails at once with "database is locked" when another process
+    wrote in between: WAL cannot move its snapshot forward, and the busy timeout is no help.)"""
+    conn = ledger.conn
+    if conn.in_transaction:  # inside the caller's transaction: a savepoint of it
+        with ledger.transaction():
+            yield
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _stamp(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _take_try(ledger: Ledger, username: str) -> dict[str, Any]:
+    """Check the wait and count this try as a wrong password, in one write transaction.
+
+    Counting before the (slow) comparison is what makes the wait hold across processes: a
+    parallel try sees this one counted and must wait in turn. A right password takes the count
+    back (`_check`). Returns the user's row as it was before the count."""
+    with _write_lock(ledger):
+        row = ledger.one("SELECT * FROM main.users WHERE username = ? AND active = 1",
+                         ((username or "").strip(),))
+        if row is None:
+            raise LoginError("用户名不存在或已停用")
+        now = _now()
+        if row["retry_after"]:
+            left = (dt.datetime.fromisoformat(row["retry_after"].replace("Z", "+00:00")) -
+                    now).total_seconds()
+            if left > 0:
+                raise LoginError(f"密码已连续输错{row['failures']}次，请{math.ceil(left)}秒后再试",
+                                 math.ceil(left))
         failures = row["failures"] + 1
         wait = wait_seconds(failures)
-        retry = (_now() + dt.timedelta(seconds=wait)).strftime("%Y-%m-%dT%H:%M:%S.%fZ") \
-            if wait else ""
-        with ledger.transaction():
-            ledger.execute("UPDATE main.users SET failures = ?, retry_after = ? WHERE id = ?",
-                           (failures, retry, row["id"]))
+        ledger.execute("UPDATE main.users SET failures = ?, retry_after = ? WHERE id = ?",
+                       (failures, _stamp(now + dt.timedelta(seconds=wait)) if wait else "",
+                        row["id"]))
+    return row
+
+
+def _check(ledger: Ledger, username: str, password: str) -> tuple[Actor, str | None]:
+    """The actor, and the stored hash when it is to be remade with the current cost."""
+    row = _take_try(ledger, username)
+    failures = row["failures"] + 1
+    if not _matches(password, row["pw_salt"], row["pw_hash"]):
+        wait = wait_seconds(failures)
+        with _write_lock(ledger):
             audit.record(ledger, "登录", row["username"], f"密码错误（第{failures}次）",
                          user=row["username"])
         raise LoginError(f"密码不正确（第{failures}次）" +
                          (f"，请{wait}秒后再试" if wait else ""), wait)
-    if row["failures"]:
-        with ledger.transaction():
-            ledger.execute("UPDATE main.users SET failures = 0, retry_after = '' WHERE id = ?",
-                           (row["id"],))
-    return Actor(row["username"], row["role"], row["node_id"], row["id"])
+    with _write_lock(ledger):
+        ledger.execute("UPDATE main.users SET failures = 0, retry_after = '' WHERE id = ?",
+                       (row["id"],))
+    actor = Actor(row["username"], row["role"], row["node_id"], row["id"])
+    return actor, row["pw_hash"] if outdated(row["pw_hash"]) else None
+
+
+def _upgrade(ledger: Ledger, actor: Actor, password: str, old: str) -> None:
+    """Remake a weaker hash with the current cost (unless the password changed meanwhile).
+    The connection must be allowed to change the user's hash: the user's own or a 书记's."""
+    salt = secrets.token_hex(16)
+    new = _hash(password, salt)
+    try:
+        with _write_lock(ledger):
+            ledger.execute("UPDATE main.users SET pw_salt = ?, pw_hash = ?, updated_at = ? "
+                           "WHERE id = ? AND pw_hash = ?",
+                           (salt, new, utcnow(), actor.user_id, old))
+    except sqlite3.Error as error:  # the login stands; the upgrade is tried again next time
+        logging.getLogger("baodao").warning("password hash upgrade failed: %s", error)
+
+
+def verify(ledger: Ledger, username: str, password: str) -> Actor:
+    """Check a user's password (counting wrong tries and enforcing the waits)."""
+    actor, old = _check(ledger, username, password)
+    current = actor_of(ledger)
+    if old is not None and (current is None or current.full_access or
+                            current.user_id == actor.user_id):
+        _upgrade(ledger, actor, password, old)
+    return actor
 
 
 def login(ledger: Ledger, username: str, password: str) -> Actor:
     """Log in: the connection (and every connection this process opens to the same file
     afterwards) gets the user's scope."""
-    actor = verify(ledger, username, password)
+    actor, old = _check(ledger, username, password)
     _enter(ledger, actor)
-    audit.record(ledger, "登录", Path(ledger.path).name)
+    if old is not None:
+        _upgrade(ledger, actor, password, old)
+    with _write_lock(ledger):
+        audit.record(ledger, "登录", Path(ledger.path).name)
     return actor
 
 
@@ -225,4 +342,5 @@ def logout(ledger: Ledger) -> None:
 
 
 __all__ = ["AccessDeniedError", "LoginError", "add_user", "has_users", "list_users", "login",
-           "logout", "set_password", "update_user", "usernames", "verify", "wait_seconds"]
+           "logout", "outdated", "set_password", "update_user", "usernames", "verify",
+           "wait_seconds"]

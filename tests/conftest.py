@@ -16,6 +16,24 @@ def make_id(birth: str = "19800101", region: str = "131102", seq: int = 123) -> 
     return first17 + id_checksum_char(first17)
 
 
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(request, monkeypatch):
+    """New password hashes at scrypt N=2^10 instead of 2^17 (0.3 s each) in every test but
+    those that ask for `real_kdf`. Hashes name their cost, so checks stay right either way."""
+    if "real_kdf" not in request.fixturenames:
+        from db import users
+
+        monkeypatch.setattr(users, "SCRYPT_N", 2 ** 10)
+
+
+@pytest.fixture
+def real_kdf():
+    """Password hashes at the production cost (see _cheap_password_hashes)."""
+    from db import users
+
+    return users
+
+
 @pytest.fixture
 def ids():
     """A supply of distinct valid ID numbers."""
