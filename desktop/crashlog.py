@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import secrets
 import sys
 import traceback
 from collections.abc import Callable
@@ -41,11 +43,29 @@ def setup_logging() -> Path:
     return path
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now()
+
+
 def write_report(kind: type[BaseException], error: BaseException,
                  trace: TracebackType | None) -> Path:
-    text = "".join(traceback.format_exception(kind, error, trace))
-    path = log_folder() / f"错误报告-{dt.datetime.now():%Y%m%d-%H%M%S}.txt"
-    path.write_text(scrub(text), encoding="utf-8")
+    """A new file for every report: 错误报告-20261201-093000.txt, then -2, -3 … within the
+    same second. Each name is taken by exclusive create, so no report (from this or another
+    thread or program) ever overwrites another."""
+    text = scrub("".join(traceback.format_exception(kind, error, trace)))
+    folder = log_folder()
+    stem = f"错误报告-{_now():%Y%m%d-%H%M%S}"
+    for count in range(1, 1000):
+        path = folder / (f"{stem}.txt" if count == 1 else f"{stem}-{count}.txt")
+        try:
+            with path.open("x", encoding="utf-8") as handle:
+                handle.write(text)
+        except FileExistsError:
+            continue
+        return path
+    path = folder / f"{stem}-{os.getpid()}-{secrets.token_hex(4)}.txt"
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
     return path
 
 

@@ -17,6 +17,7 @@ from db.errors import DuplicateMemberError, ValidationError
 from db.ledger import Ledger
 from db.validate import nfkc, parse_id_number
 
+from .cell_limit import long_cells
 from .exchange import Issue
 from .reader import FileRejected, read_workbook
 
@@ -271,6 +272,11 @@ def preview(ledger: Ledger, roster: Roster, mapping: dict[str, str | None]) -> R
         name = cells.get("name")
         if not cells.get("id_number") and (not name or re.match(r"^(合计|总计|填表|审核|制表)", str(name))):
             continue  # footers: 合计, 填表人, 审核人
+        cut = long_cells((header_of[f], raw[i]) for f, i in cols.items() if i < len(raw))
+        if cut:  # text that lost its end (or would): not taken silently
+            out.issues.extend(Issue(roster.sheet, number, column, reason, _row_text(raw))
+                              for column, reason in cut)
+            continue
         try:
             info = parse_id_number(cells["id_number"])
         except ValidationError as error:

@@ -146,3 +146,33 @@ def test_libreoffice_ods_roster(ledger, ids, tmp_path):
     result = roster.preview(ledger, parsed, roster.guess_mapping(parsed.headers))
     assert result.new == 1 and "精度已丢失" in result.issues[0].reason
     assert (result.issues[0].row, result.issues[0].column) == (5, "身份证号码")
+
+
+def test_text_at_excels_cell_limit_is_reported_per_cell_not_cut_silently(ledger, ids, tmp_path):
+    from desktop.sync import cell_limit
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "花名册"
+    sheet.append(["姓名", "身份证号", "备注", "特长"])
+    sheet.append(["张伟", ids("19800101"), "长" * 40000, "水电"])  # the reader keeps 32767
+    sheet.append(["李娜", ids("19850202"), "满" * 32767, "x" * 32767])
+    sheet.append(["王强", ids("19900303"), "短" * 32766, ""])
+    sheet.append(["赵敏", ids("19700404"), "备注", "绘画"])
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    parsed = roster.read_roster(path)
+    result = roster.preview(ledger, parsed, roster.guess_mapping(parsed.headers))
+    assert result.new == 2
+    lines = sorted(issue.line() for issue in result.issues)
+    assert lines == [f"“花名册”第{row}行“{column}”列：内容达到Excel单元格上限32767个字符，"
+                     "可能已被截断，请核对原表，把过长的内容缩短后再导入"
+                     for row, column in ((2, "备注"), (3, "备注"), (3, "特长"))]
+    done = roster.apply(ledger, parsed, roster.guess_mapping(parsed.headers), backup=False)
+    assert done.new == 2 and sorted(m["name"] for m in members.list_members(ledger)) == \
+        ["王强", "赵敏"]
+    # Another reader may give more than the limit: said as well, with the length.
+    assert cell_limit.long_cells([("备注", "长" * 40000), ("姓名", "张伟"), ("序号", 3.0)]) == [
+        ("备注", "内容超过Excel单元格上限32767个字符（共40000个），用Excel打开或交换时会被截断，"
+                 "请缩短后再导入")]
+    assert cell_limit.cut_reason("短" * 32766) is None and cell_limit.cut_reason(None) is None
