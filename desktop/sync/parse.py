@@ -16,7 +16,7 @@ from db.errors import ValidationError
 from db.ledger import Ledger
 from db.validate import mask_id, parse_id_number
 
-from . import schema
+from . import cell_limit, schema
 from .reader import FileRejected, Sheet, iter_workbook
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -476,6 +476,11 @@ def _parse_sheet(lay: schema.SheetLayout, sheet: Sheet, issues: list[Issue]) -> 
     for number, raw in enumerate(sheet.rows[1:], start=2):
         if len(raw) < width:
             raw = list(raw) + [None] * (width - len(raw))
+        cut = any(v.__class__ is str and len(v) >= cell_limit.EXCEL_CELL_LIMIT for v in raw) \
+            and cell_limit.long_cells((col.header, raw[index]) for index, col, _f in plan)
+        if cut:  # the reader keeps 32,767 characters of a longer cell: say so, per cell
+            issues.extend(Issue(lay.title, number, column, reason) for column, reason in cut)
+            continue
         try:
             values = tuple(convert(raw[index]) for index, _col, convert in plan)
         except ValueError as error:

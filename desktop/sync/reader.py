@@ -330,7 +330,10 @@ def iter_workbook(path: str | Path, password: str | None = None,
     sheet alone (an exchange file's 说明, to tell a file already imported at once)."""
     data, kind = prepare(path, password)
     suffix = {"xlsx": ".xlsx", "ods": ".ods", "xls": ".xls"}[kind]
-    folder = tempfile.mkdtemp(prefix="baodao-read-")
+    from desktop import workarea
+
+    # the app's private temp folder: a decrypted file and what is read from it hold personal data
+    folder = tempfile.mkdtemp(prefix="read-", dir=workarea.use_private_temp())
     copied = isinstance(data, bytes)
     if isinstance(data, bytes):
         source, size = Path(folder) / ("in" + suffix), len(data)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from db import open_ledger
 from db.periods import half_year_of, parse_period
+from desktop import workarea
 from desktop.cards import PrintJob, PrintResult, print_cards
 from desktop.cards.batch import member_ids, unit_ids
 
@@ -174,8 +175,9 @@ class PrintOptionsDialog(QDialog):
             QMessageBox.warning(self, "打印卡片", str(error))
             return
         name = KIND_FILE[self.current_kind()] + (f"-{job.period}" if job.period else "")
-        # in the app's private temp folder (desktop.workarea), never the shared one
-        out = Path(tempfile.mkdtemp(prefix="cards-")) / f"{name}.pdf"
+        # in the app's private temp folder, never the shared one
+        out = Path(tempfile.mkdtemp(prefix="cards-", dir=workarea.use_private_temp())) / \
+            f"{name}.pdf"
         path = self.ledger_path
 
         def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]):
@@ -301,7 +303,7 @@ class PreviewDialog(QDialog):
         self.document.close()
         # The temporary PDF holds personal data: remove it, unless an outside viewer may
         # still be reading it (the system's temp cleanup takes it then).
-        if not self.opened_externally and self.path.parent.name.startswith("baodao-cards-"):
+        if not self.opened_externally and self.path.parent.name.startswith("cards-"):
             shutil.rmtree(self.path.parent, ignore_errors=True)
 
 

@@ -183,6 +183,7 @@ def test_closing_the_preview_removes_the_temporary_pdf(qtbot, people):
     qtbot.addWidget(dialog)
     preview = _generate(qtbot, dialog, keep=False)
     path = preview.path
-    assert path.exists() and path.parent.name.startswith("baodao-cards-")
+    assert path.exists() and path.parent.name.startswith("cards-")
+    assert ".work" in path.parts  # in the app's private work area, not the shared temp folder
     preview.close()
     assert not path.exists()
