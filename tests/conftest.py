@@ -6,6 +6,9 @@ import random
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's data folder (backups, logs, its private temp folder) for the whole test run: never
+# the real user's.
+os.environ.setdefault("BAODAO_HOME", __import__("tempfile").mkdtemp(prefix="baodao-test-home-"))
 
 from db import grid, open_ledger, settings  # noqa: E402
 from db.validate import id_checksum_char  # noqa: E402
