@@ -194,6 +194,15 @@ def mask_id(number: str) -> str:
     return number[:6] + "*" * 8 + number[-4:]
 
 
+def birth_year(birth_date: str | None) -> str:
+    """A birth date as shown beside a masked ID number: the year only (1984-08-13 → 1984年).
+
+    The 6+4 mask hides exactly the eight birth-date digits. With the year shown the check digit
+    still leaves some thirty dates; with the month, only two or three."""
+    text = str(birth_date or "")
+    return f"{text[:4]}年" if len(text) >= 4 and text[:4].isdigit() else ""
+
+
 def mask_phone(phone: str) -> str:
     digits = phone.replace("-", "")
     if len(digits) == 11 and digits.isdigit():
