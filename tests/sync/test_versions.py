@@ -194,6 +194,10 @@ def test_a_street_file_for_a_community_holds_that_community_only(tmp_path, ids):
         export_ledger(led, tmp_path / f"{led.office}.xlsx")
         _import(street, tmp_path / f"{led.office}.xlsx")
     assert street.scalar("SELECT count(*) FROM members") == 6
+    # meanwhile 丽景社区 goes on working
+    lijing = offices[0]
+    first = lijing.scalar("SELECT id FROM members ORDER BY id LIMIT 1")
+    members.update_member(lijing, first, position="社区里刚改的职务")
     result = export_ledger(street, tmp_path / "for-lijing.xlsx", for_office="丽景社区")
     assert result.counts["在职党员"] == 3
     book = openpyxl.load_workbook(tmp_path / "for-lijing.xlsx", read_only=True)
@@ -202,9 +206,11 @@ def test_a_street_file_for_a_community_holds_that_community_only(tmp_path, ids):
     book.close()
     assert all("丽景社区" in str(n) for n in names) and names
     assert readme["导出范围"] == "社区“丽景社区”的部分"
-    # the community imports it without learning anything of the other community
-    lijing = offices[0]
+    # the community imports it without learning anything of the other community, and what it
+    # entered meanwhile is kept
     preview, result = _import(lijing, tmp_path / "for-lijing.xlsx")
+    assert lijing.scalar("SELECT position FROM members WHERE id = ?", (first,)) == "社区里刚改的职务"
+    assert preview.totals().conflict == 0
     assert lijing.scalar("SELECT count(*) FROM members WHERE name LIKE '杨树社区%'") == 0
     assert result.unresolved == 0 and preview.totals().invalid == 0
     for led in [*offices, street]:
