@@ -37,6 +37,16 @@ def _member_office(tmp_path, name):
     return led
 
 
+def _sharing_a_unit(tmp_path, name="市财政局党支部"):
+    """Office a registers a unit, office b imports a's first file: both hold the same row."""
+    a = _member_office(tmp_path, "a")
+    b = open_ledger(tmp_path / "b.db")
+    unit = units.add_unit(a, name=name)
+    export_ledger(a, tmp_path / "a0.xlsx")
+    _import(b, tmp_path / "a0.xlsx")
+    return a, b, unit
+
+
 def test_both_offices_editing_one_member_is_a_conflict_at_both(tmp_path):
     """The minimal case: A exports to B; both change 职务 of one member; each exports. Each
     import shows the conflict side by side; neither edit is gone."""
@@ -78,11 +88,7 @@ def test_both_offices_editing_one_member_is_a_conflict_at_both(tmp_path):
 
 
 def test_a_later_edit_after_an_exchange_is_an_update_not_a_conflict(tmp_path):
-    a = _member_office(tmp_path, "a")
-    b = open_ledger(tmp_path / "b.db")
-    unit = units.add_unit(a, name="市财政局党支部")
-    export_ledger(a, tmp_path / "a0.xlsx")
-    _import(b, tmp_path / "a0.xlsx")
+    a, b, unit = _sharing_a_unit(tmp_path, "市财政局党支部")
     units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="B的联系人")
     export_ledger(b, tmp_path / "b1.xlsx")
     _import(a, tmp_path / "b1.xlsx")  # A now has B's edit ...
@@ -96,11 +102,7 @@ def test_a_later_edit_after_an_exchange_is_an_update_not_a_conflict(tmp_path):
 
 
 def test_the_same_edit_at_both_offices_is_not_a_conflict(tmp_path):
-    a = _member_office(tmp_path, "a")
-    b = open_ledger(tmp_path / "b.db")
-    units.add_unit(a, name="市财政局党支部")
-    export_ledger(a, tmp_path / "a0.xlsx")
-    _import(b, tmp_path / "a0.xlsx")
+    a, b, _unit = _sharing_a_unit(tmp_path, "市财政局党支部")
     units.update_unit(a, a.scalar("SELECT id FROM units"), contact_name="同一个人")
     units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="同一个人")
     export_ledger(a, tmp_path / "a1.xlsx")
@@ -160,11 +162,7 @@ def test_files_for_an_office_carry_only_what_it_has_not_acknowledged(tmp_path):
 
 
 def test_what_came_from_an_office_is_not_sent_back_to_it(tmp_path):
-    a = _member_office(tmp_path, "a")
-    b = open_ledger(tmp_path / "b.db")
-    units.add_unit(a, name="甲单位")
-    export_ledger(a, tmp_path / "a0.xlsx")
-    _import(b, tmp_path / "a0.xlsx")
+    a, b, _unit = _sharing_a_unit(tmp_path, "甲单位")
     export_ledger(b, tmp_path / "b0.xlsx")
     _import(a, tmp_path / "b0.xlsx")
     units.add_unit(b, name="乙单位")
