@@ -127,11 +127,20 @@ class _Available:
         self.incoming.get(table, set()).discard(uuid)
 
 
+HIDDEN_IN_VIEW = {"vv"}  # bookkeeping that means nothing to the person choosing
+
+
+def _shown_headers(inc: IncomingTable) -> list[str]:
+    return [c.header for c in inc.columns if c.name not in HIDDEN_IN_VIEW]
+
+
 def _display(inc: IncomingTable, values: dict[str, Any],
              ledger: Ledger | None = None) -> list[str]:
     """A row as the conflict view shows it: references by name, ID numbers masked."""
     out = []
     for col in inc.columns:
+        if col.name in HIDDEN_IN_VIEW:
+            continue
         value = values.get(col.name)
         if col.kind == "ref" and value and ledger is not None:
             expr = schema.REF_NAME_SQL.get(col.ref_table or "", "uuid")
@@ -312,7 +321,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
                 out.duplicates.append(Conflict(
                     table, inc.title, uuid,
                     f"{values.get('name', '')}（{mask_id(values['id_number'])}）",
-                    [c.header for c in inc.columns], _display(inc, theirs_view, ledger),
+                    _shown_headers(inc), _display(inc, theirs_view, ledger),
                     _display(inc, values, ledger), "mine",
                     f"身份证号与本台账的“{other[1]}”相同，但不是同一条记录"))
                 acts.append(Action("duplicate", number, tup, vector, local_vector, target=other[0]))
@@ -368,7 +377,7 @@ def _plan_table(ledger: Ledger, xf: ExchangeFile, inc: IncomingTable, counts: Sh
         mine_values = inc.values(local)
         out.conflicts.append(Conflict(
             table, inc.title, uuid, row_summary(table, values) or row_summary(table, mine_values) or uuid,
-            [c.header for c in inc.columns], _display(inc, mine_values, ledger),
+            _shown_headers(inc), _display(inc, mine_values, ledger),
             _display(inc, values, ledger), suggested, note))
         acts.append(Action("conflict", number, tup, vector, local_vector, local_rev))
     return acts
