@@ -7,7 +7,8 @@ no grid and refuses every change. Logging in installs the user's scope on the co
   whole ledger, restores, recalculates, changes settings and manages users.
 - 网格员 works through TEMP views that shadow the ledger's tables (SQLite looks in `temp` before
   `main`), so every query in `db`, `desktop.sync` and `desktop.cards` sees only the grid subtree
-  under their node, with 身份证号 masked to 6+4 digits. TEMP triggers on the real tables refuse
+  under their node, with 身份证号 masked to 6+4 digits and 出生日期 cut to the year (the
+  hidden digits are the birth date). TEMP triggers on the real tables refuse
   any change outside that subtree, whatever code path it comes from.
 
 Writes in `db` name their table as `main.<table>`; reads stay unqualified so that they go
@@ -110,6 +111,11 @@ SUBTREE = ("WITH RECURSIVE sub(id) AS (SELECT id FROM main.grid_nodes WHERE id =
            "UNION SELECT g.id FROM main.grid_nodes g JOIN sub ON g.parent_id = sub.id) ")
 MASKED_ID = ("CASE WHEN length(id_number) = 18 THEN substr(id_number, 1, 6) || '********' || "
              "substr(id_number, 15, 4) ELSE substr('******************', 1, length(id_number)) END")
+# The mask hides exactly the birth date, so the birth date beside it shows the year only
+# (validate.birth_year): a full date would give the hidden digits back.
+MASKED_BIRTH = ("CASE WHEN birth_date GLOB '[0-9][0-9][0-9][0-9]*' THEN substr(birth_date, 1, 4) "
+                "|| '年' ELSE '' END")
+MASKED_COLUMNS = {"members": {"id_number": MASKED_ID, "birth_date": MASKED_BIRTH}}
 
 # Read scope of each table for a 网格员. `sn` is their subtree; `members`/`units`/`activities`
 # inside these bodies resolve to the (already created) scoped views.
@@ -236,10 +242,8 @@ def install(ledger: Ledger, actor: Actor | None) -> None:
             "SELECT id FROM up WHERE id IS NOT NULL", (actor.node_id,))
     for table, where in VIEWS:
         columns = [r[1] for r in conn.execute(f"PRAGMA main.table_info([{table}])")]
-        hidden = HIDDEN_COLUMNS.get(table, {})
-        select = ", ".join(
-            f"{MASKED_ID} AS id_number" if table == "members" and c == "id_number" else
-            f"{hidden[c]} AS {c}" if c in hidden else c for c in columns)
+        hidden = HIDDEN_COLUMNS.get(table, {}) | MASKED_COLUMNS.get(table, {})
+        select = ", ".join(f"{hidden[c]} AS {c}" if c in hidden else c for c in columns)
         conn.execute(f"CREATE TEMP VIEW [{table}] AS SELECT {select} FROM main.[{table}] "
                      f"WHERE {where}")
     refusal = f"{DENIED}（{actor.label}）："

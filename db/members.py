@@ -52,7 +52,8 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
     masked = member_id is not None and "*" in str(out["id_number"] or "")
     if masked:
         # A 网格员 sees the number masked (db.access) and edits the rest of the record: the
-        # number itself stays as it is, and so do the gender and birth date derived from it.
+        # number itself stays as it is, and so do the gender and birth date derived from it
+        # (the view shows the birth year only; an unchanged value is never written back).
         current = ledger.one("SELECT id_number, gender, birth_date FROM members WHERE id = ?",
                              (member_id,))
         if current is None or current["id_number"] != out["id_number"]:
@@ -72,7 +73,9 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
     out["household_phone"] = normalize_phone(out["household_phone"], "household_phone", "联系户电话")
     for key in ("join_date", "report_date"):
         out[key] = parse_date(out[key], key, LABELS[key])
-    if out["join_date"] and out["join_date"] < info.birth_date:
+    # Beside a masked number the birth date reads as its year only (db.access).
+    born = info.birth_date[:4] if masked else info.birth_date
+    if out["join_date"] and out["join_date"][:len(born)] < born:
         raise ValidationError("join_date", "入党日期", "早于出生日期")
     out["status"] = one_of(out["status"] or "在册", STATUSES, "status", "状态")
     out["household_reason"] = one_of(out["household_reason"], HOUSEHOLD_REASONS,

@@ -20,7 +20,7 @@ class Column:
     key: str
     title: str
     expr: str
-    kind: str = "text"  # text / id / phone / number / date
+    kind: str = "text"  # text / id / phone / number / date / birth (a date, year only if masked)
     width: int = 100
 
 
@@ -79,7 +79,7 @@ MEMBERS = View(
     (
         Column("name", "姓名", "m.name", width=80),
         Column("gender", "性别", "m.gender", width=40),
-        Column("birth_date", "出生日期", "m.birth_date", "date", 90),
+        Column("birth_date", "出生日期", "m.birth_date", "birth", 90),
         Column("id_number", "身份证号", "m.id_number", "id", 160),
         Column("mobile", "手机号码", "m.mobile", "phone", 110),
         Column("work_unit_name", "工作单位", "m.work_unit_name", width=200),
@@ -212,13 +212,17 @@ def count(ledger: Ledger, view: View, query: Query) -> int:
 
 
 def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
-         limit: int | None = None) -> list[tuple[Any, ...]]:
-    """(id, *column values) per row, in the query's order."""
+         limit: int | None = None, mask: bool = False) -> list[tuple[Any, ...]]:
+    """(id, *column values) per row, in the query's order. `mask`: the rows are shown with IDs
+    masked, so a birth date column sorts by the year it shows (the order of the full dates
+    would tell the hidden digits)."""
     cte, where, params = _where(view, query)
     alias = ID_ALIAS[view.name]
     if query.sort:
         column = view.column(query.sort)
         sort_expr = "m.name_pinyin" if column.key == "name" and view is MEMBERS else column.expr
+        if column.kind == "birth" and mask:
+            sort_expr = f"substr({column.expr}, 1, 4)"
         order = f"{sort_expr} {'DESC' if query.descending else 'ASC'}, {alias}.id"
     else:
         order = f"{view.default_sort}, {alias}.id"
@@ -233,12 +237,20 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
     return [tuple(r) for r in ledger.conn.execute(sql, params).fetchall()]
 
 
+def title(column: Column, mask: bool = True) -> str:
+    """A column's heading as shown: a birth date beside masked IDs is a year."""
+    return "出生年份" if column.kind == "birth" and mask else column.title
+
+
 def format_cell(column: Column, value: Any, mask: bool = True) -> str:
-    """A value as the register shows it: IDs and phones masked unless asked otherwise."""
-    from .validate import mask_id, mask_phone
+    """A value as the register shows it: IDs and phones masked unless asked otherwise, and
+    with them the birth date, which is exactly the masked digits (year only)."""
+    from .validate import birth_year, mask_id, mask_phone
 
     if value is None:
         return ""
+    if column.kind == "birth" and mask:
+        return birth_year(str(value))
     if column.kind == "id" and mask:
         return mask_id(str(value))
     if column.kind == "phone" and mask:
@@ -259,10 +271,13 @@ def export_rows(ledger: Ledger, view: View, query: Query, mask: bool = True,
     for offset in range(0, max(total, 1), step):
         if cancelled and cancelled():
             return None
-        for r in rows(ledger, view, query, offset, step):
-            body.append([format_cell(c, v, mask) if c.kind in ("id", "phone") else v
+        for r in rows(ledger, view, query, offset, step, mask):
+            body.append([format_cell(c, v, mask) if c.kind in ("id", "phone", "birth") else v
                          for c, v in zip(view.columns, r[1:], strict=True)])
         if progress:
             progress(f"正在读取第 {min(offset + step, total)} / {total} 行…",
                      0.8 * min(offset + step, total) / max(total, 1))
-    return [c.title for c in view.columns], body
+    from .access import is_secretary
+
+    ids_masked = mask or not is_secretary(ledger)  # a 网格员's view masks them in any case
+    return [title(c, ids_masked) for c in view.columns], body

@@ -1,13 +1,16 @@
 """在职党员基本信息卡: the member's facts, posts, residence in the grid and 一联一帮 household.
 
 The ID number is masked to its first 6 and last 4 digits unless the caller asks for it in
-full (the card often leaves the office)."""
+full (the card often leaves the office); the hidden digits are the birth date, so a masked
+card shows the birth year only."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from reportlab.lib.units import mm
+
+from db.validate import birth_year
 
 from .data import Common, InfoCard
 from .layout import Cell, Layout, Page
@@ -38,10 +41,13 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
     inner = w - photo
     val = (inner - 3 * lab) / 3
     h = s.row * 1.6
+    # The 6+4 mask hides exactly the birth date: beside a masked number, the year only.
+    birth = [Cell(lab, "出生年份", True), Cell(val, birth_year(m["birth_date"]))] \
+        if "*" in card.id_text else [Cell(lab, "出生日期", True), Cell(val, m["birth_date"])]
     top_rows = [
         [Cell(lab, "姓名", True), Cell(val, m["name"]), Cell(lab, "性别", True),
          Cell(val, m["gender"]), Cell(lab, "民族", True), Cell(val, m["ethnicity"])],
-        [Cell(lab, "出生日期", True), Cell(val, m["birth_date"]), Cell(lab, "入党日期", True),
+        [*birth, Cell(lab, "入党日期", True),
          Cell(val, m["join_date"]), Cell(lab, "报到日期", True), Cell(val, m["report_date"])],
         [Cell(lab, "身份证号", True), Cell(val + lab + val * 0.7, card.id_text),
          Cell(lab, "手机号码", True), Cell(val * 1.3, m["mobile"])],

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from reportlab.lib.units import mm
 
+from db.validate import birth_year
+
 from .data import Common, RecordCard, fmt_number, service_text
 from .layout import Cell, Layout, Page
 
@@ -41,9 +43,11 @@ def _header(lay: Layout, y: float, card: RecordCard, full: bool) -> float:
         return y
     lab = w * 0.115
     val = (w - 4 * lab) / 4
+    # Birth year only: a member's cards are filed together, and the month read with the
+    # masked number on the info card would leave two or three possible numbers.
     y += lay.row(x, y, [Cell(lab, "姓名", True), Cell(w * 0.17, m["name"]),
                         Cell(lab, "性别", True), Cell(w * 0.09, m["gender"]),
-                        Cell(lab, "出生年月", True), Cell(w * 0.11, m["birth_date"][:7]),
+                        Cell(lab, "出生年份", True), Cell(w * 0.11, birth_year(m["birth_date"])),
                         Cell(lab, "报到日期", True), Cell(w * 0.17, m["report_date"])])
     wide = w - 3 * lab - val
     y += lay.row(x, y, [Cell(lab, "工作单位", True), Cell(wide, m["work_unit_name"]),

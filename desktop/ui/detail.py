@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from db import activities, audit, grid, members, orders, points, posts, units
 from db.errors import LedgerError
 from db.ledger import Ledger
-from db.validate import mask_id, mask_phone
+from db.validate import birth_year, mask_id, mask_phone
 
 from .forms import confirm, show_error
 
@@ -123,10 +123,13 @@ class MemberDetail(DetailDialog):
                             f"{m['work_unit_name']}　积分 {balance:g}")
         place = grid.path_text(self.ledger, m["residence_node_id"], skip_levels=2)
         claims = posts.member_claims(self.ledger, self.member_id)
+        shown_id = m["id_number"] if self.full else mask_id(m["id_number"])
+        masked = "*" in shown_id
         self.tabs.addTab(facts([
             ("姓名", m["name"]), ("性别", m["gender"]), ("民族", m["ethnicity"]),
-            ("出生日期", m["birth_date"]),
-            ("身份证号", m["id_number"] if self.full else mask_id(m["id_number"])),
+            # a masked number hides exactly the birth date: beside it, the year only
+            ("出生年份", birth_year(m["birth_date"])) if masked else ("出生日期", m["birth_date"]),
+            ("身份证号", shown_id),
             ("手机号码", m["mobile"] if self.full else mask_phone(m["mobile"])),
             ("工作单位", m["work_unit_name"]), ("职务", m["position"]),
             ("所在党支部", m["branch"]), ("入党日期", m["join_date"]),

@@ -74,6 +74,9 @@ class MemberDialog(EditDialog):
         if not text:
             self.derived.setText("")
             return
+        if self.member_id and "*" in text:  # a 网格员 sees the number masked (db.access)
+            self.derived.setText("身份证号打码显示：不改动号码时，性别和出生日期保持不变")
+            return
         try:
             info = parse_id_number(text)
         except ValidationError as error:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from db import views
+from db.access import is_secretary
 from db.ledger import Ledger
 
 PAGE = 256
@@ -51,7 +52,8 @@ class ViewModel(QAbstractTableModel):
     def _row(self, row: int) -> tuple[Any, ...]:
         page = row // PAGE
         if page not in self._pages:
-            self._pages[page] = views.rows(self.ledger, self.view, self.query, page * PAGE, PAGE)
+            self._pages[page] = views.rows(self.ledger, self.view, self.query, page * PAGE, PAGE,
+                                           self.mask)
         rows = self._pages[page]
         offset = row - page * PAGE
         return rows[offset] if offset < len(rows) else (None,) * (len(self.view.columns) + 1)
@@ -108,7 +110,9 @@ class ViewModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             if 0 <= section < len(self.view.columns):
-                return self.view.columns[section].title
+                # a 网格员's IDs stay masked (db.access) even with full phones shown
+                masked = self.mask or not is_secretary(self.ledger)
+                return views.title(self.view.columns[section], masked)
             return None
         return str(section + 1)
 

@@ -124,7 +124,9 @@ def test_info_card_masks_the_id_number_unless_asked(known, fonts, tmp_path):
     masked = number[:6] + "*" * 8 + number[-4:]
     assert masked in text
     assert re.findall(r"\d{6}\*{8}\d{3}[\dX]", text) == [masked]  # only 6 + 4 digits visible
-    for value in ("在职党员基本信息卡", "王䶮", "男" if int(number[16]) % 2 else "女", "1985-03-12",
+    # the mask hides exactly the birth date: beside it, the year only
+    assert "出生年份1985年" in text and "1985-03" not in text and "19850312" not in text
+    for value in ("在职党员基本信息卡", "王䶮", "男" if int(number[16]) % 2 else "女",
                   "139****5678", "义诊、健康讲座", "河东街道/丽景社区/杨树小区/3号楼/1单元",
                   "健康义诊岗（生活服务，2025-04-01认领）", "赵桂兰", "老年", "138****1111",
                   "杨树小区3号楼1单元101", "照片"):
@@ -135,6 +137,7 @@ def test_info_card_masks_the_id_number_unless_asked(known, fonts, tmp_path):
                 fonts=fonts)
     full_text = flat(pdf_text(full)[0])
     assert number in full_text and "13912345678" in full_text and "13800001111" in full_text
+    assert "出生日期1985-03-12" in full_text
     from db import audit
 
     last = audit.entries(led)[0]
