@@ -234,16 +234,12 @@ def change_password(ledger_path: str | Path, folder: str | Path, old: str | None
                     new: str | None) -> list[str]:
     """Set, change or remove the (closed) ledger's password, and re-encrypt its backups the same
     way so that no plain copy is left behind. Returns the backups that could not be converted."""
-    from .crypto import change_password as rekey
+    from .crypto import rekey_files
 
     session = access.session_for(ledger_path)
     if session is not None and not session.full_access:
         raise access.AccessDeniedError(f"{access.DENIED}：只有书记可以设置台账密码")
-    rekey(ledger_path, old, new)
-    skipped = []
-    for item in list_backups(folder, ledger_path):
-        try:
-            rekey(item.path, old, new)
-        except (LedgerError, *database_errors()):
-            skipped.append(item.path.name)
-    return skipped
+    # one journaled step for the ledger and all its backups: a kill leaves either every file
+    # on the old password or every one on the new (finished at the next start)
+    return rekey_files(ledger_path, [item.path for item in list_backups(folder, ledger_path)],
+                       old, new)

@@ -6,6 +6,7 @@ open their own connection to the same ledger without asking the user again."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -94,11 +95,99 @@ def connect(path: str | Path, password: str | None, readonly: bool = False,
 
 
 def change_password(path: str | Path, old: str | None, new: str | None) -> None:
-    """Rewrite the (closed) ledger encrypted with `new`, or in plain form when new is empty.
+    """Rewrite one (closed) ledger file encrypted with `new`, or in plain form when new is
+    empty, as one journaled step (see rekey_files)."""
+    rekey_files(path, [], old, new)
 
-    The new file is written beside the old one, checked, then renamed over it."""
+
+def journal_for(path: str | Path) -> Path:
+    """The re-keying journal (not "-journal": that name is SQLite's own, for the copy)."""
     path = Path(path)
-    partial = path.with_name(path.name + ".rekey")
+    return path.with_name(path.name + ".换密码.json")
+
+
+def rekey_files(ledger_path: str | Path, others: list[Path], old: str | None,
+                new: str | None) -> list[str]:
+    """Re-key the ledger and its backups as one operation that a kill cannot leave half done.
+
+    Every file is first written beside itself (`.rekey`) and checked; the journal then says
+    "commit" and the copies are renamed over the originals. Until the journal says commit, the
+    next start (recover) deletes the copies: all files keep the old password; after it, the
+    next start finishes the renames: all have the new one. No password is written anywhere.
+    Returns the backups that could not be converted (another password, damaged): left as
+    they were."""
+    ledger_path = Path(ledger_path)
+    journal = journal_for(ledger_path)
+    recover(ledger_path)
+    pairs: list[tuple[Path, Path]] = []
+    skipped: list[str] = []
+    _write_journal(journal, "prepare", [(p, p.with_name(p.name + ".rekey"))
+                                        for p in [ledger_path, *others]])
+    try:
+        for index, path in enumerate([ledger_path, *others]):
+            partial = path.with_name(path.name + ".rekey")
+            try:
+                _rekey_copy(path, partial, old, new)
+            except (LedgerError, *database_errors()):
+                partial.unlink(missing_ok=True)
+                if index == 0:
+                    raise
+                skipped.append(path.name)
+                continue
+            pairs.append((path, partial))
+        _write_journal(journal, "commit", pairs)
+    except BaseException:
+        for _path, partial in pairs:
+            partial.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        raise
+    _finish(journal, pairs)
+    remember(ledger_path, new)
+    return skipped
+
+
+def recover(ledger_path: str | Path) -> str:
+    """Finish or roll back a re-keying that was cut off; "" when there was none."""
+    journal = journal_for(ledger_path)
+    if not journal.exists():
+        return ""
+    try:
+        data = json.loads(journal.read_text(encoding="utf-8"))
+        pairs = [(Path(a), Path(b)) for a, b in data["pairs"]]
+        phase = data["phase"]
+    except (OSError, ValueError, KeyError, TypeError):
+        phase, pairs = "prepare", []  # a journal cut off while written: nothing was committed
+        for leftover in Path(ledger_path).parent.glob("*.rekey"):
+            leftover.unlink(missing_ok=True)
+    if phase == "commit":
+        _finish(journal, pairs)
+        return "finished"
+    for _path, partial in pairs:
+        partial.unlink(missing_ok=True)
+    journal.unlink(missing_ok=True)
+    return "rolled back"
+
+
+def _write_journal(journal: Path, phase: str, pairs: list[tuple[Path, Path]]) -> None:
+    temp = journal.with_name(journal.name + ".tmp")
+    with open(temp, "w", encoding="utf-8") as handle:
+        json.dump({"phase": phase, "pairs": [[str(a), str(b)] for a, b in pairs]}, handle)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(temp, journal)
+
+
+def _finish(journal: Path, pairs: list[tuple[Path, Path]]) -> None:
+    for path, partial in pairs:
+        if partial.exists():
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            os.replace(partial, path)
+    journal.unlink(missing_ok=True)
+
+
+def _rekey_copy(path: Path, partial: Path, old: str | None, new: str | None) -> None:
+    """Write `path` re-keyed to `partial` and check it there; the original is untouched."""
     partial.unlink(missing_ok=True)
     cipher = _cipher()
     source = cipher.connect(str(path), isolation_level=None)
@@ -126,8 +215,6 @@ def change_password(path: str | Path, old: str | None, new: str | None) -> None:
     finally:
         check.close()
     for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+        Path(str(partial) + suffix).unlink(missing_ok=True)
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
-    os.replace(partial, path)
-    remember(path, new)

@@ -222,6 +222,9 @@ def open_ledger(path: str | Path, create: bool = True,
             raise LedgerError(
                 f"“{path.name}”在网络共享位置上。多人同时通过网络打开同一个台账会损坏数据，"
                 "请把台账复制到本机硬盘后再打开，单位之间请用“导出到U盘”交换数据。")
+        from .crypto import recover
+
+        recover(path)  # a password change cut off by a crash is finished or rolled back first
         _check_file(path, password)
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = _connect(str(path), password)
