@@ -376,21 +376,31 @@ def _row_text(raw: list[Any]) -> str:
 
 
 def apply(ledger: Ledger, roster: Roster, mapping: dict[str, str | None],
-          file_name: str = "", backup: bool = True) -> RosterPreview:
-    """Import the ready rows in one transaction, after a backup; remembers the mapping."""
-    from .apply import backup_before_import
+          file_name: str = "", backup: bool = True, progress: Any = None,
+          cancelled: Any = None) -> RosterPreview:
+    """Import the ready rows in one transaction, after a backup; remembers the mapping.
+    cancelled() is asked as the rows go in: a cancel rolls everything back (ImportCancelled)."""
+    from .apply import ImportCancelled, backup_before_import
 
     access.require_secretary(ledger, "导入花名册")
     result = preview(ledger, roster, mapping)
     if backup and result.ready:
         result.backup = backup_before_import(ledger, "导入花名册前")
     with ledger.transaction():
-        for _number, member_id, values in result.ready:
+        total = max(len(result.ready), 1)
+        for done, (_number, member_id, values) in enumerate(result.ready):
+            if done % 50 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled("已取消导入，台账没有任何改动")
+                if progress is not None:
+                    progress(f"正在导入第{done + 1}/{total}人…", done / total)
             fields = {k: v for k, v in values.items() if k in members.FIELDS}
             if member_id is None:
                 members.add_member(ledger, **fields)
             else:
                 members.update_member(ledger, member_id, **fields)
+        if cancelled is not None and cancelled():
+            raise ImportCancelled("已取消导入，台账没有任何改动")
         remember(ledger, mapping)
         merge.log_sync(ledger, "roster", file_name or Path(roster.path).name,
                        {"新增": result.new, "更新": result.updated, "未变": result.unchanged,

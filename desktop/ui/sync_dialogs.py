@@ -721,7 +721,8 @@ def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialo
 
     def prepare() -> Callable[[Any, Any], Any]:
         mapping = dialog.mapping()
-        return lambda ledger, _progress, _cancelled: roster_mod.apply(ledger, parsed, mapping)
+        return lambda ledger, progress, cancelled: roster_mod.apply(
+            ledger, parsed, mapping, progress=progress, cancelled=cancelled)
 
     return _apply_when_confirmed(
         dialog, parent, ledger_path, "正在导入花名册", "导入花名册", prepare,

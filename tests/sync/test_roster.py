@@ -176,3 +176,18 @@ def test_text_at_excels_cell_limit_is_reported_per_cell_not_cut_silently(ledger,
         ("备注", "内容超过Excel单元格上限32767个字符（共40000个），用Excel打开或交换时会被截断，"
                  "请缩短后再导入")]
     assert cell_limit.cut_reason("短" * 32766) is None and cell_limit.cut_reason(None) is None
+
+
+def test_a_cancelled_roster_import_writes_nothing(ledger, ids, tmp_path):
+    import itertools
+
+    from desktop.sync.apply import ImportCancelled
+
+    people = [{"name": f"党员{i}", "id": ids(), "gender": "男"} for i in range(120)]
+    parsed = roster.read_roster(wps_roster(tmp_path / "r.xlsx", people))
+    mapping = roster.guess_mapping(parsed.headers)
+    asked = itertools.count()
+    with pytest.raises(ImportCancelled):
+        roster.apply(ledger, parsed, mapping, backup=False, cancelled=lambda: next(asked) >= 2)
+    assert members.count_members(ledger) == 0
+    assert roster.remembered(ledger) == {}  # nor the mapping
