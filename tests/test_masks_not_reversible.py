@@ -234,7 +234,7 @@ def outputs(office):
     """(what, [(masked number, clues)], full text) for every output showing masked numbers,
     and the per-member folders of cards (info, record, feedback) for the cross-card check."""
     from desktop.cards import PrintJob, print_cards
-    from desktop.commands.stats import write_callsheet
+    from desktop.cards.reports import write_callsheet
     from desktop.sync.export import export_ledger
     from desktop.sync.xlsx_write import write_table
 

@@ -138,3 +138,16 @@ def passbook_pdf(ledger: Ledger, member_id: int, out: str | Path,
              doc.s.small)
     path = doc.save(out, f"爱心存折（{member['name']}）", ident["office_name"])
     return path, doc.fonts.warnings
+
+
+def write_callsheet(ledger: Ledger, node_id: int, out: str | Path,
+                    full_phones: bool = False) -> tuple[Path, Path, list[str]]:
+    """The PDF and, beside it, the .xlsx of the same call sheet (one action, two files)."""
+    from desktop.sync.report_xlsx import callsheet_workbook
+
+    sheet = emergency.call_sheet(ledger, node_id, full_phones)
+    pdf, warnings = callsheet_pdf(ledger, node_id, sheet, Path(out).with_suffix(".pdf"),
+                                  full_phones)
+    scope = grid.path_text(ledger, node_id, 1)
+    xlsx = callsheet_workbook(scope, sheet, Path(out).with_suffix(".xlsx"), not full_phones)
+    return pdf, xlsx, warnings

@@ -12,6 +12,7 @@ from db import open_ledger
 from db.errors import ValidationError
 from db.grid import find_node
 from db.ledger import Ledger
+from desktop.cards.reports import write_callsheet
 
 
 def node_arg(ledger: Ledger, text: str | None) -> int | None:
@@ -94,21 +95,6 @@ def _compliance(args: argparse.Namespace) -> int:
                 path = compliance_workbook(q.label, lists, args.out)
             print(f"已导出 {path}", file=sys.stderr if args.json else sys.stdout)
     return 0
-
-
-def write_callsheet(ledger: Ledger, node_id: int, out: str | Path,
-                    full_phones: bool = False) -> tuple[Path, Path, list[str]]:
-    """The PDF and, beside it, the .xlsx of the same call sheet (one action, two files)."""
-    from db import emergency, grid
-    from desktop.cards.reports import callsheet_pdf
-    from desktop.sync.report_xlsx import callsheet_workbook
-
-    sheet = emergency.call_sheet(ledger, node_id, full_phones)
-    pdf, warnings = callsheet_pdf(ledger, node_id, sheet, Path(out).with_suffix(".pdf"),
-                                  full_phones)
-    scope = grid.path_text(ledger, node_id, 1)
-    xlsx = callsheet_workbook(scope, sheet, Path(out).with_suffix(".xlsx"), not full_phones)
-    return pdf, xlsx, warnings
 
 
 def _callsheet(args: argparse.Namespace) -> int:

@@ -313,7 +313,7 @@ class EmergencyTab(QWidget):
         node = self.node.currentData()
         if node is None:
             return
-        from desktop.commands.stats import write_callsheet
+        from desktop.cards.reports import write_callsheet
 
         name = f"{self.node.currentText()}应急联络表.pdf"
         target = ask_save(self, self.page.settings, "生成应急联络表", name, "PDF (*.pdf)")

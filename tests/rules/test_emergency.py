@@ -7,8 +7,8 @@ import datetime as dt
 from openpyxl import load_workbook
 
 from db import compliance, emergency, posts
+from desktop.cards.reports import write_callsheet
 from desktop.cli import main
-from desktop.commands.stats import write_callsheet
 
 from .conftest import pdf_pages
 

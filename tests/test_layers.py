@@ -1,0 +1,74 @@
+"""The layer rules of DESIGN.md section 3, checked on every module: the ledger, the Excel and
+the PDF code load no Qt, and imports point one way (ui -> sync/cards -> db)."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORE = ("db", "desktop.sync", "desktop.cards")
+
+
+def test_every_core_module_imports_without_qt():
+    code = (
+        "import importlib, pkgutil, sys\n"
+        f"names = []\n"
+        f"for top in {CORE!r}:\n"
+        "    package = importlib.import_module(top)\n"
+        "    names.append(top)\n"
+        "    for info in pkgutil.walk_packages(package.__path__, top + '.'):\n"
+        "        importlib.import_module(info.name)\n"
+        "        names.append(info.name)\n"
+        "print(len(names))\n"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, cwd=ROOT)
+    count, qt = result.stdout.strip().splitlines()
+    on_disk = sum(1 for top in CORE for _ in (ROOT / top.replace(".", "/")).rglob("*.py"))
+    assert int(count) == on_disk  # every module was imported, none skipped
+    assert qt == "[]"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module a file imports, relative imports made absolute."""
+    module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+    package = module.rsplit(".", 1)[0] if path.name != "__init__.py" else module
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[:len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            found.add(target)
+            found.update(f"{target}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _violations(folder: str, forbidden: tuple[str, ...]) -> list[str]:
+    out = []
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        for name in _imports(path):
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                out.append(f"{path.relative_to(ROOT)} imports {name}")
+    return out
+
+
+def test_imports_point_one_way():
+    problems = (_violations("db", ("desktop", "PySide6"))
+                + _violations("desktop/sync", ("desktop.ui", "desktop.commands", "PySide6"))
+                + _violations("desktop/cards", ("desktop.ui", "desktop.commands", "PySide6"))
+                + _violations("desktop/ui", ("desktop.commands",)))
+    assert problems == []
+
+
+def test_the_rule_checker_sees_relative_imports():
+    # desktop/sync/export.py says "from . import schema": it must count as desktop.sync.schema
+    assert "desktop.sync.schema" in _imports(ROOT / "desktop" / "sync" / "export.py")
