@@ -20,18 +20,20 @@ from db.validate import mask_id
 from . import rowcheck, schema
 from .parse import (
     SYNC_NAMES,
+    NotAnExchangeFile,
+    cell_text,
+    parse_exchange,
+    read_readme,
+    row_summary,
+)
+from .preview import (
     ApplyResult,
     Conflict,
     ExchangeFile,
     IncomingTable,
     Issue,
-    NotAnExchangeFile,
     Preview,
     SheetCounts,
-    cell_text,
-    parse_exchange,
-    read_readme,
-    row_summary,
 )
 
 Progress = Callable[[str, float], None]

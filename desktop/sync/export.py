@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from db import access, merge, settings
-from db.errors import NotFoundError
 from db.ledger import Ledger, utcnow
 from db.validate import birth_year, mask_id, mask_phone
 
 from . import schema
+from . import scope as scope_mod
+from .scope import Scope, pending_changes, scope_for
 from .xlsx_stream import StreamBook
 from .xlsx_write import TEXT_FORMAT
 
@@ -47,167 +48,6 @@ class ExportResult:
     seconds: float = 0.0
     incremental: bool = False
     receiver: str = ""
-
-
-def _selection(ledger: Ledger, node_id: int | None) -> dict[str, set[int]] | None:
-    """Row ids per table for a grid subtree, closed over references; None means everything."""
-    if node_id is None:
-        return None
-    return _close(ledger, _subtree(ledger, node_id))
-
-
-def _subtree(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
-    from db.grid import SUBTREE_CTE, get_node
-
-    get_node(ledger, node_id)
-
-    def ids(sql: str, *params: Any) -> set[int]:
-        return {r[0] for r in ledger.conn.execute(sql, params) if r[0] is not None}
-
-    def inn(values: set[int]) -> str:
-        return json.dumps(sorted(values))
-
-    sub = ids(f"{SUBTREE_CTE} SELECT id FROM sub", node_id)
-    subj = inn(sub)
-    inside = "IN (SELECT value FROM json_each(?))"
-    sel: dict[str, set[int]] = {t: set() for t in schema.TABLE_LABELS}
-    sel["grid_nodes"] = set(sub)
-    sel["members"] = ids(f"SELECT id FROM members WHERE residence_node_id {inside}", subj)
-    mem = inn(sel["members"])
-    sel["units"] = ids(f"SELECT id FROM units WHERE paired_node_id {inside}", subj)
-    sel["posts"] = ids(f"SELECT id FROM posts WHERE node_id {inside}", subj)
-    sel["post_claims"] = ids(f"SELECT id FROM post_claims WHERE member_id {inside}", mem)
-    sel["orders"] = ids(f"SELECT id FROM orders WHERE node_id {inside} "
-                        f"OR assignee_member_id {inside}", subj, mem)
-    sel["activities"] = ids(
-        f"SELECT id FROM activities WHERE node_id {inside} UNION SELECT activity_id FROM "
-        f"activity_participants WHERE member_id {inside}", subj, mem)
-    unitj = inn(sel["units"])
-    sel["activity_participants"] = ids(
-        f"SELECT id FROM activity_participants WHERE activity_id {inside} AND "
-        f"(member_id {inside} OR unit_id {inside})", inn(sel["activities"]), mem, unitj)
-    sel["unit_items"] = ids(f"SELECT id FROM unit_items WHERE unit_id {inside}", unitj)
-    sel["meeting_attendees"] = ids(
-        f"SELECT id FROM meeting_attendees WHERE unit_id {inside}", unitj)
-    sel["points_entries"] = ids(f"SELECT id FROM points_entries WHERE member_id {inside} "
-                                f"OR unit_id {inside}", mem, unitj)
-    sel["evaluations"] = ids(f"SELECT id FROM evaluations WHERE member_id {inside} "
-                             f"OR unit_id {inside}", mem, unitj)
-    return sel
-
-
-def _street_part(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
-    """A street's part for one of its communities: that community's subtree (members, units
-    paired there, their records) and the street-wide records (posts, orders and activities
-    under no community, the points shop), never another community's members."""
-    sel = _subtree(ledger, node_id)
-    street = [r[0] for r in ledger.conn.execute("SELECT id FROM grid_nodes WHERE level = 1")]
-    marks = ",".join("?" * len(street)) or "NULL"
-    for table in ("posts", "orders", "activities"):
-        sel[table] |= {r[0] for r in ledger.conn.execute(
-            f"SELECT id FROM {table} WHERE node_id IS NULL OR node_id IN ({marks})", street)}
-    sel["reward_items"] |= {r[0] for r in ledger.conn.execute("SELECT id FROM reward_items")}
-    return _close(ledger, sel)
-
-
-def _close(ledger: Ledger, sel: dict[str, set[int]]) -> dict[str, set[int]]:
-    def ids(sql: str, *params: Any) -> set[int]:
-        return {r[0] for r in ledger.conn.execute(sql, params) if r[0] is not None}
-
-    inside = "IN (SELECT value FROM json_each(?))"
-    # Close over references so every UUID in the file names a row the file (or, for the
-    # receiver, its own ledger) holds: a member's work unit, a node's ancestors, ...
-    fks = {t: [(r[3], r[2]) for r in ledger.conn.execute(f"PRAGMA foreign_key_list({t})")]
-           for t in sel}
-    changed = True
-    while changed:
-        changed = False
-        for table, refs in fks.items():
-            for column, target in refs:
-                if target not in sel or not sel[table]:
-                    continue
-                found = ids(f"SELECT DISTINCT {column} FROM {table} WHERE id {inside}",
-                            json.dumps(sorted(sel[table])))
-                if not found <= sel[target]:
-                    sel[target] |= found
-                    changed = True
-    return sel
-
-
-def _where(sel: dict[str, set[int]] | None, table: str,
-           scope: Scope | None = None) -> tuple[str, tuple[Any, ...]]:
-    parts: list[str] = []
-    params: list[Any] = []
-    if sel is not None:
-        parts.append("id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sorted(sel[table])))
-    if scope is not None and scope.since:
-        # what the receiver has not acknowledged, less what came from its own files
-        parts.append("seq > ? AND (via IS NULL OR via != ?)")
-        params += [scope.since, scope.office]
-    return " AND ".join(parts) or "1", tuple(params)
-
-
-@dataclass
-class Scope:
-    """Whom a file is for and what it carries."""
-    office: str = ""  # the receiver's uuid ("" unknown)
-    name: str = ""  # the receiver as its files name it
-    since: int = 0  # our tick the receiver acknowledged: only later changes go (0: all)
-    node_id: int | None = None  # one grid subtree only
-    street_part: bool = False  # node_id is the receiver's community in a street ledger
-    label: str = "全部"  # 导出范围 as the file's 说明 says it
-
-    @property
-    def incremental(self) -> bool:
-        return self.since > 0
-
-
-def scope_for(ledger: Ledger, office: str | None = None, full: bool = False,
-              grid_node: int | None = None) -> Scope:
-    """What a file for `office` (uuid, name or community; None: nobody in particular)
-    carries: only what that office has not acknowledged, unless nothing is known of it or
-    `full`; a street's file for one of its communities, that community's part only."""
-    scope = Scope()
-    if office:
-        peer = merge.find_peer(ledger, office)
-        if peer is None:
-            raise NotFoundError(f"不认识“{office}”：还没有导入过它的文件。可以先不指定接收单位，"
-                                "导出全量文件发给它（baodao offices 列出已知的单位）")
-        scope.office, scope.name = peer["office"], peer["name"] or peer["community"]
-        if not full:
-            scope.since = int(peer["acked_seq"])
-        # a street office's ledger (no community of its own) sends each community its part
-        street_office = not settings.identity(ledger)["community"]
-        match = [r[0] for r in ledger.conn.execute(
-            "SELECT id FROM grid_nodes WHERE level = 2 AND deleted = 0 AND name = ?",
-            (peer["community"],))] if street_office and peer["community"] else []
-        if grid_node is None and match:
-            scope.node_id, scope.street_part = match[0], True
-            scope.label = f"社区“{peer['community']}”的部分"
-    if grid_node is not None:
-        node = ledger.one("SELECT name FROM grid_nodes WHERE id = ?", (grid_node,))
-        scope.node_id, scope.street_part = grid_node, False
-        scope.label = f"网格“{node['name'] if node else grid_node}”及其下级"
-    return scope
-
-
-def _scope_selection(ledger: Ledger, scope: Scope) -> dict[str, set[int]] | None:
-    if scope.node_id is None:
-        return None
-    if scope.street_part:
-        return _street_part(ledger, scope.node_id)
-    return _selection(ledger, scope.node_id)
-
-
-def pending_changes(ledger: Ledger, scope: Scope) -> int:
-    """Rows a file with this scope carries: for the UI's "自上次以来的 N 条变更"."""
-    sel = _scope_selection(ledger, scope)
-    total = 0
-    for table in schema.TABLE_LABELS:
-        where, params = _where(sel, table, scope)
-        total += int(ledger.scalar(f"SELECT count(*) FROM {table} WHERE {where}", params))
-    return total
 
 
 def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
@@ -291,7 +131,7 @@ def _write_table(book: StreamBook, ledger: Ledger, lay: schema.SheetLayout,
                 out.append(extra(value) if value else value)
         return out
 
-    where, params = _where(sel, lay.table, scope)
+    where, params = scope_mod.where(sel, lay.table, scope)
     names = ", ".join(c.name for c in lay.columns)
     cursor = ledger.conn.execute(
         f"SELECT {names} FROM {lay.table} WHERE {where} ORDER BY id", params)
@@ -418,12 +258,12 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
             progress: Progress, cancelled: Cancelled) -> tuple[ExportResult, str, Path]:
     """Write and check the file under a temporary name beside `out`; returns it with the
     result (the caller audits, then puts it in place)."""
-    sel = _scope_selection(ledger, scope)
+    sel = scope_mod.selection(ledger, scope)
     to_seq = merge.clock(ledger)
     lays = schema.layouts(ledger)
     counts: dict[str, tuple[int, int]] = {}
     for lay in lays:
-        where, params = _where(sel, lay.table, scope)
+        where, params = scope_mod.where(sel, lay.table, scope)
         total, deleted = ledger.conn.execute(
             f"SELECT count(*), coalesce(sum(deleted), 0) FROM {lay.table} WHERE {where}",
             params).fetchone()
