@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,7 @@ def write_table(path: str | Path, title: str, headers: Sequence[str],
 
 
 def template_workbook(path: str | Path, title: str, columns: Sequence[str],
-                      choices: dict[str, Sequence[str]], text_columns: Sequence[str],
+                      choices: Mapping[str, Sequence[str]], text_columns: Sequence[str],
                       note: str, rows: int = 1000) -> Path:
     """A blank form to fill in Excel or WPS: bold frozen headers, drop-down lists, and the
     columns that must stay text (IDs, phones) formatted as text before anyone types."""
