@@ -62,7 +62,7 @@ def create(ledger: Ledger, folder: str | Path, reason: str = "手动",
     if ok != "ok":
         partial.unlink(missing_ok=True)
         raise LedgerError(f"备份文件校验失败：{ok}")
-    with open(partial, "rb") as handle:
+    with open(partial, "r+b") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)
     return target

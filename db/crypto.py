@@ -216,5 +216,5 @@ def _rekey_copy(path: Path, partial: Path, old: str | None, new: str | None) -> 
         check.close()
     for suffix in ("-wal", "-shm"):
         Path(str(partial) + suffix).unlink(missing_ok=True)
-    with open(partial, "rb") as handle:
+    with open(partial, "r+b") as handle:
         os.fsync(handle.fileno())

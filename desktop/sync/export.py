@@ -319,7 +319,7 @@ def _export(ledger: Ledger, out: Path, scope: Scope, mask: bool, password: str |
                     msoffcrypto.format.ooxml.OOXMLFile(sink).encrypt(password, encrypted)
             else:
                 sink.flush()
-        with open(temp, "rb") as handle_:
+        with open(temp, "r+b") as handle_:
             os.fsync(handle_.fileno())
         if cancelled():
             raise ExportCancelled("已取消导出")

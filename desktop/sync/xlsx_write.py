@@ -81,7 +81,7 @@ def save_atomically(book: Workbook, path: str | Path) -> Path:
     os.close(handle)
     try:
         book.save(temp)
-        with open(temp, "rb") as written:
+        with open(temp, "r+b") as written:
             os.fsync(written.fileno())
         os.replace(temp, path)
     except BaseException:
