@@ -1,0 +1,68 @@
+"""Render resources/icons/baodao.svg to the PNG and multi-size ICO files the packages need.
+
+Qt draws the SVG (its text uses the system's CJK font); the ICO holds PNG-compressed images,
+which Windows Vista and later read at every size."""
+
+from __future__ import annotations
+
+import struct
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SVG = ROOT / "resources" / "icons" / "baodao.svg"
+ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
+
+
+def render_png(size: int, svg: Path = SVG) -> bytes:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+    from PySide6.QtGui import QGuiApplication, QImage, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    renderer = QSvgRenderer(str(svg))
+    if not renderer.isValid():
+        raise ValueError(f"cannot read {svg}")
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def ico_bytes(pngs: dict[int, bytes]) -> bytes:
+    """An ICO file whose entries are PNG images (ICONDIR, ICONDIRENTRY per size, the data)."""
+    sizes = sorted(pngs)
+    header = struct.pack("<HHH", 0, 1, len(sizes))
+    offset = 6 + 16 * len(sizes)
+    entries, blobs = b"", b""
+    for size in sizes:
+        blob = pngs[size]
+        dim = 0 if size >= 256 else size
+        entries += struct.pack("<BBBBHHII", dim, dim, 0, 0, 1, 32, len(blob), offset)
+        offset += len(blob)
+        blobs += blob
+    return header + entries + blobs
+
+
+def build(out: Path) -> dict[str, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    pngs = {size: render_png(size) for size in ICO_SIZES}
+    made = {"ico": out / "baodao.ico"}
+    made["ico"].write_bytes(ico_bytes(pngs))
+    for size in (16, 32, 48, 64, 128, 256):
+        path = out / f"baodao-{size}.png"
+        path.write_bytes(pngs[size])
+        made[f"png{size}"] = path
+    return made
+
+
+if __name__ == "__main__":
+    for name, path in build(Path(sys.argv[1] if len(sys.argv) > 1 else "build/icons")).items():
+        print(f"{name}: {path} ({path.stat().st_size} bytes)")
