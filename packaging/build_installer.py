@@ -19,6 +19,7 @@ def installer_name(version: str) -> str:
 
 def build(bundle: Path, out: Path, icon: Path) -> Path:
     version = common.version()
+    bundle, out, icon = bundle.resolve(), out.resolve(), icon.resolve()
     out.mkdir(parents=True, exist_ok=True)
     scratch = common.BUILD / "baodao-setup.exe"  # ASCII while makensis writes it
     scratch.unlink(missing_ok=True)

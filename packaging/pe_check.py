@@ -22,19 +22,7 @@ PE_SUFFIXES = (".exe", ".dll", ".pyd")
 # DLLs in C:\Windows\System32 of a stock Windows 10 (1809 or later) that Qt, CPython and the
 # wheels import. Not here on purpose: vcruntime140*.dll, msvcp140*.dll, concrt140.dll (the VC++
 # runtime, not part of Windows: the bundle must carry them).
-WINDOWS10_DLLS = frozenset(name.lower() for name in """
-advapi32.dll authz.dll avrt.dll bcrypt.dll bcryptprimitives.dll cabinet.dll cfgmgr32.dll
-combase.dll comctl32.dll comdlg32.dll crypt32.dll cryptbase.dll cryptnet.dll cryptui.dll
-d2d1.dll d3d9.dll d3d11.dll d3d12.dll d3dcompiler_47.dll dbghelp.dll dcomp.dll dnsapi.dll
-dwmapi.dll dwrite.dll dxgi.dll dxva2.dll evr.dll gdi32.dll gdiplus.dll glu32.dll hid.dll
-icu.dll icuin.dll icuuc.dll imm32.dll iphlpapi.dll kernel32.dll kernelbase.dll ksuser.dll
-mf.dll mfplat.dll mfreadwrite.dll mpr.dll msimg32.dll mscms.dll msvcrt.dll ncrypt.dll
-netapi32.dll normaliz.dll ntdll.dll ole32.dll oleacc.dll oleaut32.dll opengl32.dll
-powrprof.dll propsys.dll psapi.dll rpcrt4.dll secur32.dll setupapi.dll shcore.dll shell32.dll
-shlwapi.dll sspicli.dll ucrtbase.dll uiautomationcore.dll urlmon.dll user32.dll userenv.dll
-usp10.dll uxtheme.dll version.dll wevtapi.dll winhttp.dll wininet.dll winmm.dll winspool.drv
-wintrust.dll wldap32.dll ws2_32.dll wsock32.dll wtsapi32.dll
-""".split())
+WINDOWS10_DLLS = frozenset(name.lower() for name in ["advapi32.dll", "authz.dll", "avrt.dll", "bcrypt.dll", "bcryptprimitives.dll", "cabinet.dll", "cfgmgr32.dll", "combase.dll", "comctl32.dll", "comdlg32.dll", "crypt32.dll", "cryptbase.dll", "cryptnet.dll", "cryptui.dll", "d2d1.dll", "d3d9.dll", "d3d11.dll", "d3d12.dll", "d3dcompiler_47.dll", "dbghelp.dll", "dcomp.dll", "dnsapi.dll", "dwmapi.dll", "dwrite.dll", "dxgi.dll", "dxva2.dll", "evr.dll", "gdi32.dll", "gdiplus.dll", "glu32.dll", "hid.dll", "icu.dll", "icuin.dll", "icuuc.dll", "imm32.dll", "iphlpapi.dll", "kernel32.dll", "kernelbase.dll", "ksuser.dll", "mf.dll", "mfplat.dll", "mfreadwrite.dll", "mpr.dll", "msimg32.dll", "mscms.dll", "msvcrt.dll", "ncrypt.dll", "netapi32.dll", "normaliz.dll", "ntdll.dll", "ole32.dll", "oleacc.dll", "oleaut32.dll", "opengl32.dll", "powrprof.dll", "propsys.dll", "psapi.dll", "rpcrt4.dll", "secur32.dll", "setupapi.dll", "shcore.dll", "shell32.dll", "shlwapi.dll", "sspicli.dll", "ucrtbase.dll", "uiautomationcore.dll", "urlmon.dll", "user32.dll", "userenv.dll", "usp10.dll", "uxtheme.dll", "version.dll", "wevtapi.dll", "winhttp.dll", "wininet.dll", "winmm.dll", "winspool.drv", "wintrust.dll", "wldap32.dll", "ws2_32.dll", "wsock32.dll", "wtsapi32.dll"])
 API_SET_PREFIXES = ("api-ms-win-", "ext-ms-win-")  # resolved by the loader's API set schema
 
 # Loaded by name at run time, so no import table names them.
@@ -80,9 +68,9 @@ def dll_dirs(files: Iterable[str]) -> list[str]:
     for path in files:
         parts = PurePosixPath(path).parts
         for i, part in enumerate(parts):
-            if part in DLL_DIRECTORY_PACKAGES or part.endswith(".libs"):
-                if i >= 1 and parts[i - 1] == "site-packages":
-                    dirs.add("/".join(parts[: i + 1]))
+            if ((part in DLL_DIRECTORY_PACKAGES or part.endswith(".libs"))
+                    and i >= 1 and parts[i - 1] == "site-packages"):
+                dirs.add("/".join(parts[: i + 1]))
     return sorted(dirs)
 
 

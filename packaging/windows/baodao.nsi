@@ -5,7 +5,8 @@
 ; %LOCALAPPDATA%\Baodao (the app's data folder), which upgrades never touch and uninstalling
 ; keeps unless the user ticks the box.
 
-Unicode true
+; A 64-bit installer: the bundle is 64-bit only, and Wine runs it without its 32-bit part.
+Target amd64-unicode
 ManifestDPIAware true
 RequestExecutionLevel user
 SetCompressor /SOLID lzma
@@ -33,8 +34,8 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "报到台账"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
 !define MUI_WELCOMEPAGE_TEXT "将把 ${APP_NAME} ${VERSION} 安装到本机当前用户，不需要管理员权限。$\r$\n$\r$\n台账、备份和设置保存在 ${DATA_DIR}，升级安装不会改动它们。$\r$\n$\r$\n点击“下一步”继续。"
-!define MUI_FINISHPAGE_RUN "$INSTDIR\python\pythonw.exe"
-!define MUI_FINISHPAGE_RUN_PARAMETERS '"$INSTDIR\app\start_baodao.pyw"'
+!define MUI_FINISHPAGE_RUN
+!define MUI_FINISHPAGE_RUN_FUNCTION LaunchApp
 !define MUI_FINISHPAGE_RUN_TEXT "立即打开 ${APP_NAME}"
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_DIRECTORY
@@ -47,6 +48,10 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "报到台账"
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "SimpChinese"
+
+Function LaunchApp
+  Exec '"$INSTDIR\python\pythonw.exe" "$INSTDIR\app\start_baodao.pyw"'
+FunctionEnd
 
 Section "程序" SecProgram
   SectionIn RO

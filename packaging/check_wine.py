@@ -1,0 +1,215 @@
+"""Install the Windows installer into a fresh Wine prefix and check what Wine can check.
+
+    python packaging/check_wine.py dist/usb/报到台账-安装程序-X.Y.Z.exe
+
+Steps: silent install (/S); the program files, the Start-menu and desktop shortcuts and the
+uninstall entry exist; the installed interpreter imports each native module; the command line
+runs `demo`, `check` and `print record-cards` on real data and its results equal the Linux
+run's (same counts, a PDF with the same number of pages); silent uninstall removes the program
+and keeps the data folder. What Wine 8 cannot load is listed by name as a WINE LIMIT, with the
+Windows system DLL that Wine lacks; it is never skipped silently. Exit 1 on any other failure."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+import pe_check  # noqa: E402
+
+NATIVE_MODULES = ("sqlite3", "sqlcipher3", "_rl_accel", "PIL._imaging", "python_calamine", "cryptography.hazmat.bindings._rust",
+                  "PySide6.QtCore", "PySide6.QtWidgets", "PySide6.QtPdf")
+PERIOD = "2026H1"
+
+
+class Checker:
+    def __init__(self, installer: Path, prefix: Path):
+        self.installer = installer.resolve()
+        self.prefix = prefix
+        self.failures: list[str] = []
+        self.limits: list[str] = []
+        self.env = dict(os.environ, WINEPREFIX=str(prefix), WINEARCH="win64", WINEDEBUG="-all",
+                        WINEDLLOVERRIDES="mscoree,mshtml=", LANG="C.UTF-8", LC_ALL="C.UTF-8")
+        self.env.pop("DISPLAY", None)
+        self.users = prefix / "drive_c" / "users" / os.environ.get("USER", "root")
+        self.install_dir = self.users / "AppData" / "Local" / "Programs" / "Baodao"
+        self.data_dir = self.users / "AppData" / "Local" / "Baodao"
+
+    def ok(self, condition: bool, what: str) -> bool:
+        print(("ok    " if condition else "FAIL  ") + what, flush=True)
+        if not condition:
+            self.failures.append(what)
+        return condition
+
+    def wine(self, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+        result = subprocess.run(["wine", *args], env=self.env, text=True, capture_output=True,
+                                timeout=timeout, encoding="utf-8", errors="replace")
+        subprocess.run(["wineserver", "-w"], env=self.env, timeout=timeout)
+        return result
+
+    def python(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return self.wine(str(self.install_dir / "python" / "python.exe"), *args)
+
+    def winpath(self, path: Path) -> str:
+        rel = path.relative_to(self.prefix / "drive_c")
+        return "C:\\" + str(rel).replace("/", "\\")
+
+    # -- the steps ---------------------------------------------------------------------------
+    def fresh_prefix(self) -> None:
+        if self.prefix.exists():
+            shutil.rmtree(self.prefix)
+        with common.Timer("wineboot"):
+            subprocess.run(["wineboot", "--init"], env=self.env, capture_output=True, timeout=600)
+            subprocess.run(["wineserver", "-w"], env=self.env, timeout=600)
+        version = subprocess.run(["wine", "--version"], capture_output=True, text=True).stdout
+        print(f"Wine {version.strip()}, fresh prefix {self.prefix}")
+
+    def install(self) -> bool:
+        with common.Timer("silent install"):
+            result = self.wine(str(self.installer), "/S")
+        if not self.ok((self.install_dir / "python" / "python.exe").is_file(),
+                       "installed under %LOCALAPPDATA%\\Programs\\Baodao"):
+            print(result.stdout[-2000:], result.stderr[-2000:])
+            return False
+        start = self.users / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
+        self.ok((start / "报到台账.lnk").is_file(), "Start-menu shortcut 报到台账.lnk")
+        desktop = [self.users / "Desktop" / "报到台账.lnk"]
+        self.ok(any(p.is_file() for p in desktop), "desktop shortcut 报到台账.lnk")
+        self.ok((self.install_dir / "uninstall.exe").is_file(), "uninstall.exe")
+        reg = (self.prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
+        entry = re.search(r"\[Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Uninstall\\\\Baodao\][^\[]*", reg)
+        self.ok(bool(entry) and "DisplayName" in entry.group(0), "uninstall entry in HKCU (apps list)")
+        self.ok(bool(entry) and f'"DisplayVersion"="{common.version()}"' in entry.group(0),
+                f"uninstall entry shows version {common.version()}")
+        return True
+
+    def wine_lacks(self) -> list[str]:
+        """System DLLs the bundle imports that this Wine prefix does not have."""
+        report = pe_check.check_bundle(str(self.install_dir))
+        system32 = {p.name.lower() for p in (self.prefix / "drive_c/windows/system32").iterdir()}
+        return sorted(n for n in pe_check.system_dlls_needed(report) if n not in system32)
+
+    def needs(self, module: str, lacking: list[str]) -> list[str]:
+        """The Wine-lacking system DLLs the module's extension needs, through the bundle."""
+        site = self.install_dir / "python" / "Lib" / "site-packages"
+        top = site / module.split(".")[0]
+        start = [p for p in (top.rglob("*.pyd") if top.is_dir() else site.glob(f"{top.name}*.pyd"))]
+        if module.startswith("PySide6."):
+            start = [site / "PySide6" / f"{module.split('.')[1]}.pyd"]
+        by_name = {p.name.lower(): p for p in self.install_dir.rglob("*")
+                   if p.suffix.lower() in (".dll", ".pyd")}
+        seen: set[str] = set()
+        found: set[str] = set()
+        todo = list(start)
+        while todo:
+            path = todo.pop()
+            if path.name.lower() in seen or not path.is_file():
+                continue
+            seen.add(path.name.lower())
+            pe = pe_check.read_pe(path.name, path.read_bytes())
+            for dll in (d.lower() for d in pe.imports + pe.delayed):
+                if dll in lacking:
+                    found.add(dll)
+                elif dll in by_name:
+                    todo.append(by_name[dll])
+        return sorted(found)
+
+    def imports(self) -> set[str]:
+        lacking = self.wine_lacks()
+        print(f"Windows 10 DLLs the bundle imports that Wine's system32 lacks: {', '.join(lacking) or 'none'}")
+        failed: set[str] = set()
+        for module in NATIVE_MODULES:
+            result = self.python("-c", f"import {module}")
+            if result.returncode == 0:
+                print(f"ok    import {module}")
+                continue
+            failed.add(module)
+            last = (result.stderr.strip().splitlines() or ["(no message)"])[-1]
+            needs = self.needs(module, lacking)
+            if "DLL load failed" in last and needs:
+                self.limits.append(f"{module}: needs {', '.join(needs)}, which Wine 8 lacks")
+                print(f"WINE LIMIT  import {module}: {last[:120]} (needs {', '.join(needs)})")
+            else:  # not explained by Wine: a real fault of the bundle
+                self.ok(False, f"import {module}: {last[:160]}")
+        return failed
+
+    def command_line(self) -> None:
+        work = Path(tempfile.mkdtemp(prefix="baodao-wine-"))
+        linux_db, linux_pdf = work / "linux.db", work / "linux.pdf"
+        venv = common.ROOT / ".venv" / "bin" / "baodao"
+        env = dict(os.environ, BAODAO_HOME=str(work / "home"))
+        for args in (["demo", "--profile", "community", "--out", str(linux_db), "--quiet"],):
+            subprocess.run([str(venv), *args], env=env, check=True, capture_output=True)
+        linux_check = subprocess.run([str(venv), "check", str(linux_db)], env=env, text=True,
+                                     capture_output=True)
+        subprocess.run([str(venv), "print", "record-cards", str(linux_db), "--period", PERIOD,
+                        "--out", str(linux_pdf)], env=env, check=True, capture_output=True)
+        # The ledger goes into the user data folder, so the uninstall step can show it is kept.
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        ledger = self.data_dir / "台账.baodao.db"
+        pdf = self.data_dir / "纪实卡.pdf"
+        with common.Timer("wine: demo"):
+            made = self.python("-m", "desktop.cli", "demo", "--profile", "community", "--out",
+                               self.winpath(ledger), "--quiet")
+        if not self.ok(made.returncode == 0 and ledger.is_file(), "wine: baodao demo --profile community"):
+            print(made.stdout[-2000:], made.stderr[-2000:])
+            return
+        with common.Timer("wine: check"):
+            checked = self.python("-m", "desktop.cli", "check", self.winpath(ledger))
+        self.ok(checked.returncode == 0, "wine: baodao check passes")
+        self.ok(counts(checked.stdout) == counts(linux_check.stdout) and counts(checked.stdout) != [],
+                f"wine: check counts equal the Linux run's ({len(counts(linux_check.stdout))} figures)")
+        with common.Timer("wine: print record-cards"):
+            printed = self.python("-m", "desktop.cli", "print", "record-cards", self.winpath(ledger),
+                                  "--period", PERIOD, "--out", self.winpath(pdf))
+        if self.ok(printed.returncode == 0 and pdf.is_file(), "wine: baodao print record-cards"):
+            from pypdf import PdfReader
+
+            pages, linux_pages = len(PdfReader(pdf).pages), len(PdfReader(linux_pdf).pages)
+            self.ok(pages == linux_pages and pages > 0,
+                    f"wine: valid PDF with {pages} pages (Linux: {linux_pages})")
+        else:
+            print(printed.stdout[-2000:], printed.stderr[-2000:])
+        shutil.rmtree(work, ignore_errors=True)
+
+    def uninstall(self) -> None:
+        with common.Timer("silent uninstall"):
+            self.wine(str(self.install_dir / "uninstall.exe"), "/S")
+        self.ok(not (self.install_dir / "python").exists(), "uninstall removed the program")
+        self.ok((self.data_dir / "台账.baodao.db").is_file(), "uninstall kept the ledger in %LOCALAPPDATA%\\Baodao")
+        reg = (self.prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
+        self.ok("Uninstall\\\\Baodao]" not in reg, "uninstall removed its apps-list entry")
+
+
+def counts(text: str) -> list[str]:
+    """The figures `baodao check` prints (labels and numbers), in order."""
+    return re.findall(r"(\S+?)[：:]\s*([0-9]+)", text)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__)
+        return 2
+    checker = Checker(Path(argv[0]), common.BUILD / "wine-prefix")
+    with common.Timer("Wine check"):
+        checker.fresh_prefix()
+        if checker.install():
+            checker.imports()
+            checker.command_line()
+            checker.uninstall()
+    print("\nWine limits (would load on Windows 10, cannot under this Wine):")
+    for limit in checker.limits or ["none"]:
+        print(f"  WINE LIMIT  {limit}")
+    print(f"Wine check: {len(checker.failures)} failed" + (": " + "; ".join(checker.failures)
+                                                          if checker.failures else ", passed"))
+    return 1 if checker.failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
