@@ -44,7 +44,7 @@ echo "== fetch the dependencies into the fresh root (the only step with network)
 in_root apt-get update -qq
 in_root apt-get install -y -qq --download-only "./root/$NAME" xvfb xauth x11-apps >/dev/null
 echo "== apt install ./$NAME with no network"
-offline sh -c "cd /root && apt-get install -y -qq --no-download ./$NAME xvfb xauth x11-apps" >/dev/null
+offline sh -c "cd /root && apt-get install -y -qq ./$NAME xvfb xauth x11-apps" >/dev/null
 offline dpkg -s baodao | grep -E '^(Status|Version)'
 offline sh -c 'ls /opt/baodao >/dev/null && command -v baodao && test -f /usr/share/applications/baodao.desktop && test -f /usr/share/icons/hicolor/48x48/apps/baodao.png'
 echo "ok    /opt/baodao, /usr/bin/baodao, .desktop entry and icon installed"
