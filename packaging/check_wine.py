@@ -178,6 +178,23 @@ class Checker:
             print(printed.stdout[-2000:], printed.stderr[-2000:])
         shutil.rmtree(work, ignore_errors=True)
 
+    def upgrade(self) -> None:
+        """Install again over the installed copy: the program folders are replaced whole (a
+        module left from the old version is gone) and the data folder is untouched."""
+        ledger = self.data_dir / "台账.baodao.db"
+        if not ledger.is_file():
+            self.ok(False, "upgrade: no ledger in the data folder to keep")
+            return
+        before = common.sha256(ledger)
+        stale = self.install_dir / "app" / "desktop" / "left_from_old_version.py"
+        stale.write_text("raise SystemExit('stale')\n", encoding="utf-8")
+        with common.Timer("upgrade install"):
+            self.wine(str(self.installer), "/S")
+        self.ok(not stale.exists(), "upgrade: old program files replaced")
+        self.ok(ledger.is_file() and common.sha256(ledger) == before, "upgrade: ledger kept unchanged")
+        checked = self.python("-m", "desktop.cli", "check", self.winpath(ledger))
+        self.ok(checked.returncode == 0, "upgrade: baodao check passes on the kept ledger")
+
     def uninstall(self) -> None:
         with common.Timer("silent uninstall"):
             self.wine(str(self.install_dir / "uninstall.exe"), "/S")
@@ -202,6 +219,7 @@ def main(argv: list[str]) -> int:
         if checker.install():
             checker.imports()
             checker.command_line()
+            checker.upgrade()
             checker.uninstall()
     print("\nWine limits (would load on Windows 10, cannot under this Wine):")
     for limit in checker.limits or ["none"]:
