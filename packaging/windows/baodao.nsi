@@ -65,6 +65,7 @@ Section "程序" SecProgram
   CreateShortcut "$SMPROGRAMS\${APP_NAME}.lnk" "$INSTDIR\python\pythonw.exe" '"$INSTDIR\app\start_baodao.pyw"' "$INSTDIR\app\resources\icons\baodao.ico" 0 SW_SHOWNORMAL "" "${APP_NAME}：社区双报到一账三卡"
   CreateShortcut "$DESKTOP\${APP_NAME}.lnk" "$INSTDIR\python\pythonw.exe" '"$INSTDIR\app\start_baodao.pyw"' "$INSTDIR\app\resources\icons\baodao.ico" 0 SW_SHOWNORMAL "" "${APP_NAME}：社区双报到一账三卡"
   CreateShortcut "$SMPROGRAMS\${APP_NAME} 使用手册.lnk" "$INSTDIR\app\docs\使用手册.pdf"
+  CreateShortcut "$SMPROGRAMS\${APP_NAME}（演示）.lnk" "$INSTDIR\python\pythonw.exe" '"$INSTDIR\app\start_baodao.pyw" --demo' "$INSTDIR\app\resources\icons\baodao.ico" 0 SW_SHOWNORMAL "" "打开程序生成的虚构演示社区"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayName" "${APP_NAME}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "DisplayVersion" "${VERSION}"
   WriteRegStr HKCU "${UNINSTALL_KEY}" "Publisher" "报到台账"
@@ -82,6 +83,7 @@ Section "un.程序" UnSecProgram
   SetShellVarContext current
   Delete "$SMPROGRAMS\${APP_NAME}.lnk"
   Delete "$SMPROGRAMS\${APP_NAME} 使用手册.lnk"
+  Delete "$SMPROGRAMS\${APP_NAME}（演示）.lnk"
   Delete "$DESKTOP\${APP_NAME}.lnk"
   RMDir /r "$INSTDIR\python"
   RMDir /r "$INSTDIR\app"

@@ -114,13 +114,14 @@ def test_desktop_entry_is_valid():
     parser.optionxform = str
     parser.read(PACKAGING / "linux" / "baodao.desktop", encoding="utf-8")
     entry = parser["Desktop Entry"]
+    assert parser["Desktop Action demo"]["Exec"] == "baodao --demo"
     assert entry["Type"] == "Application"
     assert entry["Name"] == entry["Name[zh_CN]"] == "报到台账"
     assert entry["Exec"] == "baodao" and entry["Icon"] == "baodao"
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";") and entry["Keywords"].endswith(";")
     allowed = {"Type", "Version", "Name", "GenericName", "Comment", "Exec", "Icon", "Terminal",
-               "Categories", "Keywords", "StartupWMClass"}
+               "Categories", "Keywords", "StartupWMClass", "Actions"}
     assert {k.split("[")[0] for k in entry} <= allowed
 
 
