@@ -37,7 +37,7 @@ REQUIRED = (
     "app/start_baodao.pyw", "app/desktop/cli.py", "app/resources/icons/baodao.ico",
     "app/docs/使用手册.pdf",
 )
-DLL_DIRECTORY_PACKAGES = ("PySide6", "shiboken6")  # each calls os.add_dll_directory(itself)
+DLL_DIRECTORY_PACKAGES = ("PySide6", "shiboken6")  # each calls os.add_dll_directory
 
 
 @dataclass
@@ -61,17 +61,29 @@ class Report:
         return not (self.unresolved or self.wrong_machine or self.missing)
 
 
-def dll_dirs(files: Iterable[str]) -> list[str]:
-    """Folders on the DLL search path of every module in the bundle: the interpreter's, and
-    those packages add with os.add_dll_directory."""
-    dirs = {"python"}
-    for path in files:
-        parts = PurePosixPath(path).parts
-        for i, part in enumerate(parts):
-            if ((part in DLL_DIRECTORY_PACKAGES or part.endswith(".libs"))
-                    and i >= 1 and parts[i - 1] == "site-packages"):
-                dirs.add("/".join(parts[: i + 1]))
-    return sorted(dirs)
+def search_dirs(path: str, files: Iterable[str]) -> list[str]:
+    """Where the loader looks for a DLL that `path` imports: its own folder and the
+    interpreter's (the application directory) always; then the folders that the module's own
+    package has added with os.add_dll_directory before its extensions load (PySide6 adds
+    itself and shiboken6; delvewheel's <dist>.libs). python313.dll, loaded before any package,
+    sees only the application directory and Windows."""
+    own = str(PurePosixPath(path).parent)
+    dirs = [own, "python"]
+    parts = PurePosixPath(path).parts
+    if "site-packages" in parts[:-1]:
+        i = parts.index("site-packages")
+        site = "/".join(parts[: i + 1])
+        package = parts[i + 1] if len(parts) > i + 2 else ""
+        if package == "PySide6":
+            dirs += [f"{site}/PySide6", f"{site}/shiboken6"]
+        elif package in DLL_DIRECTORY_PACKAGES:
+            dirs.append(f"{site}/{package}")
+        if package:
+            dirs += sorted({"/".join(PurePosixPath(f).parts[: i + 2]) for f in files
+                            if len(PurePosixPath(f).parts) > i + 2
+                            and PurePosixPath(f).parts[i + 1].endswith(".libs")
+                            and PurePosixPath(f).parts[i + 1].lower().startswith(package.lower()[:4])})
+    return dirs
 
 
 def resolve(pe_files: Iterable[PeFile], all_files: Iterable[str],
@@ -82,16 +94,15 @@ def resolve(pe_files: Iterable[PeFile], all_files: Iterable[str],
     for path in files:
         p = PurePosixPath(path)
         present.setdefault(str(p.parent).lower(), set()).add(p.name.lower())
-    shared = [d.lower() for d in dll_dirs(files)]
     report = Report()
     for pe in pe_files:
         report.checked += 1
         if pe.machine != AMD64:
             report.wrong_machine.append(pe.path)
-        own = str(PurePosixPath(pe.path).parent).lower()
+        folders = [d.lower() for d in search_dirs(pe.path, files)]
         for dll in dict.fromkeys(pe.imports + pe.delayed):
             name = dll.lower()
-            if any(name in present.get(folder, ()) for folder in (own, *shared)):
+            if any(name in present.get(folder, ()) for folder in folders):
                 continue
             if name.startswith(API_SET_PREFIXES) or name in system:
                 report.system_used.add(name)

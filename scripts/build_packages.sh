@@ -49,18 +49,19 @@ echo "== checks"
 DEB="$OUT/baodao_${VERSION}_amd64.deb"
 EXE="$OUT/报到台账-安装程序-${VERSION}.exe"
 $PY packaging/pe_check.py build/packaging/windows | tail -2
-# The same check must fail on the real bundle without the VC++ runtime or the platform plugin.
+# The same check must fail on the real bundle without the VC++ runtime, a Qt DLL or the
+# platform plugin.
 broken=build/packaging/windows-broken
 rm -rf "$broken" && cp -al build/packaging/windows "$broken"
-rm "$broken/python/vcruntime140.dll" "$broken/python/Lib/site-packages/PySide6/msvcp140.dll" \
+rm "$broken/python/vcruntime140.dll" "$broken/python/Lib/site-packages/PySide6/Qt6Network.dll" \
   "$broken/python/Lib/site-packages/PySide6/plugins/platforms/qwindows.dll"
 if $PY packaging/pe_check.py "$broken" > build/packaging/pe-broken.txt; then
   echo "FAIL  the PE check passed a bundle without vcruntime140.dll"; exit 1
 fi
-for dll in VCRUNTIME140.dll MSVCP140.dll qwindows.dll; do
+for dll in VCRUNTIME140.dll Qt6Network.dll qwindows.dll; do
   grep -qi "$dll" build/packaging/pe-broken.txt || { echo "FAIL  the PE check missed $dll"; exit 1; }
 done
-echo "PE check on a bundle without vcruntime140.dll, msvcp140.dll, qwindows.dll: fails, names all three ($(grep -c UNRESOLVED build/packaging/pe-broken.txt) unresolved imports)"
+echo "PE check on a bundle without vcruntime140.dll, Qt6Network.dll, qwindows.dll: fails, names all three ($(grep -c UNRESOLVED build/packaging/pe-broken.txt) unresolved imports)"
 rm -rf "$broken"
 dpkg-deb --info "$DEB" | grep -E "Package|Version|Architecture|Depends" | cut -c1-120
 dpkg-deb --contents "$DEB" > build/packaging/deb-contents.txt

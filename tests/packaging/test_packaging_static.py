@@ -79,6 +79,16 @@ def test_dll_only_in_another_folder_is_not_found():
     assert (f"{SITE}/PySide6/Qt6Core.dll", "MSVCP140.dll") in report.unresolved
 
 
+def test_runtime_in_a_package_folder_does_not_serve_the_interpreter():
+    """PySide6/ has its own vcruntime140.dll, but python313.dll loads before PySide6 adds its
+    folder to the DLL search path: without python/vcruntime140.dll Python cannot start."""
+    pes, files = bundle(drop=f"{PY}/vcruntime140.dll")
+    files.append(f"{SITE}/PySide6/vcruntime140.dll")
+    report = pe_check.resolve(pes, files)
+    assert (f"{PY}/python313.dll", "VCRUNTIME140.dll") in report.unresolved
+    assert (f"{SITE}/PySide6/msvcp140.dll", "VCRUNTIME140.dll") not in report.unresolved
+
+
 def test_missing_platform_plugin_is_caught():
     report = pe_check.resolve(*bundle(drop=f"{SITE}/PySide6/plugins/platforms/qwindows.dll"))
     assert f"{SITE}/PySide6/plugins/platforms/qwindows.dll" in report.missing
