@@ -26,7 +26,7 @@ def build(bundle: Path, out: Path, icon: Path) -> Path:
     size_kb = common.tree_size(bundle) // 1024
     with common.Timer("makensis"):
         common.run("makensis", "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={version}",
-                   f"-DBUNDLE={bundle}", f"-DOUTFILE={scratch}", f"-DICON={icon}",
+                   f"-DBUNDLE={bundle}", f"-DOUTFILE={scratch}", f"-DICON={icon}", f"-DWIZARD_BMP={icon.parent / 'installer-wizard.bmp'}",
                    f"-DSIZE_KB={size_kb}", NSI)
     target = out / installer_name(version)
     scratch.replace(target)

@@ -51,10 +51,40 @@ def ico_bytes(pngs: dict[int, bytes]) -> bytes:
     return header + entries + blobs
 
 
+def wizard_bitmap(path: Path, svg: Path = SVG) -> Path:
+    """The picture on the installer's welcome and finish pages (NSIS: 164×314, 24-bit BMP)."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFont, QGuiApplication, QImage, QLinearGradient, QPainter
+    from PySide6.QtSvg import QSvgRenderer
+
+    _app = QGuiApplication.instance() or QGuiApplication([])
+    image = QImage(164, 314, QImage.Format.Format_RGB888)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    gradient = QLinearGradient(0, 0, 0, 314)
+    gradient.setColorAt(0, QColor("#fffaf0"))
+    gradient.setColorAt(1, QColor("#f3e3bd"))
+    painter.fillRect(image.rect(), gradient)
+    QSvgRenderer(str(svg)).render(painter, QRectF(26, 60, 112, 112))
+    painter.setPen(QColor("#a50e0e"))
+    font = QFont(["WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei"], 17)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.drawText(QRectF(0, 190, 164, 30), Qt.AlignmentFlag.AlignCenter, "报到台账")
+    font.setPointSize(9)
+    font.setBold(False)
+    painter.setFont(font)
+    painter.drawText(QRectF(0, 224, 164, 20), Qt.AlignmentFlag.AlignCenter, "社区双报到 一账三卡")
+    painter.end()
+    if not image.save(str(path), "BMP"):
+        raise SystemExit(f"cannot write {path}")
+    return path
+
+
 def build(out: Path) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     pngs = {size: render_png(size) for size in ICO_SIZES}
-    made = {"ico": out / "baodao.ico"}
+    made = {"ico": out / "baodao.ico", "wizard": wizard_bitmap(out / "installer-wizard.bmp")}
     made["ico"].write_bytes(ico_bytes(pngs))
     for size in (16, 32, 48, 64, 128, 256):
         path = out / f"baodao-{size}.png"

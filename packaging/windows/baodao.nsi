@@ -1,6 +1,7 @@
 ; 报到台账 Windows installer: per user, no administrator rights, Chinese.
 ; Built by packaging/build_installer.py:
-;   makensis -INPUTCHARSET UTF8 -DVERSION=X.Y.Z -DBUNDLE=dir -DOUTFILE=out.exe -DICON=baodao.ico baodao.nsi
+;   makensis -INPUTCHARSET UTF8 -DVERSION=X.Y.Z -DBUNDLE=dir -DOUTFILE=out.exe -DICON=baodao.ico
+;            -DWIZARD_BMP=installer-wizard.bmp -DSIZE_KB=N baodao.nsi
 ; The program goes to %LOCALAPPDATA%\Programs\Baodao; the ledger, backups and settings live in
 ; %LOCALAPPDATA%\Baodao (the app's data folder), which upgrades never touch and uninstalling
 ; keeps unless the user ticks the box.
@@ -33,6 +34,7 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "报到台账"
 !define MUI_ICON "${ICON}"
 !define MUI_UNICON "${ICON}"
 !define MUI_ABORTWARNING
+!define MUI_WELCOMEFINISHPAGE_BITMAP "${WIZARD_BMP}"
 !define MUI_WELCOMEPAGE_TEXT "将把 ${APP_NAME} ${VERSION} 安装到本机当前用户，不需要管理员权限。$\r$\n$\r$\n台账、备份和设置保存在 ${DATA_DIR}，升级安装不会改动它们。$\r$\n$\r$\n点击“下一步”继续。"
 !define MUI_FINISHPAGE_RUN
 !define MUI_FINISHPAGE_RUN_FUNCTION LaunchApp
