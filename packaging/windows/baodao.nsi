@@ -46,7 +46,8 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "报到台账"
 
 !define MUI_UNCONFIRMPAGE_TEXT_TOP "将从本机删除 ${APP_NAME} 程序。$\r$\n你的台账、备份和设置保存在 ${DATA_DIR}，默认保留；如需一并删除，请在下一页勾选。"
 !insertmacro MUI_UNPAGE_CONFIRM
-!define MUI_COMPONENTSPAGE_TEXT_TOP "默认只删除程序。勾选下面一项会同时删除台账、备份和设置，且无法恢复。"
+!define MUI_COMPONENTSPAGE_SMALLDESC
+!define MUI_COMPONENTSPAGE_TEXT_TOP "默认只删除程序，台账、备份和设置保留在 ${DATA_DIR}。勾选第二项会把它们一并删除，且无法恢复。"
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "SimpChinese"
@@ -96,7 +97,12 @@ Section "un.程序" UnSecProgram
   DetailPrint "台账、备份和设置仍保存在 ${DATA_DIR}"
 SectionEnd
 
-Section /o "un.同时删除台账、备份和设置（${DATA_DIR}）" UnSecData
+Section /o "un.同时删除台账、备份和设置" UnSecData
   RMDir /r "${DATA_DIR}"
   DetailPrint "已删除 ${DATA_DIR}"
 SectionEnd
+
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecProgram} "删除 $INSTDIR 中的程序，以及开始菜单和桌面上的快捷方式。"
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecData} "删除 ${DATA_DIR}：台账、全部备份、日志和界面设置。删除后无法恢复。"
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_END
