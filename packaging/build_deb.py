@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent / "linux"
 PLATFORMS = ("manylinux_2_36_x86_64", "manylinux_2_34_x86_64", "manylinux_2_31_x86_64",
              "manylinux_2_28_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64")
 DEPENDS = [
-    "python3 (>= 3.11)", "python3 (<< 3.12)",
+    "python3 (>= 3.11)", "python3 (<< 3.12)", "libc6 (>= 2.28)",  # manylinux_2_28 wheels
     # what Qt for Python loads on a bare Debian (the same list as scripts/bootstrap.sh)
     "libglib2.0-0", "libgl1", "libegl1", "libxkbcommon0", "libx11-6", "libfontconfig1",
     "libfreetype6", "libdbus-1-3", "libxcb-cursor0", "libxcb-icccm4", "libxcb-image0",
@@ -88,8 +88,9 @@ def trim(lib: Path) -> None:
     for exe in pyside.glob("*"):
         if exe.is_file() and not exe.suffix and exe.stat().st_mode & 0o111:
             exe.unlink()  # designer, uic, rcc …: tools, not the app
-    for name in ("bin",):
-        shutil.rmtree(lib / name, ignore_errors=True)
+    for pattern in ("bin", "pip", "pip-*.dist-info"):
+        for path in lib.glob(pattern):
+            shutil.rmtree(path)
     for stub in lib.rglob("*.pyi"):
         stub.unlink()
 
@@ -128,6 +129,8 @@ def build(out: Path, manual: Path | None, icons: Path) -> Path:
     problems = missing_libraries(opt / "lib")
     if problems:
         raise SystemExit("shared libraries with unresolved dependencies:\n" + "\n".join(problems))
+    for path in opt.rglob("*"):  # nothing under /opt needs to be executable: python3 runs it
+        path.chmod(0o755 if path.is_dir() else 0o644)
     usr = stage / "usr"
     (usr / "bin").mkdir(parents=True)
     launcher = usr / "bin" / "baodao"
@@ -147,6 +150,11 @@ def build(out: Path, manual: Path | None, icons: Path) -> Path:
     doc.mkdir(parents=True)
     (doc / "copyright").write_text("报到台账 (Baodao). Bundled third-party libraries keep their own "
                                    "licences; see /opt/baodao/lib/*.dist-info.\n", encoding="utf-8")
+    import gzip
+
+    changelog = (f"baodao ({version}) stable; urgency=medium\n\n  * Release {version}.\n\n"
+                 " -- Baodao <baodao@localhost>  Tue, 01 Dec 2026 00:00:00 +0000\n")
+    (doc / "changelog.gz").write_bytes(gzip.compress(changelog.encode(), mtime=0))
     control = stage / "DEBIAN"
     control.mkdir()
     size_kb = common.tree_size(stage) // 1024

@@ -171,9 +171,18 @@ class Checker:
         if self.ok(printed.returncode == 0 and pdf.is_file(), "wine: baodao print record-cards"):
             from pypdf import PdfReader
 
-            pages, linux_pages = len(PdfReader(pdf).pages), len(PdfReader(linux_pdf).pages)
+            wine_doc, linux_doc = PdfReader(pdf), PdfReader(linux_pdf)
+            pages, linux_pages = len(wine_doc.pages), len(linux_doc.pages)
             self.ok(pages == linux_pages and pages > 0,
                     f"wine: valid PDF with {pages} pages (Linux: {linux_pages})")
+            sample = range(0, min(pages, linux_pages), 10)
+            differ = [i + 1 for i in sample if same_text(wine_doc.pages[i]) != same_text(linux_doc.pages[i])]
+            self.ok(not differ, f"wine: the text of {len(sample)} sampled cards equals the Linux run's"
+                    + (f" (differs on pages {differ[:5]})" if differ else ""))
+            fonts = sorted({str(f["/BaseFont"]).split("+")[-1]
+                            for f in wine_doc.pages[0]["/Resources"]["/Font"].values()})
+            print(f"note  fonts in the Wine run's cards: {', '.join(fonts)} (a fresh Wine prefix has no "
+                  "Chinese fonts; Windows has 微软雅黑/宋体, which the cards use there)")
         else:
             print(printed.stdout[-2000:], printed.stderr[-2000:])
         shutil.rmtree(work, ignore_errors=True)
@@ -202,6 +211,11 @@ class Checker:
         self.ok((self.data_dir / "台账.baodao.db").is_file(), "uninstall kept the ledger in %LOCALAPPDATA%\\Baodao")
         reg = (self.prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
         self.ok("Uninstall\\\\Baodao]" not in reg, "uninstall removed its apps-list entry")
+
+
+def same_text(page) -> str:  # type: ignore[no-untyped-def]
+    """A card's text without line breaks and spaces: fonts differ, so lines wrap differently."""
+    return re.sub(r"\s+", "", page.extract_text())
 
 
 def counts(text: str) -> list[str]:
