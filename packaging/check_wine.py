@@ -78,7 +78,11 @@ class Checker:
             print(result.stdout[-2000:], result.stderr[-2000:])
             return False
         start = self.users / "AppData" / "Roaming" / "Microsoft" / "Windows" / "Start Menu" / "Programs"
-        self.ok((start / "报到台账.lnk").is_file(), "Start-menu shortcut 报到台账.lnk")
+        if self.ok((start / "报到台账.lnk").is_file(), "Start-menu shortcut 报到台账.lnk"):
+            self.ok(shortcut_targets(start / "报到台账.lnk"),
+                    "Start-menu shortcut starts pythonw.exe with start_baodao.pyw and the app's icon")
+        self.ok((start / "报到台账（演示）.lnk").is_file() and (start / "报到台账 使用手册.lnk").is_file(),
+                "Start-menu shortcuts for the demo ledger and the manual")
         desktop = [self.users / "Desktop" / "报到台账.lnk"]
         self.ok(any(p.is_file() for p in desktop), "desktop shortcut 报到台账.lnk")
         self.ok((self.install_dir / "uninstall.exe").is_file(), "uninstall.exe")
@@ -160,6 +164,9 @@ class Checker:
         if not self.ok(made.returncode == 0 and ledger.is_file(), "wine: baodao demo --profile community"):
             print(made.stdout[-2000:], made.stderr[-2000:])
             return
+        via_cmd = self.wine("cmd", "/c", self.winpath(self.install_dir / "baodao.cmd"), "--help")
+        self.ok(via_cmd.returncode == 0 and "baodao" in via_cmd.stdout,
+                "wine: baodao.cmd (the command line for a terminal) runs")
         with common.Timer("wine: check"):
             checked = self.python("-m", "desktop.cli", "check", self.winpath(ledger))
         self.ok(checked.returncode == 0, "wine: baodao check passes")
@@ -274,6 +281,13 @@ class Checker:
         self.ok((self.data_dir / "台账.baodao.db").is_file(), "uninstall kept the ledger in %LOCALAPPDATA%\\Baodao")
         reg = (self.prefix / "user.reg").read_text(encoding="utf-8", errors="replace")
         self.ok("Uninstall\\\\Baodao]" not in reg, "uninstall removed its apps-list entry")
+
+
+def shortcut_targets(link: Path) -> bool:
+    """A .lnk names its target, arguments and icon in UTF-16 (or the ANSI code page)."""
+    data = link.read_bytes()
+    return all(word.encode("utf-16-le") in data or word.encode("ascii") in data
+               for word in ("pythonw.exe", "start_baodao.pyw", "baodao.ico"))
 
 
 def explain(stderr: str) -> str:

@@ -189,3 +189,26 @@ def test_deb_depends_only_on_debian_packages_and_bundles_python_code():
     names = {d.split()[0] for dep in build_deb.DEPENDS for d in dep.split("|")}
     assert "python3" in names and not any("pyside" in n or "pip" in n for n in names)
     assert {"fonts-wqy-microhei", "libxcb-cursor0"} <= names
+
+
+def test_wine_check_reads_the_command_line_outputs():
+    check_wine = load("check_wine")
+    check = "台账：C:\\x.db\n  网格：18\n  在职党员：60\n完整性检查：通过"
+    assert check_wine.counts(check) == [("网格", "18"), ("在职党员", "60")]
+    preview = ("来源：丽景社区（导出于 2026-12-01T20:44:40Z）\n工作表 新增 更新 未变 冲突 无效 疑似重复 删除\n"
+               "网格 0 0 202 0 0 0 0\n合计 0 0 202 0 0 0 0\n（试运行，台账未改动）")
+    assert check_wine.preview_table(preview) == [("网格", "0", "0", "202", "0", "0", "0", "0"),
+                                                 ("合计", "0", "0", "202", "0", "0", "0", "0")]
+    assert "APP BUG" in check_wine.explain('  os.fsync(handle.fileno())\nPermissionError: [Errno 13] Permission denied')
+    assert "APP BUG" not in check_wine.explain("ImportError: DLL load failed")
+
+
+def test_wine_check_reads_shortcut_targets(tmp_path):
+    check_wine = load("check_wine")
+    link = tmp_path / "a.lnk"
+    link.write_bytes(b"L\0\0\0" + "C:\\p\\python\\pythonw.exe".encode("utf-16-le")
+                     + '"C:\\p\\app\\start_baodao.pyw"'.encode("utf-16-le")
+                     + "C:\\p\\app\\resources\\icons\\baodao.ico".encode("utf-16-le"))
+    assert check_wine.shortcut_targets(link)
+    link.write_bytes(b"L\0\0\0" + "C:\\p\\python\\python.exe".encode("utf-16-le"))
+    assert not check_wine.shortcut_targets(link)
