@@ -11,15 +11,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = ROOT / "resources" / "icons" / "baodao.svg"
+SMALL_SVG = ROOT / "resources" / "icons" / "baodao-small.svg"  # drawn for 16–32 px
 ICO_SIZES = (16, 20, 24, 32, 40, 48, 64, 128, 256)
 
 
-def render_png(size: int, svg: Path = SVG) -> bytes:
+def render_png(size: int, svg: Path | None = None) -> bytes:
     from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
     from PySide6.QtGui import QGuiApplication, QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     _app = QGuiApplication.instance() or QGuiApplication([])
+    svg = svg or (SMALL_SVG if size <= 32 else SVG)
     renderer = QSvgRenderer(str(svg))
     if not renderer.isValid():
         raise ValueError(f"cannot read {svg}")
