@@ -48,32 +48,49 @@ $PY packaging/build_deb.py "$OUT" --manual "$OUT/使用手册.pdf" --icons build
 echo "== checks"
 DEB="$OUT/baodao_${VERSION}_amd64.deb"
 EXE="$OUT/报到台账-安装程序-${VERSION}.exe"
-$PY packaging/pe_check.py build/packaging/windows | tail -2
-# The same check must fail on the real bundle without the VC++ runtime, a Qt DLL or the
-# platform plugin.
-broken=build/packaging/windows-broken
-rm -rf "$broken" && cp -al build/packaging/windows "$broken"
-rm "$broken/python/vcruntime140.dll" "$broken/python/Lib/site-packages/PySide6/Qt6Network.dll" \
-  "$broken/python/Lib/site-packages/PySide6/plugins/platforms/qwindows.dll"
-if $PY packaging/pe_check.py "$broken" > build/packaging/pe-broken.txt; then
-  echo "FAIL  the PE check passed a bundle without vcruntime140.dll"; exit 1
-fi
-for dll in VCRUNTIME140.dll Qt6Network.dll qwindows.dll; do
-  grep -qi "$dll" build/packaging/pe-broken.txt || { echo "FAIL  the PE check missed $dll"; exit 1; }
-done
-echo "PE check on a bundle without vcruntime140.dll, Qt6Network.dll, qwindows.dll: fails, names all three ($(grep -c UNRESOLVED build/packaging/pe-broken.txt) unresolved imports)"
-rm -rf "$broken"
-dpkg-deb --info "$DEB" | grep -E "Package|Version|Architecture|Depends" | cut -c1-120
-dpkg-deb --contents "$DEB" > build/packaging/deb-contents.txt
-for path in ./usr/bin/baodao ./usr/share/applications/baodao.desktop \
-    ./usr/share/icons/hicolor/256x256/apps/baodao.png ./opt/baodao/app/start_baodao.py \
-    ./opt/baodao/app/docs/使用手册.pdf ./opt/baodao/lib/PySide6/Qt/plugins/platforms/libqxcb.so \
-    ./opt/baodao/lib/PySide6/Qt/translations/qtbase_zh_CN.qm; do
-  grep -q " $path\$" build/packaging/deb-contents.txt || { echo "FAIL  .deb lacks $path"; exit 1; }
-done
-echo ".deb contents: $(wc -l < build/packaging/deb-contents.txt) entries, key files present"
-desktop-file-validate packaging/linux/baodao.desktop && echo ".desktop entry: valid"
-$PY - "$OUT/使用手册.pdf" <<'PYEOF'
+# Every check runs even when an earlier one fails; the last line counts them and the exit
+# status is 1 when any failed.
+passed=0; failed=0; failures=()
+check() {
+  local name=$1; shift
+  echo "-- $name"
+  if "$@"; then passed=$((passed + 1)); echo "PASSED  $name"
+  else failed=$((failed + 1)); failures+=("$name"); echo "FAILED  $name"; fi
+}
+
+pe_static() { $PY packaging/pe_check.py build/packaging/windows | tail -3; }
+
+pe_catches_missing() {
+  # The same check must fail on the real bundle without the VC++ runtime, a Qt DLL or the
+  # platform plugin, and name each of them.
+  local broken=build/packaging/windows-broken
+  rm -rf "$broken" && cp -al build/packaging/windows "$broken"
+  rm "$broken/python/vcruntime140.dll" "$broken/python/Lib/site-packages/PySide6/Qt6Network.dll" \
+    "$broken/python/Lib/site-packages/PySide6/plugins/platforms/qwindows.dll"
+  if $PY packaging/pe_check.py "$broken" > build/packaging/pe-broken.txt; then
+    echo "the PE check passed a bundle without vcruntime140.dll"; return 1
+  fi
+  rm -rf "$broken"
+  for dll in VCRUNTIME140.dll Qt6Network.dll qwindows.dll; do
+    grep -qi "$dll" build/packaging/pe-broken.txt || { echo "the PE check missed $dll"; return 1; }
+  done
+  echo "without vcruntime140.dll, Qt6Network.dll, qwindows.dll: fails, names all three ($(grep -c UNRESOLVED build/packaging/pe-broken.txt) unresolved imports)"
+}
+
+deb_lint() {
+  dpkg-deb --info "$DEB" | grep -E "Package|Version|Architecture|Depends" | cut -c1-120
+  dpkg-deb --contents "$DEB" > build/packaging/deb-contents.txt
+  for path in ./usr/bin/baodao ./usr/share/applications/baodao.desktop \
+      ./usr/share/icons/hicolor/256x256/apps/baodao.png ./opt/baodao/app/start_baodao.py \
+      ./opt/baodao/app/docs/使用手册.pdf ./opt/baodao/lib/PySide6/Qt/plugins/platforms/libqxcb.so \
+      ./opt/baodao/lib/PySide6/Qt/translations/qtbase_zh_CN.qm; do
+    grep -q " $path\$" build/packaging/deb-contents.txt || { echo ".deb lacks $path"; return 1; }
+  done
+  echo ".deb contents: $(wc -l < build/packaging/deb-contents.txt) entries, key files present"
+}
+
+manual_pdf() {
+  $PY - "$OUT/使用手册.pdf" <<'PYEOF'
 import sys
 from pypdf import PdfReader
 reader = PdfReader(sys.argv[1])
@@ -84,8 +101,18 @@ for word in ("安装", "第一次启动", "网格", "活动纪实", "打印卡�
     assert word in text, word
 print(f"manual: A4, {len(reader.pages)} pages, every section present, text extractable")
 PYEOF
-((WINE)) && $PY packaging/check_wine.py "$EXE"
-((CHROOT)) && bash packaging/check_deb_chroot.sh "$DEB"
+}
+
+check "PE imports of the Windows bundle" pe_static
+check "PE check catches a missing DLL" pe_catches_missing
+check ".deb metadata and contents" deb_lint
+check ".desktop entry" desktop-file-validate packaging/linux/baodao.desktop
+check "manual PDF" manual_pdf
+((WINE)) && check "installer under Wine" $PY packaging/check_wine.py "$EXE"
+((CHROOT)) && check ".deb in a fresh Debian 12 root" bash packaging/check_deb_chroot.sh "$DEB"
 echo "== dist/usb"
 ls -l "$OUT"
 echo "installer $(du -m "$EXE" | cut -f1) MiB, .deb $(du -m "$DEB" | cut -f1) MiB, Windows bundle $(du -sm build/packaging/windows | cut -f1) MiB; built and checked in $(( $(date +%s) - start )) s"
+((failed)) && echo "failed: ${failures[*]}"
+echo "packaging: $passed passed, $failed failed"
+((failed == 0))
