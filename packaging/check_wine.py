@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -205,21 +206,72 @@ class Checker:
         if not self.ok(made.returncode == 0, "wine: the app backs up the ledger (db.backup.create)"):
             print(explain(made.stderr))
 
+    def install_shims(self) -> list[Path]:
+        """Build the test-only icuuc.dll and bcryptprimitives.dll (packaging/wine/) into this
+        throwaway prefix, with a Chinese font as Windows has; they are not in the installer."""
+        if shutil.which("x86_64-w64-mingw32-gcc") is None:
+            self.ok(False, "shim: x86_64-w64-mingw32-gcc (gcc-mingw-w64-x86-64-win32) is missing")
+            return []
+        source = Path(__file__).resolve().parent / "wine"
+        system32 = self.prefix / "drive_c" / "windows" / "system32"
+        made = []
+        for name in ("bcryptprimitives", "icuuc"):
+            target = system32 / f"{name}.dll"
+            common.run("x86_64-w64-mingw32-gcc", "-O2", "-shared", "-s", "-o", target,
+                       source / f"{name}_shim.c", source / f"{name}_shim.def", "-ladvapi32",
+                       capture=True)
+            made.append(target)
+        font = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+        if font.is_file():
+            made.append(self.prefix / "drive_c" / "windows" / "Fonts" / font.name)
+            shutil.copy2(font, made[-1])
+        print("note  test-only shims put into the Wine prefix (not part of the installer): "
+              "bcryptprimitives.dll (ProcessPrng via RtlGenRandom), icuuc.dll (ucnv_* report "
+              "every ICU converter unavailable), and a Chinese font")
+        return made
+
+    def window(self) -> None:
+        """The Start-menu shortcut's command under Xvfb: the real window, from the Windows
+        build of Qt, with the demo ledger; a screenshot to look at."""
+        shots = common.BUILD / "wine-shots"
+        shots.mkdir(parents=True, exist_ok=True)
+        xvfb = subprocess.Popen(["Xvfb", ":93", "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(2)
+            env = dict(self.env, DISPLAY=":93")
+            app = subprocess.Popen(["wine", str(self.install_dir / "python" / "pythonw.exe"),
+                                    self.winpath(self.install_dir / "app" / "start_baodao.pyw"),
+                                    "--demo"], env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(50)
+            alive = app.poll() is None
+            shot = shots / "wine-main.png"
+            subprocess.run(f"xwd -root -silent -display :93 | convert xwd:- {shot}", shell=True)
+            subprocess.run(["wineserver", "-k"], env=self.env)
+            app.wait(timeout=60)
+        finally:
+            xvfb.kill()
+        self.ok(alive, "shim: the app (pythonw.exe start_baodao.pyw --demo) is still running after 50 s")
+        colours = 0
+        if shot.is_file():
+            from PIL import Image
+
+            colours = len(Image.open(shot).convert("RGB").getcolors(1 << 24) or [])
+        self.ok(colours > 50, f"shim: the main window is drawn (screenshot {shot}, {colours} colours)")
+        leftovers = sorted(p.name for p in (self.data_dir / "备份").glob("*.part"))
+        if leftovers:
+            print(f"note  backups left unfinished in %LOCALAPPDATA%\\Baodao\\备份: {len(leftovers)} "
+                  "(the os.fsync fault above)")
+
     def exchange_with_shim(self) -> None:
         """Excel exchange on the Windows wheels: with a TEST-ONLY bcryptprimitives.dll (see
         packaging/wine/) in this throwaway prefix, python-calamine and cryptography load under
         Wine 8; the Wine copy writes a password-protected exchange file that the Linux copy
         previews, and previews the one Linux wrote; both previews must agree."""
-        source = Path(__file__).resolve().parent / "wine"
-        shim = self.prefix / "drive_c" / "windows" / "system32" / "bcryptprimitives.dll"
-        if shutil.which("x86_64-w64-mingw32-gcc") is None:
-            self.ok(False, "shim: x86_64-w64-mingw32-gcc (gcc-mingw-w64-x86-64-win32) is missing")
+        shims = self.install_shims()
+        if not shims:
             return
-        common.run("x86_64-w64-mingw32-gcc", "-O2", "-shared", "-s", "-o", shim,
-                   source / "bcryptprimitives_shim.c", source / "bcryptprimitives_shim.def",
-                   "-ladvapi32", capture=True)
-        print("note  test-only bcryptprimitives.dll shim (ProcessPrng via RtlGenRandom) put into "
-              "the Wine prefix; it is not part of the installer")
         try:
             probe = self.python("-c", "import python_calamine, msoffcrypto, "
                                 "cryptography.hazmat.bindings._rust")
@@ -254,8 +306,10 @@ class Checker:
             self.ok(a == b and len(a) > 5, f"shim: both previews agree ({len(a)} sheets: "
                     "new, updated, unchanged, conflicts, invalid, duplicates, deleted)")
             shutil.rmtree(work, ignore_errors=True)
+            self.window()
         finally:
-            shim.unlink(missing_ok=True)
+            for path in shims:
+                path.unlink(missing_ok=True)
 
     def upgrade(self) -> None:
         """Install again over the installed copy: the program folders are replaced whole (a
