@@ -248,11 +248,18 @@ class Checker:
             alive = app.poll() is None
             shot = shots / "wine-main.png"
             subprocess.run(f"xwd -root -silent -display :93 | convert xwd:- {shot}", shell=True)
+            tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", ":93"],
+                                  capture_output=True, text=True).stdout
+            titles = [title for title in re.findall(r'"([^"]+)": \("pythonw\.exe"', tree)
+                      if title not in ("_q_titlebar", "Default IME")]
             subprocess.run(["wineserver", "-k"], env=self.env)
             app.wait(timeout=60)
         finally:
             xvfb.kill()
         self.ok(alive, "shim: the app (pythonw.exe start_baodao.pyw --demo) is still running after 50 s")
+        others = [title for title in titles if not title.startswith("报到台账")]
+        self.ok(any(title.startswith("报到台账") for title in titles) and not others,
+                f"shim: only the main window is open ({'; '.join(titles) or 'no window'})")
         colours = 0
         if shot.is_file():
             from PIL import Image

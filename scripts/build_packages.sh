@@ -19,7 +19,7 @@ for arg in "$@"; do
 done
 
 TOOLS=(nsis osslsigncode desktop-file-utils)
-((WINE)) && TOOLS+=(wine wine64 gcc-mingw-w64-x86-64-win32 x11-apps imagemagick)  # mingw: test-only shims
+((WINE)) && TOOLS+=(wine wine64 gcc-mingw-w64-x86-64-win32 x11-apps x11-utils imagemagick)  # mingw: test-only shims
 ((CHROOT)) && TOOLS+=(debootstrap imagemagick util-linux)
 missing=()
 for pkg in "${TOOLS[@]}"; do
