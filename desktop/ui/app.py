@@ -255,6 +255,10 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
         f"错误报告（已隐去个人信息）保存在：\n{report}"))
     app.setApplicationName("报到台账")
     app.setOrganizationName("Baodao")
+    from .help import app_icon, load_qt_translations
+
+    load_qt_translations(app)  # type: ignore[arg-type]
+    app.setWindowIcon(app_icon())  # type: ignore[attr-defined]
     load_style(app)  # type: ignore[arg-type]
     store = ui_settings()
     ledger = choose_start_ledger(store, ledger_path, demo)

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
             self.action(users_menu, "切换用户…", lambda: accounts.switch_user(self))]
         self.action(users_menu, "立即锁定", self.lock_now, QKeySequence("Ctrl+L"))
         help_menu = bar.addMenu("帮助(&H)")
+        self.action(help_menu, "使用手册", self.show_manual, QKeySequence.StandardKey.HelpContents)
         self.action(help_menu, "关于报到台账", self.about)
 
     def fill_recent(self) -> None:
@@ -256,8 +257,14 @@ class MainWindow(QMainWindow):
                                      node_id=node_id, unit_id=unit_id)
 
     def about(self) -> None:
-        QMessageBox.about(self, "关于报到台账",
-                          "报到台账：社区“双报到”一账三卡管理\n数据保存在本机，单位间用Excel文件交换。")
+        from .help import show_about
+
+        show_about(self)
+
+    def show_manual(self) -> None:
+        from .help import show_manual
+
+        self.manual = show_manual(self)
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
