@@ -342,6 +342,7 @@ def iter_workbook(path: str | Path, password: str | None = None,
         size = source.stat().st_size
     parts = ["only:0"] if first_only else _split(data, kind, size, min(os.cpu_count() or 1, 4))
     results = [Path(folder) / f"out{n}.pickle" for n in range(len(parts))]
+    streams: list[Generator[tuple[int, Sheet], None, None]] = []
     cells = cell_budget(data, kind, size)
     try:
         if isinstance(data, bytes):
@@ -370,13 +371,17 @@ def iter_workbook(path: str | Path, password: str | None = None,
                                    far[0], far[1])
             raise FileRejected("文件结构异常，无法读取（可能已损坏或被恶意构造）")
         del data
-        streams = [_stream(r) for r in results]
+        streams.extend(_stream(r) for r in results)
         heads = [next(st, None) for st in streams]
         while any(h is not None for h in heads):  # merge the children's sheets back in order
             n = min((h[0], k) for k, h in enumerate(heads) if h is not None)[1]
             yield heads[n][1]  # type: ignore[index]
             heads[n] = next(streams[n], None)
     finally:
+        # A caller that stops early (only 说明 wanted) leaves the result files open in their
+        # streams: close them first, or Windows refuses to delete them.
+        for stream in streams:
+            stream.close()
         if copied:
             source.unlink(missing_ok=True)
         for result in results:
@@ -384,7 +389,7 @@ def iter_workbook(path: str | Path, password: str | None = None,
         os.rmdir(folder)
 
 
-def _stream(result: Path) -> Iterator[tuple[int, Sheet]]:
+def _stream(result: Path) -> Generator[tuple[int, Sheet], None, None]:
     current: tuple[int, Sheet] | None = None
     with open(result, "rb") as handle:
         while True:
