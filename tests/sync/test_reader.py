@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import contextlib
+
 from db import open_ledger
 from desktop.sync import reader
 from desktop.sync.export import export_ledger
@@ -36,10 +38,8 @@ def test_reading_only_the_first_sheet_closes_files_before_removing_them(communit
     def checked_unlink(path, missing_ok=False):
         held = set()
         for fd in os.listdir("/proc/self/fd"):
-            try:
+            with contextlib.suppress(OSError):
                 held.add(os.readlink(f"/proc/self/fd/{fd}"))
-            except OSError:
-                pass
         if str(Path(path).resolve()) in held:
             still_open.append(Path(path).name)
         return unlink(path, missing_ok=missing_ok)
