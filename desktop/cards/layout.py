@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from .fonts import FontSet
 
 SIZES = {"A4": A4, "A5": A5}
+EDGE = 10 * mm  # no text closer than this to any paper edge: office printers clip
 NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%")
 WORD_ONLY = re.compile(r"[0-9A-Za-z.\-:/@_*]+")
 NO_LINE_END = set("（《「『“‘([")
@@ -86,13 +87,18 @@ class Style:
     def bottom(self) -> float:
         return self.height - self.margin_bottom
 
+    @property
+    def footer(self) -> float:
+        """Baseline of the page footer: its descenders stay clear of the 10 mm edge margin."""
+        return self.height - EDGE - 1 * mm - self.small * 0.25
+
 
 def style_for(paper: str) -> Style:
     width, height = SIZES[paper]
     if paper == "A5":
-        return Style("A5", width, height, 11 * mm, 10 * mm, 10 * mm, 14, 8.5, 7.5, 6.5,
+        return Style("A5", width, height, 11 * mm, 10.5 * mm, 15 * mm, 14, 8.5, 7.5, 6.5,
                      1.4 * mm, 6.4 * mm)
-    return Style("A4", width, height, 18 * mm, 16 * mm, 14 * mm, 19, 10.5, 9.5, 8,
+    return Style("A4", width, height, 18 * mm, 16 * mm, 17 * mm, 19, 10.5, 9.5, 8,
                  2 * mm, 9 * mm)
 
 
@@ -292,4 +298,4 @@ class Layout:
     def page_number(self, number: int, total: int, note: str = "") -> None:
         s = self.s
         label = f"第 {number} 页 共 {total} 页" + (f"　{note}" if note else "")
-        self.text(s.width / 2, s.height - s.margin_bottom / 2 + s.small * 0.3, label, s.small, "c")
+        self.text(s.width / 2, s.footer, label, s.small, "c")

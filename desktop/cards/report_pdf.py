@@ -178,8 +178,7 @@ class Doc:
         total = len(pages)
         stamp = dt.date.today().isoformat()
         for number, page in enumerate(pages, start=1):
-            page.items.append(Text(self.s.width / 2,
-                                   self.s.height - self.s.margin_bottom / 2 + self.s.small * 0.3,
+            page.items.append(Text(self.s.width / 2, self.s.footer,
                                    f"第 {number} 页 共 {total} 页　{stamp}", self.s.small, "c"))
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = out.with_name(f".{out.name}.{os.getpid()}.part")
