@@ -18,7 +18,6 @@ import datetime as dt
 import functools
 import random
 import re
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -506,7 +505,9 @@ def test_a_grid_worker_edits_a_member_without_touching_or_probing_the_birth_date
 
     path, _nodes, _truth, _folder = office
     copy = tmp_path / "copy.db"
-    shutil.copy(path, copy)
+    from db.backup import copy_ledger
+
+    copy_ledger(path, copy)  # through SQLite: a plain file copy misses what is still in the WAL
     ledger = _login(copy, WORKER, WORKER_PW)
     try:
         member = ledger.one("SELECT * FROM members WHERE status = '在册' ORDER BY id LIMIT 1")
