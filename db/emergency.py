@@ -2,13 +2,17 @@
 
 Per cell (单元, or any node where members live directly): its leader and the leaders above
 it, the members who live there with phone, posts and specialties, and the reporting units
-paired with its 小区. Phones are masked (139****5678) unless the user asks for them in full."""
+paired with its 小区. Phones are in full by default (a sheet to call from; printing it is
+audited by desktop.cards.reports), masked (139****5678) on request. A 网格员's sheet stays
+within their grid: a node above or beside it gives their own grid's sheet, and the phones of
+leaders and units above their grid are masked."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import access
 from .grid import LEADER_TITLES, SUBTREE_CTE
 from .ledger import Ledger
 from .validate import mask_phone
@@ -28,13 +32,28 @@ def _leader(node: dict[str, Any], phone) -> str:
     if not node["leader_name"]:
         return ""
     title = LEADER_TITLES.get(node["level"], "负责人")
-    tel = phone(node["leader_phone"])
+    tel = phone(node["leader_phone"], node["id"])
     return f"{title}{node['leader_name']}" + (f" {tel}" if tel else "")
 
 
-def call_sheet(ledger: Ledger, node_id: int, full_phones: bool = False) -> list[CallCell]:
-    def phone(p: str) -> str:
-        return (p or "") if full_phones else (mask_phone(p) if p else "")
+def scope(ledger: Ledger, node_id: int) -> tuple[int, set[int] | None]:
+    """The node whose sheet this user may have, and the nodes whose phones they may see in
+    full (None: all). A 网格员 asking for a node outside their grid gets their own grid."""
+    actor = access.actor_of(ledger)
+    if actor is None or actor.full_access:
+        return node_id, None
+    mine = {r[0] for r in ledger.conn.execute("SELECT id FROM temp.scope_nodes")}
+    if node_id not in mine and actor.node_id is not None:
+        node_id = actor.node_id
+    return node_id, mine
+
+
+def call_sheet(ledger: Ledger, node_id: int, full_phones: bool = True) -> list[CallCell]:
+    node_id, mine = scope(ledger, node_id)
+
+    def phone(p: str, at: int | None = None) -> str:
+        full = full_phones and (mine is None or at is None or at in mine)
+        return (p or "") if full else (mask_phone(p) if p else "")
 
     nodes = {n["id"]: n for n in ledger.query("SELECT * FROM grid_nodes WHERE deleted = 0")}
     inside = [r[0] for r in ledger.conn.execute(SUBTREE_CTE + " SELECT id FROM sub", (node_id,))]
@@ -56,7 +75,8 @@ def call_sheet(ledger: Ledger, node_id: int, full_phones: bool = False) -> list[
                           "WHERE deleted = 0 AND status = '在册' AND paired_node_id IS NOT NULL "
                           "ORDER BY name_initials, id"):
         units.setdefault(u["paired_node_id"], []).append(
-            {"name": u["name"], "contact": u["contact_name"], "phone": phone(u["contact_phone"])})
+            {"name": u["name"], "contact": u["contact_name"],
+             "phone": phone(u["contact_phone"], u["paired_node_id"])})
     cells = [n for n in inside if n in nodes and (nodes[n]["level"] == 5 or n in by_node)]
 
     def chain(nid: int) -> list[dict[str, Any]]:

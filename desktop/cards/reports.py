@@ -141,13 +141,20 @@ def passbook_pdf(ledger: Ledger, member_id: int, out: str | Path,
 
 
 def write_callsheet(ledger: Ledger, node_id: int, out: str | Path,
-                    full_phones: bool = False) -> tuple[Path, Path, list[str]]:
-    """The PDF and, beside it, the .xlsx of the same call sheet (one action, two files)."""
+                    full_phones: bool = True) -> tuple[Path, Path, list[str]]:
+    """The PDF and, beside it, the .xlsx of the same call sheet (one action, two files).
+    Phones are in full unless asked otherwise (a sheet to call from), and that is audited;
+    a 网格员 gets their own grid's sheet (db.emergency.scope)."""
+    from db import audit
     from desktop.sync.report_xlsx import callsheet_workbook
 
+    node_id, _mine = emergency.scope(ledger, node_id)
     sheet = emergency.call_sheet(ledger, node_id, full_phones)
     pdf, warnings = callsheet_pdf(ledger, node_id, sheet, Path(out).with_suffix(".pdf"),
                                   full_phones)
     scope = grid.path_text(ledger, node_id, 1)
     xlsx = callsheet_workbook(scope, sheet, Path(out).with_suffix(".xlsx"), not full_phones)
+    if full_phones:
+        people = sum(len(c.members) for c in sheet)
+        audit.record(ledger, "打印完整电话", f"平急两用应急联络表：{scope}，{people}名党员（{pdf.name}）")
     return pdf, xlsx, warnings

@@ -101,7 +101,7 @@ def _callsheet(args: argparse.Namespace) -> int:
     with open_ledger(args.ledger, create=False) as ledger:
         node_id = node_arg(ledger, args.grid)
         assert node_id is not None
-        pdf, xlsx, warnings = write_callsheet(ledger, node_id, args.out, args.full_phones)
+        pdf, xlsx, warnings = write_callsheet(ledger, node_id, args.out, not args.masked_phones)
     _warn(warnings)
     print(f"已生成 {pdf} 和 {xlsx}")
     return 0
@@ -128,6 +128,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     e = sub.add_parser("callsheet", help="平急两用应急联络表（PDF和Excel一起生成）")
     e.add_argument("ledger", help="台账文件")
     e.add_argument("--grid", metavar="NODE", required=True, help="网格（编号、名称或路径）")
-    e.add_argument("--full-phones", action="store_true", help="印出完整电话（默认隐藏中间4位）")
+    e.add_argument("--full-phones", action="store_true",
+                   help="印出完整电话（默认如此，打印记入操作日志；网格员只印本网格）")
+    e.add_argument("--masked-phones", action="store_true", help="隐藏电话中间4位")
     e.add_argument("--out", required=True, help="输出文件名（生成同名的 .pdf 和 .xlsx）")
     e.set_defaults(handler=_callsheet)

@@ -111,6 +111,13 @@ def test_emergency_call_sheet_in_one_action(page, tmp_path, monkeypatch):
     tab.generate()
     assert (tmp_path / "call.pdf").exists() and (tmp_path / "call.xlsx").exists()
     assert page.shown == [(tmp_path / "call.pdf", 1)]
+    # A sheet to call from: full phones unless unticked, and the printing is audited.
+    assert tab.full.isChecked()
+    from db import audit
+
+    assert audit.entries(page.ledger, 1)[0]["action"] == "打印完整电话"
+    phones = [str(tab.model.rows[i]["phone"]) for i in range(tab.model.rowCount())]
+    assert any(p.strip() for p in phones) and not any("*" in p for p in phones)
 
 
 def test_overview_shows_this_years_trend(qtbot, tiny):
