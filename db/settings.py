@@ -71,6 +71,23 @@ def identity(ledger: Ledger) -> dict[str, str]:
     }
 
 
+def next_document_numbers(ledger: Ledger, year: int, count: int = 1) -> list[int]:
+    """Reserve count 文号 for the community's letters of a year (1, 2, … per year). The
+    counter is kept in the ledger, so a number is never given twice, even when a printout
+    is thrown away or fails (its number is then skipped, not reused)."""
+    key = f"document_number:{ledger.office}:{year}"
+    with ledger.transaction():
+        last = int(ledger.meta(key) or 0)
+        ledger.set_meta(key, str(last + count))
+    return list(range(last + 1, last + count + 1))
+
+
+def document_number(ledger: Ledger, year: int, number: int) -> str:
+    """丽景社区〔2026〕第3号."""
+    ident = identity(ledger)
+    return f"{ident['community'] or ident['office_name']}〔{year}〕第{number}号"
+
+
 def is_initialised(ledger: Ledger) -> bool:
     return bool(ledger.meta("community") or ledger.meta("street"))
 

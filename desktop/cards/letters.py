@@ -34,6 +34,7 @@ class Letter:
     salutation: str  # 王䶮同志： / XX党委：
     paragraphs: list[str]
     cc: str = ""  # the member's work unit, told too
+    number: str = ""  # 文号, given when the letters are written: 丽景社区〔2026〕第3号
 
 
 def _number(value: float) -> str:
@@ -53,8 +54,8 @@ def ranking_letters(ledger: Ledger, ranking: Ranking, top: int, bottom: int) -> 
         you = "您" if member else "贵单位"
         did = ""
         if row["services"]:
-            did = (f"参加社区服务{row['services']}次、累计{_number(row['hours'])}小时，" if member
-                   else f"在社区办成实事{row['services']}件，")
+            did = (f"参加服务{row['services']}次、累计{_number(row['hours'])}小时，" if member
+                   else f"办成实事{row['services']}件，")
         figures = (f"{label}，{you}在{office}{did}获得积分{_number(row['points'])}分，"
                    f"在{total}{'名在职党员' if member else '个报到单位'}中排名第{row['rank']}位。")
         if kind == THANKS:
@@ -111,6 +112,8 @@ def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
     x, w = s.margin_x + 6 * mm, s.content_width - 12 * mm
     y = s.margin_top + 16 * mm
     lay.text(s.width / 2, y, letter.kind, s.title * 1.6, "c", bold=True)
+    if letter.number:
+        lay.text(s.width / 2, y + 11 * mm, letter.number, s.body, "c")
     y += 22 * mm
     lay.text(x, y, letter.salutation, size)
     y += size * 2.2
@@ -125,8 +128,8 @@ def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
         y += size * 3
     y = max(y + 18 * mm, s.height * 0.62)
     right = s.width - s.margin_x - 6 * mm
-    lay.text(right, y, f"中共{office}委员会" if not office.endswith(("委员会", "党委", "支部"))
-             else office, size, "r")
+    signer = f"中共{office}委员会" if not office.endswith(("委员会", "党委", "支部")) else office
+    lay.text(right, y, f"{signer}（盖章）", size, "r")
     lay.text(right, y + size * 2.2, date, size, "r")
     if letter.cc:
         lay.line(x, s.bottom - 14 * mm, x + w, s.bottom - 14 * mm, 0.4)
@@ -139,11 +142,17 @@ def chinese_date(day: dt.date) -> str:
 
 def write_letters(ledger: Ledger, letters: list[Letter], out: str | Path,
                   fonts: FontSet | None = None, today: dt.date | None = None) -> tuple[Path, list[str]]:
-    """All letters into one PDF, one page each; returns the path and font warnings."""
+    """All letters into one PDF, one page each; returns the path and font warnings. Each
+    letter without a 文号 gets the community's next number of the year."""
     out = Path(out)
     fonts = fonts or FontSet.discover()
     office = settings.identity(ledger)["office_name"]
-    date = chinese_date(today or dt.date.today())
+    day = today or dt.date.today()
+    date = chinese_date(day)
+    unnumbered = [x for x in letters if not x.number]
+    numbers = settings.next_document_numbers(ledger, day.year, len(unnumbered)) if unnumbered else []
+    for letter, number in zip(unnumbered, numbers, strict=True):
+        letter.number = settings.document_number(ledger, day.year, number)
     lay = Layout(fonts, style_for("A4"))
     lay.pages.clear()
     for letter in letters:

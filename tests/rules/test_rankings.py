@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from db import activities, members, points, rankings
+from db import activities, members, points, rankings, settings
 from db.errors import RuleError, ValidationError
 from desktop.cards.letters import compliance_letters, ranking_letters, write_letters
 
@@ -76,7 +78,7 @@ def test_ranking_letters_name_the_people_and_their_figures(scene, tmp_path, font
     assert warnings == []
     thanks, reminder = pdf_pages(path)
     assert thanks.startswith("感谢信") and "王䶮同志：" in thanks
-    assert "参加社区服务2次、累计5小时，获得积分14分，在3名在职党员中排名第1位" in thanks
+    assert "您在丽景社区参加服务2次、累计5小时，获得积分14分，在3名在职党员中排名第1位" in thanks
     assert "丽景社区" in thanks and "抄送：衡水市第二人民医院党委" in thanks
     assert reminder.startswith("提醒函") and "张华同志：" in reminder
     assert "获得积分0分" in reminder and "排名第3位" in reminder
@@ -95,9 +97,33 @@ def test_unit_and_compliance_letters(scene, tmp_path, fonts):
     path, _ = write_letters(led, letters, tmp_path / "l.pdf", fonts)
     pages = pdf_pages(path)
     assert len(pages) == 3
-    assert "办成实事1件" in pages[0] and "在2个报到单位中排名第1位" in pages[0]
+    assert "贵单位在丽景社区办成实事1件" in pages[0] and "在2个报到单位中排名第1位" in pages[0]
+    assert "在社区办成" not in "".join(pages)
     assert "衡水市税务局机关党委：" in pages[1]
     assert "张华同志：" in pages[2] and "2026年第二季度，您在社区没有服务记录" in pages[2]
+
+
+def test_letters_carry_a_document_number_that_never_repeats_and_a_seal_place(scene, tmp_path,
+                                                                             fonts):
+    import datetime as dt
+
+    led = scene["ledger"]
+    ranking = rankings.get_ranking(led, "member", "2026-05")
+    day = dt.date(2026, 6, 3)
+    first, _ = write_letters(led, ranking_letters(led, ranking, 1, 1), tmp_path / "a.pdf", fonts,
+                             today=day)
+    again, _ = write_letters(led, ranking_letters(led, ranking, 1, 0), tmp_path / "b.pdf", fonts,
+                             today=day)
+    pages = pdf_pages(first) + pdf_pages(again)
+    numbers = [re.search(r"丽景社区〔2026〕第\d+号", p).group(0) for p in pages]
+    assert numbers == ["丽景社区〔2026〕第1号", "丽景社区〔2026〕第2号", "丽景社区〔2026〕第3号"]
+    for page in pages:
+        assert "中共丽景社区委员会（盖章）" in page and "2026年6月3日" in page
+    # A new year starts again at 1; the counter lives in the ledger, so it survives reopening.
+    next_year, _ = write_letters(led, ranking_letters(led, ranking, 1, 0), tmp_path / "c.pdf",
+                                 fonts, today=dt.date(2027, 1, 5))
+    assert "丽景社区〔2027〕第1号" in pdf_pages(next_year)[0]
+    assert settings.next_document_numbers(led, 2026, 2) == [4, 5]
 
 
 def test_top_and_bottom_never_overlap(scene):
