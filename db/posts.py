@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from . import audit, records
-from .errors import RuleError
+from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .validate import clean, one_of, parse_date, parse_number, required
 
@@ -27,18 +27,58 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class Claim(int):
+    """A new claim's id, which also says how full the post now is: a claim over the post's
+    拟认领数 is allowed (more volunteers are welcome) but the caller must tell the user."""
+
+    claimed: int
+    capacity: int
+    post_name: str
+
+    def __new__(cls, claim_id: int, claimed: int, capacity: int, post_name: str) -> Claim:
+        self = super().__new__(cls, claim_id)
+        self.claimed, self.capacity, self.post_name = claimed, capacity, post_name
+        return self
+
+    @property
+    def over_capacity(self) -> bool:
+        return self.capacity > 0 and self.claimed > self.capacity
+
+    @property
+    def warning(self) -> str:
+        if not self.over_capacity:
+            return ""
+        return (f"岗位“{self.post_name}”已认领{self.claimed}人，超过拟认领数{self.capacity}人"
+                f"（超出{self.claimed - self.capacity}人）")
+
+
+def _unique_name(ledger: Ledger, values: dict[str, Any], post_id: int | None = None) -> None:
+    """One node holds one live post of a name (a card would print 心理咨询岗、心理咨询岗)."""
+    same = ledger.scalar(
+        "SELECT id FROM posts WHERE deleted = 0 AND name = ? AND node_id IS ? AND id IS NOT ?",
+        (values["name"], values["node_id"], post_id))
+    if same:
+        where = "该网格" if values["node_id"] is not None else "社区"
+        raise ValidationError("name", "岗位名称", f"{where}已有同名岗位“{values['name']}”，"
+                              "请换一个名称或修改原岗位")
+
+
 def add_post(ledger: Ledger, **values: Any) -> int:
     records.only_known(values, FIELDS)
     with ledger.transaction():
-        return records.insert(ledger, "posts", _clean(values))
+        cleaned = _clean(values)
+        _unique_name(ledger, cleaned)
+        return records.insert(ledger, "posts", cleaned)
 
 
 def update_post(ledger: Ledger, post_id: int, **changes: Any) -> bool:
     records.only_known(changes, FIELDS)
     with ledger.transaction():
         current = records.get(ledger, "posts", post_id)
-        return records.update(ledger, "posts", post_id,
-                              _clean({k: current[k] for k in FIELDS} | changes))
+        cleaned = _clean({k: current[k] for k in FIELDS} | changes)
+        if (cleaned["name"], cleaned["node_id"]) != (current["name"], current["node_id"]):
+            _unique_name(ledger, cleaned, post_id)  # old duplicates stay editable otherwise
+        return records.update(ledger, "posts", post_id, cleaned)
 
 
 def delete_post(ledger: Ledger, post_id: int) -> None:
@@ -69,7 +109,9 @@ def list_posts(ledger: Ledger, include_disabled: bool = True) -> list[dict[str, 
     return ledger.query(sql + " ORDER BY p.id")
 
 
-def claim_post(ledger: Ledger, post_id: int, member_id: int, date: str | None = None) -> int:
+def claim_post(ledger: Ledger, post_id: int, member_id: int, date: str | None = None) -> Claim:
+    """Claim a post for a member; the result's `warning` says when the post is now over its
+    拟认领数 (the claim is kept)."""
     with ledger.transaction():
         post = records.get(ledger, "posts", post_id)
         member = records.get(ledger, "members", member_id)
@@ -84,8 +126,10 @@ def claim_post(ledger: Ledger, post_id: int, member_id: int, date: str | None = 
             raise RuleError(f"“{member['name']}”已认领岗位“{post['name']}”")
         day = parse_date(date or dt.date.today().isoformat(), "claimed_date", "认领日期",
                          allow_blank=False)
-        return records.insert(ledger, "post_claims", {
+        claim_id = records.insert(ledger, "post_claims", {
             "post_id": post_id, "member_id": member_id, "claimed_date": day})
+        return Claim(claim_id, claim_count(ledger, post_id), int(post["capacity"] or 0),
+                     post["name"])
 
 
 def release_claim(ledger: Ledger, claim_id: int, date: str | None = None) -> None:

@@ -187,10 +187,13 @@ class MemberDetail(DetailDialog):
         if not ok:
             return
         try:
-            posts.claim_post(self.ledger, available[labels.index(choice)]["id"], self.member_id)
+            claim = posts.claim_post(self.ledger, available[labels.index(choice)]["id"],
+                                     self.member_id)
         except LedgerError as error:
             show_error(self, "认领岗位", error)
             return
+        if claim.over_capacity:
+            show_error(self, "超过拟认领数", f"{claim.warning}。认领已保存。")
         self.rebuild()
         self.edited.emit()
 

@@ -153,17 +153,21 @@ class PostsPage(RegisterPage):
         if not dialog.exec():
             return
         errors = []
+        last = None
         for member_id, name in picker.checked().items():
             if member_id in current:
                 continue
             try:
-                posts.claim_post(self.ledger, ids[0], member_id)
+                last = posts.claim_post(self.ledger, ids[0], member_id)
             except LedgerError as error:
                 errors.append(f"{name}：{error}")
         self.refresh()
         self.changed.emit()
         if errors:
             show_error(self, "部分认领未完成", "\n".join(errors))
+        if last is not None and last.over_capacity:
+            show_error(self, "超过拟认领数", f"{last.warning}。认领已保存；如需更多人手，"
+                       "可在岗位中调高拟认领数。")
 
 
 class OrdersPage(RegisterPage):

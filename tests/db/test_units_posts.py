@@ -73,3 +73,35 @@ def test_claims_refused_for_disabled_post_or_inactive_member(ledger, ids):
     members.transfer_out(ledger, member_id)
     with pytest.raises(RuleError, match="转出"):
         posts.claim_post(ledger, post_id, member_id)
+
+
+def test_claim_over_capacity_is_kept_and_says_so(ledger, ids):
+    post_id = posts.add_post(ledger, name="治安巡逻岗", category="治安民调", capacity=2)
+    people = [members.add_member(ledger, name=f"巡逻员{i}", id_number=ids(),
+                                 residence_node_id=ledger.nodes["1单元"]) for i in range(3)]
+    first, second = (posts.claim_post(ledger, post_id, m, "2026-03-01") for m in people[:2])
+    assert not first.over_capacity and not second.over_capacity and second.warning == ""
+    third = posts.claim_post(ledger, post_id, people[2], "2026-03-02")
+    assert third.over_capacity and posts.claim_count(ledger, post_id) == 3
+    assert third.warning == "岗位“治安巡逻岗”已认领3人，超过拟认领数2人（超出1人）"
+    posts.release_claim(ledger, int(third), "2026-04-01")  # still an ordinary claim id
+    unlimited = posts.add_post(ledger, name="文明劝导岗", category="文明创建")  # capacity 0
+    assert not posts.claim_post(ledger, unlimited, people[0]).over_capacity
+
+
+def test_one_node_holds_one_live_post_of_a_name(ledger):
+    node = ledger.nodes["杨树小区"]
+    posts.add_post(ledger, name="心理咨询岗", category="帮扶助困", node_id=node)
+    with pytest.raises(ValidationError, match="岗位名称：该网格已有同名岗位“心理咨询岗”") as caught:
+        posts.add_post(ledger, name=" 心理咨询岗 ", category="帮扶助困", node_id=node)
+    assert caught.value.field == "name"
+    other = posts.add_post(ledger, name="心理咨询岗", category="帮扶助困",
+                           node_id=ledger.nodes["3号楼"])  # another node: fine
+    with pytest.raises(ValidationError, match="同名岗位"):
+        posts.update_post(ledger, other, node_id=node)
+    community = posts.add_post(ledger, name="心理咨询岗", category="帮扶助困")  # no node
+    with pytest.raises(ValidationError, match="社区已有同名岗位"):
+        posts.add_post(ledger, name="心理咨询岗", category="帮扶助困")
+    posts.update_post(ledger, community, capacity=3)  # editing other fields is fine
+    posts.delete_post(ledger, community)
+    posts.add_post(ledger, name="心理咨询岗", category="帮扶助困")  # a deleted one does not count
