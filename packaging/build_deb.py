@@ -6,7 +6,6 @@ only on Debian's own packages.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import subprocess
@@ -177,14 +176,5 @@ def build(out: Path, manual: Path | None, icons: Path) -> Path:
     return target
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("out", type=Path)
-    parser.add_argument("--manual", type=Path)
-    parser.add_argument("--icons", type=Path, default=common.BUILD / "icons")
-    args = parser.parse_args()
-    build(args.out, args.manual, args.icons)
-
-
 if __name__ == "__main__":
-    main()
+    common.build_main(build)

@@ -10,7 +10,6 @@ recomputed by osslsigncode); anything else stops the build."""
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import sys
@@ -180,14 +179,5 @@ def build(out: Path, manual: Path | None, icons: Path) -> Path:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=common.BUILD / "windows")
-    parser.add_argument("--manual", type=Path)
-    parser.add_argument("--icons", type=Path, default=common.BUILD / "icons")
-    args = parser.parse_args()
-    build(args.out, args.manual, args.icons)
-
-
 if __name__ == "__main__":
-    main()
+    common.build_main(build, default_out=common.BUILD / "windows")

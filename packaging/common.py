@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import re
@@ -99,3 +100,17 @@ class Timer:
     def __exit__(self, *_exc: object) -> None:
         self.seconds = time.monotonic() - self.start
         print(f"[{self.label}: {self.seconds:.0f} s]", flush=True)
+
+
+def build_main(build, default_out: Path | None = None) -> None:
+    """The command line both package builders share: where to write (a positional folder, or
+    --out with a default), the manual to ship and the rendered icons."""
+    parser = argparse.ArgumentParser()
+    if default_out is None:
+        parser.add_argument("out", type=Path)
+    else:
+        parser.add_argument("--out", type=Path, default=default_out)
+    parser.add_argument("--manual", type=Path)
+    parser.add_argument("--icons", type=Path, default=BUILD / "icons")
+    args = parser.parse_args()
+    build(args.out, args.manual, args.icons)

@@ -9,49 +9,11 @@ process so its peak memory is its own (the reader's child counted through RUSAGE
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-PHASE = r"""
-import json, resource, sys, time
-phase, ledger_path, xlsx, other = sys.argv[1:5]
-from db import open_ledger
-out = {}
-t = time.perf_counter()
-if phase == "export":
-    from desktop.sync.export import export_ledger
-    with open_ledger(ledger_path) as ledger:
-        result = export_ledger(ledger, xlsx, for_office=other)
-    out["rows"] = sum(result.counts.values())
-    out["incremental"] = result.incremental
-elif phase in ("import", "reimport"):
-    from desktop.sync.apply import apply, preview_file
-    with open_ledger(ledger_path) as ledger:
-        preview = preview_file(ledger, xlsx)
-        out["preview_s"] = time.perf_counter() - t
-        totals = preview.totals()
-        out["already"] = preview.already
-        out["counts"] = {"updated": totals.updated, "unchanged": totals.unchanged,
-                         "conflict": totals.conflict, "invalid": totals.invalid}
-        t2 = time.perf_counter()
-        apply(ledger, preview, backup=False)
-        out["apply_s"] = time.perf_counter() - t2
-out["seconds"] = time.perf_counter() - t
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-out["peak_mb"] = max(own, child)
-print(json.dumps(out))
-"""
-
-
-def _run(phase: str, ledger: Path, xlsx: Path, other: str = "") -> dict:
-    result = subprocess.run([sys.executable, "-c", PHASE, phase, str(ledger), str(xlsx), other],
-                            capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+from tests.bench.sync_phases import run as _run
 
 
 def _two_offices(city: Path, folder: Path) -> tuple[Path, Path, str, str]:
@@ -96,7 +58,7 @@ def test_city_incremental_exchange(city_path):
         size_mb = xlsx.stat().st_size / 2**20
         print(f"\n[bench] incremental export of a month: {exported['seconds']:.2f} s (target < 5), "
               f"{exported['rows']} rows, file {size_mb:.2f} MB, peak {exported['peak_mb']:.0f} MB")
-        imported = _run("import", b, xlsx)
+        imported = _run("apply", b, xlsx)
         print(f"[bench] that file into the city ledger: preview {imported['preview_s']:.2f} s + "
               f"apply {imported['apply_s']:.2f} s = {imported['seconds']:.2f} s (target < 3), "
               f"peak {imported['peak_mb']:.0f} MB, {imported['counts']}")

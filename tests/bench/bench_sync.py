@@ -8,70 +8,11 @@ counted too, through RUSAGE_CHILDREN)."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
-PHASE = r"""
-import json, resource, sys, time
-phase, ledger_path, xlsx = sys.argv[1], sys.argv[2], sys.argv[3]
-from db import open_ledger
-out = {}
-t = time.perf_counter()
-if phase == "export":
-    from desktop.sync.export import export_ledger
-    with open_ledger(ledger_path) as ledger:
-        result = export_ledger(ledger, xlsx)
-    out["rows"] = sum(result.counts.values())
-elif phase == "bare":
-    from python_calamine import CalamineWorkbook
-    from openpyxl import Workbook
-    book = CalamineWorkbook.from_path(xlsx)
-    sheets = [(n, book.get_sheet_by_name(n).to_python()) for n in book.sheet_names]
-    t = time.perf_counter()
-    bare = Workbook(write_only=True)
-    cells = 0
-    for name, rows in sheets:
-        ws = bare.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-            cells += len(row)
-    bare.save(xlsx + ".bare.xlsx")
-    out["cells"] = cells
-elif phase == "calamine":
-    from python_calamine import CalamineWorkbook
-    book = CalamineWorkbook.from_path(xlsx)
-    out["cells"] = sum(len(r) for n in book.sheet_names
-                       for r in book.get_sheet_by_name(n).to_python())
-elif phase in ("preview", "apply", "reimport"):
-    from desktop.sync.apply import apply, preview_file
-    with open_ledger(ledger_path) as ledger:
-        preview = preview_file(ledger, xlsx)
-        out["preview_s"] = time.perf_counter() - t
-        out["already"] = preview.already
-        totals = preview.totals()
-        out["counts"] = {"new": totals.new, "updated": totals.updated,
-                         "unchanged": totals.unchanged, "conflict": totals.conflict,
-                         "invalid": totals.invalid, "duplicate": totals.duplicate}
-        if phase != "preview":
-            t2 = time.perf_counter()
-            apply(ledger, preview, backup=False)
-            out["apply_s"] = time.perf_counter() - t2
-out["seconds"] = time.perf_counter() - t
-own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-out["peak_mb"] = max(own, child)
-print(json.dumps(out))
-"""
-
-
-def _run(phase: str, ledger: Path, xlsx: Path) -> dict:
-    result = subprocess.run([sys.executable, "-c", PHASE, phase, str(ledger), str(xlsx)],
-                            capture_output=True, text=True, check=True)
-    return json.loads(result.stdout.strip().splitlines()[-1])
+from tests.bench.sync_phases import run as _run
 
 
 def test_city_exchange(city_path):

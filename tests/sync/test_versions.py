@@ -47,6 +47,15 @@ def _sharing_a_unit(tmp_path, name="市财政局党支部"):
     return a, b, unit
 
 
+def _edit_reaches_as_update(a, b, unit, contact, path):
+    """A changes the unit's contact; its next file reaches B as one update, no conflict."""
+    units.update_unit(a, unit, contact_name=contact)
+    export_ledger(a, path)
+    preview, _ = _import(b, path)
+    assert (preview.totals().updated, preview.totals().conflict) == (1, 0)
+    assert b.scalar("SELECT contact_name FROM units") == contact
+
+
 def test_both_offices_editing_one_member_is_a_conflict_at_both(tmp_path):
     """The minimal case: A exports to B; both change 职务 of one member; each exports. Each
     import shows the conflict side by side; neither edit is gone."""
@@ -92,11 +101,8 @@ def test_a_later_edit_after_an_exchange_is_an_update_not_a_conflict(tmp_path):
     units.update_unit(b, b.scalar("SELECT id FROM units"), contact_name="B的联系人")
     export_ledger(b, tmp_path / "b1.xlsx")
     _import(a, tmp_path / "b1.xlsx")  # A now has B's edit ...
-    units.update_unit(a, unit, contact_name="A在看到B之后改")  # ... and edits after it
-    export_ledger(a, tmp_path / "a1.xlsx")
-    preview, _ = _import(b, tmp_path / "a1.xlsx")
-    assert (preview.totals().updated, preview.totals().conflict) == (1, 0)
-    assert b.scalar("SELECT contact_name FROM units") == "A在看到B之后改"
+    # ... and edits after it
+    _edit_reaches_as_update(a, b, unit, "A在看到B之后改", tmp_path / "a1.xlsx")
     a.close()
     b.close()
 
@@ -373,10 +379,6 @@ def test_a_file_from_the_previous_version_still_imports(tmp_path):
     assert any("旧版程序" in w for w in preview.warnings)
     assert b.scalar("SELECT count(*) FROM members") == 1
     # a later edit at A then reaches B as an update, as from any file of the new version
-    units.update_unit(a, unit, contact_name="刘")
-    export_ledger(a, tmp_path / "new.xlsx")
-    preview, _ = _import(b, tmp_path / "new.xlsx")
-    assert (preview.totals().updated, preview.totals().conflict) == (1, 0)
-    assert b.scalar("SELECT contact_name FROM units") == "刘"
+    _edit_reaches_as_update(a, b, unit, "刘", tmp_path / "new.xlsx")
     a.close()
     b.close()
