@@ -70,14 +70,7 @@ def trim(lib: Path) -> None:
         if (module and module not in QT_KEEP) or so.name.startswith(
                 ("libav", "libsw", "libQt6FFmpegStub")):  # QtMultimedia's FFmpeg
             so.unlink()
-    for folder in list((pyside / "Qt" / "plugins").iterdir()):
-        keep = PLUGIN_KEEP.get(folder.name, set())
-        if keep is not None and not keep:
-            shutil.rmtree(folder)
-        elif keep:
-            for plugin in folder.iterdir():
-                if plugin.name not in keep:
-                    plugin.unlink()
+    common.trim_plugins(pyside / "Qt" / "plugins", PLUGIN_KEEP)
     translations = pyside / "Qt" / "translations"
     for qm in list(translations.iterdir()):
         if qm.is_dir():

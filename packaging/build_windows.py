@@ -129,14 +129,7 @@ def trim(site: Path) -> None:
         if (path.suffix == ".exe" or path.name in PYSIDE_DROP_FILES
                 or (module is not None and module not in QT_KEEP) or path.suffix == ".pyi"):
             path.unlink()
-    for folder in list((pyside / "plugins").iterdir()):
-        keep = QT_PLUGIN_KEEP.get(folder.name, set())
-        if keep is not None and not keep:
-            shutil.rmtree(folder)
-        elif keep:
-            for plugin in folder.iterdir():
-                if plugin.name not in keep:
-                    plugin.unlink()
+    common.trim_plugins(pyside / "plugins", QT_PLUGIN_KEEP)
     for qm in (pyside / "translations").iterdir():
         if qm.is_dir():
             shutil.rmtree(qm)

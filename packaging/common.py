@@ -114,3 +114,16 @@ def build_main(build, default_out: Path | None = None) -> None:
     parser.add_argument("--icons", type=Path, default=BUILD / "icons")
     args = parser.parse_args()
     build(args.out, args.manual, args.icons)
+
+
+def trim_plugins(plugins: Path, keep: dict[str, set[str] | None]) -> None:
+    """Qt's plugin folders as the app needs them: a folder mapped to None stays whole, to a
+    set keeps those files only; any other folder goes."""
+    for folder in list(plugins.iterdir()):
+        wanted = keep.get(folder.name, set())
+        if wanted is not None and not wanted:
+            shutil.rmtree(folder)
+        elif wanted:
+            for plugin in folder.iterdir():
+                if plugin.name not in wanted:
+                    plugin.unlink()
