@@ -25,8 +25,29 @@ def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
+ONGOING = "（进行中）"
+_LABEL_NOTE = re.compile(r"\s*[（(][^（）()]*[）)]\s*$")  # 2026年12月（进行中）
+_HALVES = {"上": 1, "下": 2}
+_QUARTERS = {c: i + 1 for i, c in enumerate("一二三四")} | {str(i): i for i in range(1, 5)}
+
+
+def _from_label(text: str) -> str:
+    """2026年12月 → 2026-12, 2026年第四季度 → 2026Q4, 2026年上半年 → 2026H1, 2026年 → 2026:
+    a box may show a period by its label (with a note such as （进行中）) and still be read."""
+    text = _LABEL_NOTE.sub("", text)
+    if m := re.fullmatch(r"(\d{4})年(\d{1,2})月", text):
+        return f"{m.group(1)}-{m.group(2)}"
+    if m := re.fullmatch(r"(\d{4})年第([一二三四1-4])季度", text):
+        return f"{m.group(1)}Q{_QUARTERS[m.group(2)]}"
+    if m := re.fullmatch(r"(\d{4})年([上下])半年", text):
+        return f"{m.group(1)}H{_HALVES[m.group(2)]}"
+    if m := re.fullmatch(r"(\d{4})年", text):
+        return m.group(1)
+    return text
+
+
 def parse_period(code: str) -> Period:
-    text = code.strip().upper()
+    text = _from_label(code.strip()).upper()
     if m := re.fullmatch(r"(\d{4})", text):
         y = int(m.group(1))
         return Period(text, f"{y}-01-01", f"{y}-12-31", f"{y}年")
@@ -68,3 +89,55 @@ def recent_periods(today: dt.date | None = None) -> list[tuple[str, Period]]:
         ("本季度", this_q), ("上季度", last_q),
         ("本年", parse_period(str(today.year))), ("去年", parse_period(str(today.year - 1))),
     ]
+
+
+GRANULARITIES = {"month": "按月", "quarter": "按季度", "half": "按半年", "year": "按年"}
+
+
+def granularity_of(period: Period) -> str:
+    code = period.code
+    return ("month" if "-" in code else "quarter" if "Q" in code else
+            "half" if "H" in code else "year")
+
+
+def _code_of(granularity: str, day: dt.date) -> str:
+    return {"month": f"{day.year}-{day.month:02d}", "quarter": quarter_of(day),
+            "half": half_year_of(day), "year": str(day.year)}[granularity]
+
+
+def previous(period: Period) -> Period:
+    day = dt.date.fromisoformat(period.start) - dt.timedelta(days=1)
+    return parse_period(_code_of(granularity_of(period), day))
+
+
+def today() -> dt.date:
+    """The date the period choices are made for (one place for tests to set it)."""
+    return dt.date.today()
+
+
+def is_finished(period: Period, on: dt.date | None = None) -> bool:
+    return period.end < (on or today()).isoformat()
+
+
+def last_finished(granularity: str, on: dt.date | None = None) -> Period:
+    """The newest period of that length that has ended: on 2026-12-02, 2026-11 / 2026Q3 /
+    2026H1 / 2025. Rankings, checks and evaluations open on it, not on the one just begun."""
+    return previous(parse_period(_code_of(granularity, on or today())))
+
+
+def label(period: Period, on: dt.date | None = None) -> str:
+    """The label a period box shows: 2026年11月, or 2026年12月（进行中） while it runs."""
+    on = on or today()
+    return period.label + (ONGOING if period.start <= on.isoformat() <= period.end else "")
+
+
+def choices(granularity: str, count: int, on: dt.date | None = None) -> list[str]:
+    """The labels a period box offers, newest first: the running period (marked 进行中) and
+    then count finished ones. The default choice is the second, the last finished period."""
+    on = on or today()
+    current = parse_period(_code_of(granularity, on))
+    out = [label(current, on)]
+    for _ in range(count):
+        current = previous(current)
+        out.append(current.label)
+    return out

@@ -1,9 +1,11 @@
-"""积分排行: members by month, reporting units by quarter.
+"""积分排行: members and reporting units, each by month or by quarter.
 
-Order: points earned in the period (redemptions do not count against it), then services,
-then hours, then the name's pinyin, then the uuid — so equal scores always come out in the
-same order. Closing a period stores the ranking as it stands; from then on the stored rows
-are shown and nothing edited later moves them."""
+Rank is by points earned in the period (redemptions do not count against it); equal points
+share a rank and the next rank skips (1, 2, 2, 4). Inside a tie the rows are listed by
+services, then hours, then the name's pinyin, then the uuid — always the same order. Closing
+a period stores the ranking as it stands; from then on the stored rows are shown and nothing
+edited later moves them. A snapshot keeps each row's place in that order (its `rank` column
+is the key, so it is the place, 1…N); the shared rank is derived from the frozen points."""
 
 from __future__ import annotations
 
@@ -13,15 +15,22 @@ from typing import Any
 from . import access
 from .errors import RuleError, ValidationError
 from .ledger import Ledger, utcnow
-from .periods import Period, parse_period
+from .periods import Period, granularity_of, parse_period
 
-KINDS = {"member": "党员月度排行", "unit": "报到单位季度排行"}
+KINDS = {"member": "党员排行", "unit": "报到单位排行"}
+SUBJECTS = {"member": "党员", "unit": "报到单位"}
+SPANS = {"month": "月度", "quarter": "季度"}
 RULES = {
-    "member": "按本月积分从高到低；积分相同时依次比较服务次数、服务时长（多者在前），"
-              "再按姓名拼音、登记编码排序",
-    "unit": "按本季度积分从高到低；积分相同时依次比较实事（共建项目）数、服务时长（多者在前），"
-            "再按名称拼音、登记编码排序",
+    "member": "按本期积分从高到低；积分相同的名次并列（如1、2、2、4），并列者依次按服务次数、"
+              "服务时长（多者在前）、姓名拼音、登记编码排列先后",
+    "unit": "按本期积分从高到低；积分相同的名次并列（如1、2、2、4），并列者依次按实事（共建项目）数、"
+            "服务时长（多者在前）、名称拼音、登记编码排列先后",
 }
+
+
+def title(kind: str, period: Period) -> str:
+    """党员月度排行, 报到单位季度排行 …"""
+    return f"{SUBJECTS[kind]}{SPANS[granularity_of(period)]}排行"
 
 
 @dataclass
@@ -33,6 +42,10 @@ class Ranking:
     closed_at: str = ""
     closed_by: str = ""
     rule: str = ""
+
+    @property
+    def title(self) -> str:
+        return title(self.kind, self.period)
 
     @property
     def status_text(self) -> str:
@@ -48,11 +61,24 @@ def check_period(kind: str, code: str) -> Period:
     if kind not in KINDS:
         raise ValidationError("kind", "排行类别", "应为 member 或 unit")
     period = parse_period(code)
-    if kind == "member" and "-" not in period.code:
-        raise ValidationError("period", "排行期间", "党员按月排行，应写成 2026-05")
-    if kind == "unit" and "Q" not in period.code:
-        raise ValidationError("period", "排行期间", "报到单位按季度排行，应写成 2026Q3")
+    if granularity_of(period) not in SPANS:
+        raise ValidationError("period", "排行期间", "排行按月或按季度，应写成 2026-05 或 2026Q3")
     return period
+
+
+def share_ranks(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Given rows in ranking order, set each row's competition rank (equal points, equal
+    rank; the next rank skips) and `tied`, how many share it."""
+    groups: dict[float, int] = {}
+    for row in rows:
+        groups[row["points"]] = groups.get(row["points"], 0) + 1
+    rank, previous = 0, None
+    for place, row in enumerate(rows, start=1):
+        if row["points"] != previous:
+            rank, previous = place, row["points"]
+        row["rank"] = rank
+        row["tied"] = groups[row["points"]]
+    return rows
 
 
 def _sums(ledger: Ledger, sql: str, params: tuple[Any, ...]) -> dict[int, tuple[float, ...]]:
@@ -100,10 +126,9 @@ def compute(ledger: Ledger, kind: str, period: Period) -> list[dict[str, Any]]:
                      "services": int(count or 0), "hours": round(float(hrs or 0), 2),
                      "_key": key or ""})
     rows.sort(key=lambda r: (-r["points"], -r["services"], -r["hours"], r["_key"], r["uuid"]))
-    for rank, row in enumerate(rows, start=1):
-        row["rank"] = rank
+    for row in rows:
         del row["_key"]
-    return rows
+    return share_ranks(rows)
 
 
 def snapshot(ledger: Ledger, kind: str, period: Period) -> dict[str, Any] | None:
@@ -118,9 +143,12 @@ def get_ranking(ledger: Ledger, kind: str, period_code: str) -> Ranking:
     if snap is None:
         return Ranking(kind, period, compute(ledger, kind, period), rule=RULES[kind])
     rows = ledger.query(
-        "SELECT rank, subject_id AS id, subject_uuid AS uuid, name, org, points, services, hours "
+        "SELECT subject_id AS id, subject_uuid AS uuid, name, org, points, services, hours "
         "FROM ranking_rows WHERE snapshot_id = ? ORDER BY rank", (snap["id"],))
-    return Ranking(kind, period, rows, True, snap["closed_at"], snap["closed_by"], snap["rule"])
+    # Ranks are shared from the frozen points in the frozen order, so a snapshot closed before
+    # ranks were shared keeps every place and reads by today's rule.
+    return Ranking(kind, period, share_ranks(rows), True, snap["closed_at"], snap["closed_by"],
+                   RULES[kind])
 
 
 def close_period(ledger: Ledger, kind: str, period_code: str, closed_by: str = "") -> Ranking:
@@ -129,7 +157,7 @@ def close_period(ledger: Ledger, kind: str, period_code: str, closed_by: str = "
     period = check_period(kind, period_code)
     with ledger.transaction():
         if snapshot(ledger, kind, period) is not None:
-            raise RuleError(f"{period.label}的{KINDS[kind]}已经封存，不能再次封存")
+            raise RuleError(f"{period.label}的{title(kind, period)}已经封存，不能再次封存")
         rows = compute(ledger, kind, period)
         cursor = ledger.execute(
             "INSERT INTO ranking_snapshots(kind, period, closed_at, closed_by, rule) "
@@ -138,8 +166,8 @@ def close_period(ledger: Ledger, kind: str, period_code: str, closed_by: str = "
         ledger.conn.executemany(
             "INSERT INTO ranking_rows(snapshot_id, rank, subject_id, subject_uuid, name, org, "
             "points, services, hours) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(snap_id, r["rank"], r["id"], r["uuid"], r["name"], r["org"], r["points"],
-              r["services"], r["hours"]) for r in rows])
+            [(snap_id, place, r["id"], r["uuid"], r["name"], r["org"], r["points"],
+              r["services"], r["hours"]) for place, r in enumerate(rows, start=1)])
     return get_ranking(ledger, kind, period.code)
 
 
@@ -148,10 +176,46 @@ def closed_periods(ledger: Ledger, kind: str) -> list[dict[str, Any]]:
                         (kind,))
 
 
+@dataclass
+class Selection:
+    """Who gets a 感谢信 (head) and who a 提醒函 (tail), and what the user should be told about
+    ties at the boundaries."""
+    head: list[dict[str, Any]]
+    tail: list[dict[str, Any]]
+    notes: list[str]
+
+
+def select(ranking: Ranking, top: int, bottom: int) -> Selection:
+    """The first `top` and last `bottom` places, each widened to the whole tie at its
+    boundary (an unequal cut would thank one of two people with the same points). Only
+    positive points earn thanks; no row is in both lists."""
+    rows, notes = ranking.rows, []
+    what = "名党员" if ranking.kind == "member" else "个单位"
+    head: list[dict[str, Any]] = []
+    if top > 0 and rows:
+        last = rows[min(top, len(rows)) - 1]["rank"]
+        head = [r for r in rows if r["rank"] <= last and r["points"] > 0]
+        if len(head) > top:
+            notes.append(f"感谢信前{top}名：第{last}名有{head[-1]['tied']}{what}并列，"
+                         f"一并发送，共{len(head)}份。")
+        if len(head) < min(top, len(rows)):
+            notes.append(f"感谢信只发给本期积分大于0的，共{len(head)}份。")
+    tail: list[dict[str, Any]] = []
+    if bottom > 0 and rows:
+        first = rows[max(0, len(rows) - bottom)]["rank"]
+        taken = {id(r) for r in head}
+        group = [r for r in rows if r["rank"] >= first]
+        tail = [r for r in group if id(r) not in taken]
+        if len(group) > bottom:
+            notes.append(f"提醒函后{bottom}名：第{first}名有{group[0]['tied']}{what}并列，"
+                         f"一并发送，共{len(tail)}份。")
+        if len(tail) < len(group):
+            notes.append(f"其中{len(group) - len(tail)}{what}已收到感谢信，不再发提醒函。")
+    return Selection(head, tail, notes)
+
+
 def top_bottom(ranking: Ranking, top: int, bottom: int) -> tuple[list[dict[str, Any]],
                                                                   list[dict[str, Any]]]:
-    """The first `top` and last `bottom` rows, never the same row in both."""
-    rows = ranking.rows
-    head = rows[:max(0, top)]
-    tail_start = max(len(head), len(rows) - max(0, bottom))
-    return head, rows[tail_start:]
+    """The head and tail of select()."""
+    chosen = select(ranking, top, bottom)
+    return chosen.head, chosen.tail

@@ -27,7 +27,7 @@ def test_ranking_close_letters_and_export(scene, tmp_path, capsys):
     rows = list(load_workbook(tmp_path / "r.xlsx").active.iter_rows(min_row=4, values_only=True))
     assert [r[:2] for r in rows] == [(1, "王䶮"), (2, "李明"), (3, "张华")]
     assert main(["ranking", path, "--period", "2026-05", "--close"]) != 0  # already closed
-    assert main(["ranking", path, "--kind", "unit", "--period", "2026-05"]) != 0
+    assert main(["ranking", path, "--kind", "unit", "--period", "2026H1"]) != 0
 
 
 def test_recalc_previews_and_applies_only_when_asked(scene, capsys):

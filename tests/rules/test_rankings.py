@@ -26,7 +26,8 @@ def test_members_ranked_by_points_then_services_hours_name(scene, ids):
     names = [r["name"] for r in ranking.rows]
     # 王䶮 14; then three with 5 points: 李明 (3h) before 阿强/白云 (0h), those two by pinyin.
     assert names == ["王䶮", "李明", "阿强", "白云", "张华"]
-    assert [r["rank"] for r in ranking.rows] == [1, 2, 3, 4, 5]
+    # Equal points share a rank (issue 14): 1, 2, 2, 2, 5.
+    assert [r["rank"] for r in ranking.rows] == [1, 2, 2, 2, 5]
     again = [rankings.get_ranking(led, "member", "2026-05").rows for _ in range(3)]
     assert all(rows == ranking.rows for rows in again)
 
@@ -45,10 +46,11 @@ def test_units_by_quarter(scene):
     ranking = rankings.get_ranking(led, "unit", "2026Q2")
     assert [(r["name"], r["points"], r["services"]) for r in ranking.rows] == [
         ("衡水市第二人民医院党委", 5, 1), ("衡水市税务局机关党委", 0, 0)]
-    with pytest.raises(ValidationError, match="按季度"):
-        rankings.get_ranking(led, "unit", "2026-05")
-    with pytest.raises(ValidationError, match="按月"):
-        rankings.get_ranking(led, "member", "2026Q2")
+    # Both kinds rank by month or by quarter (issue 14); a half year is neither.
+    assert rankings.get_ranking(led, "unit", "2026-05").rows[0]["name"] == "衡水市第二人民医院党委"
+    assert rankings.get_ranking(led, "member", "2026Q2").rows[0]["name"] == "王䶮"
+    with pytest.raises(ValidationError, match="按月或按季度"):
+        rankings.get_ranking(led, "unit", "2026H1")
 
 
 def test_a_frozen_ranking_does_not_move_after_an_edit(scene):
