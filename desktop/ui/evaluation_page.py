@@ -1,6 +1,7 @@
 """评价: the half-year evaluation of every member or unit in a grid subtree, on one sheet — the
 figures, the suggested grade with its reason, the secretary's final grade and comment — saved
-together. The grades fill the 反馈卡."""
+together. The grades fill the 反馈卡. It opens on the last finished half year; the running one
+can be picked, marked （进行中）."""
 
 from __future__ import annotations
 
@@ -24,13 +25,13 @@ from db.ledger import Ledger
 from db.settings import GRADE_SCHEMES
 
 from .forms import confirm, show_error
+from .ranking_tab import fill_period_combo
 from .report_common import (
     ChoiceDelegate,
     Column,
     RowsModel,
     fill_grid_combo,
     grid_combo,
-    half_years,
     period_combo,
     table_view,
 )
@@ -57,7 +58,8 @@ class EvaluationPage(QWidget):
     def __init__(self, ledger: Ledger, settings_: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.ledger, self.settings = ledger, settings_
-        self.period = period_combo(half_years(count=4))
+        self.period = period_combo([])
+        fill_period_combo(self.period, "half", 4)
         self.kind = QComboBox()
         self.kind.addItem("在职党员", "member")
         self.kind.addItem("报到单位", "unit")

@@ -25,15 +25,14 @@ from db import activities, points, recalc, redeem
 from db.errors import LedgerError
 from db.ledger import Ledger
 from db.orders import RATINGS
-from db.periods import quarter_of
+from db.periods import is_finished, parse_period
 
 from .forms import EditDialog, confirm, date_field, number_field, show_error, text_field
-from .ranking_tab import RankingTab
+from .ranking_tab import RankingTab, fill_period_combo, period_code
 from .report_common import (
     Column,
     RowsModel,
     period_combo,
-    quarters,
     show_pdf,
     tabbed_page,
     table_view,
@@ -116,8 +115,9 @@ class RulesTab(QWidget):
         save.clicked.connect(self.save)
         preview = QPushButton("按当前规则重算…")
         preview.clicked.connect(self.recalculate)
-        self.quarter = period_combo(quarters(count=6))
-        idle = QPushButton("扣除本季度无服务党员…")
+        self.quarter = period_combo([])
+        fill_period_combo(self.quarter, "quarter", 6)  # the last finished quarter
+        idle = QPushButton("扣除该季度无服务党员…")
         idle.clicked.connect(self.idle_deductions)
         note = QLabel("保存规则只影响此后审核的活动和办结的需求，已有的积分记录不会改变。"
                       "如需让过去的记录也按新规则计算，请点“按当前规则重算”，先查看差异，确认后"
@@ -213,7 +213,7 @@ class RulesTab(QWidget):
     def idle_deductions(self) -> None:
         ledger = self.page.ledger
         try:
-            code = self.quarter.currentText().strip()
+            code = period_code(self.quarter)
             idle = points.idle_members(ledger, code)
         except LedgerError as error:
             show_error(self, "季度无服务扣分", error)
@@ -223,8 +223,11 @@ class RulesTab(QWidget):
             self.page.status.setText("没有需要扣分的党员。")
             return
         names = "、".join(m["name"] for m in idle[:10]) + ("等" if len(idle) > 10 else "")
+        quarter = parse_period(code)
+        early = "" if is_finished(quarter) else \
+            f"注意：{quarter.label}还没有结束，现在扣分会扣到本季度稍后才参加服务的党员。\n"
         if not confirm(self, "季度无服务扣分",
-                       f"{code}共有{len(idle)}名党员没有已审核的服务记录（{names}），"
+                       f"{early}{quarter.label}共有{len(idle)}名党员没有已审核的服务记录（{names}），"
                        f"将各扣{amount:g}分。确定吗？"):
             return
         made = points.apply_idle_deductions(ledger, code)
@@ -386,8 +389,6 @@ class PointsPage(QWidget):
         self.tabs, self.status = tabbed_page(self, [
             (self.rules_tab, "积分规则"), (self.entries_tab, "积分记录"),
             (self.shop_tab, "积分超市"), (self.rank_tab, "积分排行")])
-        today = dt.date.today()
-        self.rules_tab.quarter.setCurrentText(quarter_of(today))
         self.rank_tab.refresh()
 
     def preview(self, path: Any, warnings: list[str], count: int, title: str, what: str) -> None:
