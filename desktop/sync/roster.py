@@ -287,6 +287,7 @@ def _cell_text(value: Any) -> Any:
 
 
 STAND_INS = {"name": "某", "id_number": SAFE_ID}
+MASKED_REASON = "号码中有*，是错误清单中隐去了部分数字的号码，请填写完整号码"
 OWN_FIELD = {"work_unit_id": "work_unit_name", "residence_node_id": "compound"}
 
 
@@ -349,6 +350,10 @@ def preview(ledger: Ledger, roster: Roster, mapping: dict[str, str | None],
         by_header = {h: f for f, h in header_of.items()}
         problems += [(by_header.get(column, column), reason) for column, reason in cut]
         cut_fields = {by_header.get(column) for column, _reason in cut}
+        masked = [f for f in ("id_number", "mobile", "household_phone")
+                  if "*" in str(cells.get(f) or "") and f not in cut_fields]
+        problems += [(f, MASKED_REASON) for f in masked]
+        cut_fields.update(masked)
         number_ok = False
         try:
             info = parse_id_number(cells["id_number"])
