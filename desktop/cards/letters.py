@@ -17,7 +17,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 
-from db import compliance, rankings, settings
+from db import compliance, periods, rankings, settings
 from db.ledger import Ledger
 from db.rankings import Ranking, select
 
@@ -92,6 +92,14 @@ def ranking_letters(ledger: Ledger, ranking: Ranking, top: int, bottom: int) -> 
             + [_ranking_letter(ranking, r, REMINDER, office) for r in chosen.tail])
 
 
+ASK = {
+    "idle_members": "请主动与社区联系，结合认领的岗位和居民需求，尽快安排参加社区服务。",
+    "units_no_project": "请主动与社区联系，结合共驻共建协议和社区需求清单，尽快商定并办成实事。",
+    "units_no_meeting": "请主动与社区联系，按时派员参加社区联席会议，共商共办社区事务。",
+    "both": "请主动与社区联系，按时派员参加社区联席会议，结合共驻共建协议和社区需求清单尽快办成实事。",
+}
+
+
 def compliance_letters(ledger: Ledger, quarter_label: str, key: str,
                        rows: list[dict[str, Any]]) -> list[Letter]:
     """提醒函 for the rows of one compliance list (db.compliance.check_lists)."""
@@ -105,7 +113,7 @@ def compliance_letters(ledger: Ledger, quarter_label: str, key: str,
         member = key == "idle_members"
         salute = f"{row['name']}同志：" if member else f"{org_name(row['name'])}："
         body = [f"{quarter_label}，{'您' if member else '贵单位'}{what}，特此提醒。",
-                "请主动与社区联系，结合认领的岗位和居民需求，尽快安排参加社区服务。"]
+                ASK[key]]
         letters.append(Letter(REMINDER, row["name"], salute, body, row.get("org", "") if member else ""))
     return letters
 
@@ -137,6 +145,8 @@ def quarter_letters(ledger: Ledger, code: str, top: int = 10,
     is thanked in the same quarter."""
     q = compliance.quarter(code)
     out = QuarterLetters(q.code, q.label)
+    if not periods.is_finished(q):
+        out.notes.append(f"{q.label}还没有结束：名单只算到今天，之后参加服务的也会收到提醒函。")
     lists = compliance.check_lists(ledger, q.code)
     reminded = {("member", r["id"]) for r in lists["idle_members"]}
     no_project = {r["id"] for r in lists["units_no_project"]}
@@ -161,7 +171,7 @@ def quarter_letters(ledger: Ledger, code: str, top: int = 10,
         out.letters += compliance_letters(ledger, q.label, key, rows)
     rows = [r for r in lists["units_no_project"] if r["id"] in both]
     for letter in compliance_letters(ledger, q.label, "units_no_project", rows):
-        letter.paragraphs[0] = f"{q.label}，贵单位{BOTH}，特此提醒。"
+        letter.paragraphs = [f"{q.label}，贵单位{BOTH}，特此提醒。", ASK["both"]]
         out.letters.append(letter)
     return out
 

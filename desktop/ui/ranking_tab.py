@@ -218,7 +218,13 @@ class RankingTab(QWidget):
             labels, 1, False)
         if not ok:
             return
-        code = periods.parse_period(label).code
+        quarter = periods.parse_period(label)
+        if not periods.is_finished(quarter) and not confirm(
+                self, "一个季度的全部信函",
+                f"{quarter.label}还没有结束：名单只算到今天，本季度稍后才参加服务的党员和单位"
+                "也会收到提醒函。仍要生成吗？"):
+            return
+        code = quarter.code
         path, top = self.page.ledger.path, self.top.value()
         out = self.page.output_dir() / f"感谢信提醒函{code}.pdf"
         self.quarter_result = None

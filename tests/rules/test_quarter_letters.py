@@ -26,6 +26,7 @@ def test_a_quarters_letters_thank_the_top_and_remind_the_lists(scene, tmp_path, 
     assert "张华同志：" in pages[3] and "您在社区没有服务记录" in pages[3]
     # One letter for a unit that missed both, naming both.
     assert "没有在社区办成实事（共建项目），也没有参加社区联席会议" in pages[4]
+    assert "按时派员参加社区联席会议" in pages[4] and "认领的岗位" not in pages[4]
 
 
 def test_nobody_reminded_is_thanked_in_the_same_quarter(scene):

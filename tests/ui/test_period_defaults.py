@@ -162,6 +162,20 @@ def test_cancelling_a_quarters_letters_writes_nothing(page, answer, qtbot, monke
     assert page.ledger.meta(f"document_number:{page.ledger.office}:2026") is None
 
 
+def test_a_running_quarters_letters_are_asked_about_first(page, answer):
+    asked: list[str] = []
+
+    def running(dialog: QInputDialog) -> None:
+        dialog.setTextValue("2026年第四季度（进行中）")
+        dialog.accept()
+
+    answer(running, lambda m: (asked.append(m.text()),
+                               m.button(QMessageBox.StandardButton.No).click()))
+    page.rank_tab.quarter_letters()
+    assert asked and asked[0].startswith("2026年第四季度还没有结束")
+    assert page.rank_tab.job is None and page.shown == []
+
+
 def test_idle_deduction_offers_the_last_finished_quarter(page, answer):
     box = page.rules_tab.quarter
     assert box.currentText() == "2026年第三季度"
