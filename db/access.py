@@ -12,8 +12,9 @@ no grid and refuses every change. Logging in installs the user's scope on the co
   any change outside that subtree, whatever code path it comes from.
 
 Writes in `db` name their table as `main.<table>`; reads stay unqualified so that they go
-through the views. This protects the ledger inside the app; against a copy of the file taken
-elsewhere the ledger password (SQLCipher) is the protection."""
+through the views. This protects the ledger inside the app. Against a copy of the file taken elsewhere, the
+keys do (db.keys, db.vault): full ID numbers are stored sealed to the 书记 key, and the file
+itself is encrypted with a key each user's own password unwraps."""
 
 from __future__ import annotations
 
@@ -67,6 +68,9 @@ def remember_session(path: str | Path, actor: Actor | None) -> None:
     connection get the same scope."""
     if actor is None:
         _SESSIONS.pop(_key(path), None)
+        from . import keys
+
+        keys.hold(path, None)  # the session's keys go with it
     else:
         _SESSIONS[_key(path)] = actor
 
@@ -142,7 +146,8 @@ VIEWS: list[tuple[str, str]] = [
     ("sync_log", "0"),
     ("users", "id = (SELECT user_id FROM temp.scope_actor)"),
 ]
-HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''"}}
+HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
+                  "members": {"id_sealed": "''"}}
 
 IN_SCOPE = "coalesce({}, -1) IN (SELECT id FROM temp.scope_nodes)"
 MEMBER_IN_SCOPE = ("coalesce({}, -1) IN (SELECT id FROM main.members WHERE residence_node_id IN "
@@ -157,9 +162,12 @@ GUARDS: list[tuple[str, str, str, str]] = [
      "只能修改您负责的网格"),
     ("members", "INSERT", IN_SCOPE.format("NEW.residence_node_id") +
      " AND instr(NEW.id_number, '*') = 0", "只能登记居住在您负责网格内的党员"),
+    # a masked number may not be written as data; on a ledger with keys the stored number is
+    # the masked one, kept as it is or replaced by the sealing trigger (db.vault)
     ("members", "UPDATE", f"{IN_SCOPE.format('OLD.residence_node_id')} AND "
                           f"{IN_SCOPE.format('NEW.residence_node_id')} "
-                          "AND instr(NEW.id_number, '*') = 0", "只能修改您负责网格内的党员"),
+                          "AND (instr(NEW.id_number, '*') = 0 OR NEW.id_number IS OLD.id_number "
+                          "OR NEW.id_sealed IS NOT OLD.id_sealed)", "只能修改您负责网格内的党员"),
     ("units", "INSERT", IN_SCOPE.format("NEW.paired_node_id"), "只能登记包联您负责网格的单位"),
     ("units", "UPDATE", f"{IN_SCOPE.format('OLD.paired_node_id')} AND "
                         f"{IN_SCOPE.format('NEW.paired_node_id')}", "只能修改包联您负责网格的单位"),
@@ -202,7 +210,8 @@ GUARDS: list[tuple[str, str, str, str]] = [
 # Tables a 网格员 may not change at all (书记's work: meetings, settings, the points shop,
 # rankings, exchange bookkeeping, user accounts).
 READ_ONLY = ["meetings", "meeting_attendees", "reward_items", "settings", "ranking_snapshots",
-             "ranking_rows", "sync_base", "sync_log", "sync_peers"]
+             "ranking_rows", "sync_base", "sync_log", "sync_peers", "audit_seals",
+             "audit_witness", "audit_alerts"]
 NO_DELETE = ["grid_nodes", "members", "units", "unit_items", "posts", "post_claims", "orders",
              "activities", "activity_participants", "points_entries", "evaluations", "users"]
 
@@ -214,6 +223,9 @@ def _quote(text: str) -> str:
 def clear(ledger: Ledger) -> None:
     """Drop every scope object from the connection (back to full access)."""
     conn = ledger.conn
+    from .vault import uninstall
+
+    uninstall(conn)
     rows = conn.execute(f"SELECT type, name FROM {_SCOPED_OBJECTS} "
                         "WHERE name LIKE 'scope%' OR type = 'view'").fetchall()
     for kind, name in sorted(rows, key=lambda r: {"trigger": 0, "view": 1}.get(r[0], 2)):
@@ -225,6 +237,12 @@ def install(ledger: Ledger, actor: Actor | None) -> None:
     """Give the connection the actor's scope (None or a 书记: full access)."""
     clear(ledger)
     ledger.actor = actor
+    if actor is not None and actor is not LOCKED:
+        from . import keys, vault
+
+        held = keys.held(ledger.path)
+        if held is not None and vault.keyed(ledger):
+            vault.install(ledger, held)
     if actor is None or actor.full_access:
         return
     conn = ledger.conn

@@ -130,6 +130,9 @@ def _connect(path: str, password: str | None = None) -> sqlite3.Connection:
         raise DamagedLedgerError(f"“{Path(path).name}”不是报到台账文件，或已损坏：{error}") from None
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
+    from .vault import uninstall
+
+    uninstall(conn)  # the ID sealing functions, refusing until a session installs its keys
     if path != ":memory:":
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":

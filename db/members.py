@@ -7,7 +7,7 @@ import re
 from types import SimpleNamespace
 from typing import Any
 
-from . import audit, records
+from . import audit, records, vault
 from .errors import DuplicateMemberError, RuleError, ValidationError
 from .grid import LEVEL_NAMES, SUBTREE_CTE
 from .ledger import Ledger
@@ -99,9 +99,10 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
                 "residence_node_id", "居住网格",
                 f"应选到楼院或单元，“{node['name']}”是{LEVEL_NAMES[node['level']]}")
     if out["status"] == "在册" and not masked:
+        where, value = vault.id_match(ledger, out["id_number"])
         existing = ledger.one(
-            "SELECT id, name FROM members WHERE id_number = ? AND status = '在册' "
-            "AND deleted = 0 AND id IS NOT ?", (out["id_number"], member_id))
+            f"SELECT id, name FROM members WHERE {where} AND status = '在册' "
+            "AND deleted = 0 AND id IS NOT ?", (value, member_id))
         if existing:
             raise DuplicateMemberError(existing["id"], existing["name"])
     initials, full = name_keys(out["name"])
@@ -150,9 +151,10 @@ def get_member(ledger: Ledger, member_id: int) -> dict[str, Any]:
 
 def find_by_id_number(ledger: Ledger, id_number: str) -> dict[str, Any] | None:
     """The live member with this number, else the newest non-live one."""
+    where, value = vault.id_match(ledger, id_number)
     return ledger.one(
-        "SELECT * FROM members WHERE id_number = ? AND deleted = 0 "
-        "ORDER BY status = '在册' DESC, updated_at DESC LIMIT 1", (id_number,))
+        f"SELECT * FROM members WHERE {where} AND deleted = 0 "
+        "ORDER BY status = '在册' DESC, updated_at DESC LIMIT 1", (value,))
 
 
 def transfer_out(ledger: Ledger, member_id: int, note: str = "") -> None:

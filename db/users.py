@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from . import audit
+from . import audit, keys, vault
 from .access import (
     GRID_WORKER,
     LOCKED,
@@ -50,7 +50,7 @@ SCRYPT_R = 8
 SCRYPT_P = 1
 LEGACY = (2 ** 14, 8, 1)  # a bare 64-hex-digit hash: the parameters before the upgrade
 MAX_KDF_MEMORY = 2 ** 30  # a stored hash asking for more is refused, not computed
-_STORED = re.compile(r"scrypt\$n=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})\$([0-9a-f]{64})")
+_STORED = re.compile(r"(scrypt2?)\$n=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})\$([0-9a-f]{64})")
 _LEGACY = re.compile(r"[0-9a-f]{64}")
 
 
@@ -75,37 +75,72 @@ def _derive(password: str, salt: str, n: int, r: int, p: int) -> str:
                           dklen=32, maxmem=min(2 * 128 * n * r * p, MAX_KDF_MEMORY) + 2 ** 20).hex()
 
 
-def _hash(password: str, salt: str) -> str:
-    """A new stored hash, naming its parameters."""
-    n, r, p = SCRYPT_N, SCRYPT_R, SCRYPT_P
-    return f"scrypt$n={n},r={r},p={p}${_derive(password, salt, n, r, p)}"
+def _kdf() -> str:
+    return f"n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}"
+
+
+def _verifier(derived: str) -> str:
+    """What is stored of a password (scrypt2): an HMAC of the scrypt result, so the stored
+    hash does not give the key that opens the user's slot (db.keys)."""
+    return hmac.new(bytes.fromhex(derived), b"baodao password check", hashlib.sha256).hexdigest()
+
+
+def _hash(password: str, salt: str, keyed: bool = True) -> tuple[str, str]:
+    """A new stored hash naming its parameters, and the scrypt result behind it. On a ledger
+    from before key slots (not keyed yet) the old form is kept: the first 书记 login makes
+    every user's slot from it (vault.enrol_all)."""
+    derived = _derive(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    if not keyed:
+        return f"scrypt${_kdf()}${derived}", derived
+    return f"scrypt2${_kdf()}${_verifier(derived)}", derived
+
+
+def derive(password: str, salt: str, kdf: str) -> str | None:
+    """The scrypt result for a slot's parameters ("n=…,r=…,p=…"); None when they are absurd."""
+    found = _parameters(f"scrypt${kdf}${'0' * 64}")
+    if found is None:
+        return None
+    n, r, p, _key = found
+    return _derive(password, salt, n, r, p)
 
 
 def _parameters(stored: str) -> tuple[int, int, int, str] | None:
-    """(n, r, p, key) of a stored hash; None for one that is malformed or absurdly costly."""
+    """(n, r, p, stored key or verifier) of a stored hash; None for one malformed or absurdly
+    costly."""
     if _LEGACY.fullmatch(stored):
         return (*LEGACY, stored)
     match = _STORED.fullmatch(stored)
     if match is None:
         return None
-    n, r, p = (int(match.group(i)) for i in (1, 2, 3))
+    n, r, p = (int(match.group(i)) for i in (2, 3, 4))
     if n < 2 or n & (n - 1) or not r or not p or 128 * n * r * p > MAX_KDF_MEMORY:
         return None
-    return n, r, p, match.group(4)
+    return n, r, p, match.group(5)
 
 
-def _matches(password: str, salt: str, stored: str) -> bool:
+def _matches(password: str, salt: str, stored: str, derived: str | None = None) -> str | None:
+    """The scrypt result when the password is right (computed unless given), else None."""
     found = _parameters(stored)
     if found is None:
-        return False
+        return None
     n, r, p, key = found
-    return hmac.compare_digest(_derive(password, salt, n, r, p), key)
+    derived = derived or _derive(password, salt, n, r, p)
+    expected = _verifier(derived) if stored.startswith("scrypt2$") else derived
+    return derived if hmac.compare_digest(expected, key) else None
 
 
 def outdated(stored: str) -> bool:
-    """True for a hash made with less than the current cost (remade at the next login)."""
+    """True for a hash made with less than the current cost, or of a form that stores the
+    scrypt result itself (remade at the next login)."""
     found = _parameters(stored)
-    return found is None or found[0] < SCRYPT_N or found[1] < SCRYPT_R
+    return (found is None or found[0] < SCRYPT_N or found[1] < SCRYPT_R or
+            not stored.startswith("scrypt2$"))
+
+
+def _kdf_of(stored: str) -> str:
+    found = _parameters(stored)
+    n, r, p = found[:3] if found else (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"n={n},r={r},p={p}"
 
 
 def _check_password(password: str) -> None:
@@ -156,7 +191,8 @@ def _validate(ledger: Ledger, username: str, role: str, node_id: int | None,
 
 def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY,
              node_id: int | None = None) -> int:
-    """Add a user. The ledger's first user must be a 书记 (and is then logged in)."""
+    """Add a user with their own key slot. The ledger's first user must be a 书记 (and is then
+    logged in); adding it makes the ledger's keys (db.keys) and seals its ID numbers."""
     first = not has_users(ledger)
     if not first:
         require_secretary(ledger, "管理用户")
@@ -165,37 +201,78 @@ def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY
         raise ValidationError("role", "角色", "第一个用户必须是书记，否则没有人能管理用户")
     _check_password(password)
     salt = secrets.token_hex(16)
+    stored, derived = _hash(password, salt)
     now = utcnow()
     with ledger.transaction():
         cursor = ledger.execute(
             "INSERT INTO main.users (username, role, node_id, pw_salt, pw_hash, created_at, "
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (username, role, node_id, salt, _hash(password, salt), now, now))
+            (username, role, node_id, salt, stored, now, now))
         user_id = int(cursor.lastrowid or 0)
+        if first:
+            held = vault.start(ledger)
+        else:
+            held = vault.secretary_keys(ledger)
+        if held is not None:
+            keys.put_slot(ledger.path, username, role, salt, _kdf(), derived, held)
+            vault.sign_user(ledger, held, user_id)
         audit.record(ledger, "增加用户", f"{username}（{role}）")
     if first:
-        _enter(ledger, Actor(username, role, node_id, user_id))
+        _enter(ledger, Actor(username, role, node_id, user_id), held)
+        vault.seal_existing(ledger)
+        audit.seal_pending(ledger)
     return user_id
 
 
 def update_user(ledger: Ledger, user_id: int, *, role: str | None = None,
-                node_id: int | None = None, active: bool | None = None) -> None:
+                node_id: int | None = None, active: bool | None = None,
+                password: str | None = None) -> None:
+    """Change a user's role, grid or state. A new role needs a new password (`password`): the
+    user's slot holds the keys of the old role and only their password opens it; a user made
+    inactive loses their slot, and coming back needs a new password too."""
     require_secretary(ledger, "管理用户")
     row = _get(ledger, user_id)
     new_role = role or row["role"]
     new_node = node_id if node_id is not None or role == SECRETARY else row["node_id"]
     username, new_role, new_node = _validate(ledger, row["username"], new_role, new_node, user_id)
     new_active = row["active"] if active is None else int(bool(active))
+    rekey = password is not None or (new_active and (new_role != row["role"] or not row["active"]))
+    if rekey and new_active and password is None and keys.exists(ledger.path):
+        raise ValidationError("password", "新密码",
+                              "改变角色或重新启用账号时要为该用户设一个新密码（钥匙随密码重做）")
     with ledger.transaction():
         ledger.execute("UPDATE main.users SET role = ?, node_id = ?, active = ?, updated_at = ? "
                        "WHERE id = ?", (new_role, new_node, new_active, utcnow(), user_id))
         if not ledger.scalar("SELECT count(*) FROM main.users WHERE role = '书记' AND active = 1"):
             raise ValidationError("role", "角色", "至少要保留一个在用的书记账号")
+        held = keys.held(ledger.path)
+        if not new_active:
+            keys.remove_slot(ledger.path, username)
+        elif password is not None:
+            _check_password(password)
+            _new_password(ledger, user_id, password, held)
+        if held is not None and held.secretary:
+            vault.sign_user(ledger, held, user_id)
         audit.record(ledger, "修改用户", f"{username}（{new_role}{'' if new_active else '，停用'}）")
 
 
+def _new_password(ledger: Ledger, user_id: int, password: str, held: keys.Keys | None) -> None:
+    """Store a new hash and remake the user's slot with it (inside the caller's transaction)."""
+    row = _get(ledger, user_id)
+    salt = secrets.token_hex(16)
+    stored, derived = _hash(password, salt, keys.exists(ledger.path))
+    ledger.execute("UPDATE main.users SET pw_salt = ?, pw_hash = ?, failures = 0, "
+                   "retry_after = '', updated_at = ? WHERE id = ?",
+                   (salt, stored, utcnow(), user_id))
+    if keys.exists(ledger.path):
+        if held is None or (row["role"] == SECRETARY and not held.secretary):
+            raise AccessDeniedError("无权限：没有打开钥匙，不能为该用户设密码")
+        keys.put_slot(ledger.path, row["username"], row["role"], salt, _kdf(), derived, held)
+
+
 def set_password(ledger: Ledger, user_id: int, new: str, old: str | None = None) -> None:
-    """A user changes their own password (old required), or a 书记 resets anyone's."""
+    """A user changes their own password (old required), or a 书记 resets anyone's; the user's
+    key slot is remade with the new password."""
     actor = actor_of(ledger)
     own = actor is not None and actor.user_id == user_id
     if not own:
@@ -204,11 +281,8 @@ def set_password(ledger: Ledger, user_id: int, new: str, old: str | None = None)
     if own and not (old is not None and _matches(old, row["pw_salt"], row["pw_hash"])):
         raise ValidationError("old", "原密码", "不正确")
     _check_password(new)
-    salt = secrets.token_hex(16)
     with ledger.transaction():
-        ledger.execute("UPDATE main.users SET pw_salt = ?, pw_hash = ?, failures = 0, "
-                       "retry_after = '', updated_at = ? WHERE id = ?",
-                       (salt, _hash(new, salt), utcnow(), user_id))
+        _new_password(ledger, user_id, new, keys.held(ledger.path))
         audit.record(ledger, "修改密码" if own else "重设密码", row["username"])
 
 
@@ -223,7 +297,8 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _enter(ledger: Ledger, actor: Actor) -> None:
+def _enter(ledger: Ledger, actor: Actor, held: keys.Keys | None = None) -> None:
+    keys.hold(ledger.path, held)
     install(ledger, actor)
     remember_session(ledger.path, actor)
 
@@ -279,11 +354,13 @@ def _take_try(ledger: Ledger, username: str) -> dict[str, Any]:
     return row
 
 
-def _check(ledger: Ledger, username: str, password: str) -> tuple[Actor, str | None]:
-    """The actor, and the stored hash when it is to be remade with the current cost."""
+def _check(ledger: Ledger, username: str, password: str,
+           derived: str | None = None) -> tuple[Actor, str, dict[str, Any]]:
+    """The actor, the scrypt result (it opens the user's slot) and the user's row."""
     row = _take_try(ledger, username)
     failures = row["failures"] + 1
-    if not _matches(password, row["pw_salt"], row["pw_hash"]):
+    found = _matches(password, row["pw_salt"], row["pw_hash"], derived)
+    if found is None:
         wait = wait_seconds(failures)
         with _write_lock(ledger):
             audit.record(ledger, "登录", row["username"], f"密码错误（第{failures}次）",
@@ -294,42 +371,74 @@ def _check(ledger: Ledger, username: str, password: str) -> tuple[Actor, str | N
         ledger.execute("UPDATE main.users SET failures = 0, retry_after = '' WHERE id = ?",
                        (row["id"],))
     actor = Actor(row["username"], row["role"], row["node_id"], row["id"])
-    return actor, row["pw_hash"] if outdated(row["pw_hash"]) else None
+    return actor, found, row
 
 
-def _upgrade(ledger: Ledger, actor: Actor, password: str, old: str) -> None:
-    """Remake a weaker hash with the current cost (unless the password changed meanwhile).
-    The connection must be allowed to change the user's hash: the user's own or a 书记's."""
+def _open_keys(ledger: Ledger, actor: Actor, derived: str) -> keys.Keys | None:
+    """The keys in the user's slot, refusing a slot that does not fit the user's row: a role
+    edited in the file, or a 书记 whose slot lacks the 书记 key."""
+    if not keys.exists(ledger.path):
+        return None
+    try:
+        held, role = keys.open_slot(ledger.path, actor.username, derived)
+    except keys.KeyringError as error:
+        raise LoginError(str(error)) from None
+    if role != actor.role or (actor.role == SECRETARY and not vault.is_root(ledger, held)):
+        with _write_lock(ledger):
+            audit.record(ledger, "登录", actor.username, "拒绝：角色与钥匙不符（台账文件被改动过）",
+                         user=actor.username)
+        raise LoginError(f"用户“{actor.username}”的角色在台账文件中被改动过（钥匙是按“{role}”"
+                         "发的），拒绝登录，请书记检查")
+    return held
+
+
+def _upgrade(ledger: Ledger, actor: Actor, password: str, row: dict[str, Any],
+             held: keys.Keys | None) -> None:
+    """Remake a weaker hash (or one that stores the scrypt result) with the current cost and
+    form, and the user's slot with it, unless the password changed meanwhile."""
     salt = secrets.token_hex(16)
-    new = _hash(password, salt)
+    stored, derived = _hash(password, salt, keys.exists(ledger.path))
     try:
         with _write_lock(ledger):
-            ledger.execute("UPDATE main.users SET pw_salt = ?, pw_hash = ?, updated_at = ? "
-                           "WHERE id = ? AND pw_hash = ?",
-                           (salt, new, utcnow(), actor.user_id, old))
-    except sqlite3.Error as error:  # the login stands; the upgrade is tried again next time
+            changed = ledger.execute(
+                "UPDATE main.users SET pw_salt = ?, pw_hash = ?, updated_at = ? "
+                "WHERE id = ? AND pw_hash = ?",
+                (salt, stored, utcnow(), actor.user_id, row["pw_hash"])).rowcount
+            if changed and held is not None:
+                keys.put_slot(ledger.path, actor.username, actor.role, salt, _kdf(), derived,
+                              held)
+    except (sqlite3.Error, keys.KeyringError) as error:  # the login stands; tried again next time
         logging.getLogger("baodao").warning("password hash upgrade failed: %s", error)
 
 
 def verify(ledger: Ledger, username: str, password: str) -> Actor:
     """Check a user's password (counting wrong tries and enforcing the waits)."""
-    actor, old = _check(ledger, username, password)
-    current = actor_of(ledger)
-    if old is not None and (current is None or current.full_access or
-                            current.user_id == actor.user_id):
-        _upgrade(ledger, actor, password, old)
+    actor, _derived, _row = _check(ledger, username, password)
     return actor
 
 
-def login(ledger: Ledger, username: str, password: str) -> Actor:
-    """Log in: the connection (and every connection this process opens to the same file
-    afterwards) gets the user's scope."""
-    actor, old = _check(ledger, username, password)
-    _enter(ledger, actor)
-    if old is not None:
-        _upgrade(ledger, actor, password, old)
+def login(ledger: Ledger, username: str, password: str, derived: str | None = None) -> Actor:
+    """Log in: the user's slot gives this process their keys, and the connection (and every
+    connection this process opens to the same file afterwards) gets the user's scope.
+
+    `derived`: the scrypt result already computed by keys.unlock for an encrypted ledger."""
+    actor, derived, row = _check(ledger, username, password, derived)
+    held = _open_keys(ledger, actor, derived)
+    if held is None and actor.role == SECRETARY and has_users(ledger):
+        held = vault.start(ledger)  # a ledger from before key slots gets its keys now
+        with _write_lock(ledger):
+            vault.enrol_all(ledger, held, actor.user_id or 0, derived)
+    _enter(ledger, actor, held)
+    if held is not None and held.secretary:
+        vault.seal_existing(ledger)
+        ledger.tampered_users = vault.tampered_users(ledger, held)
+    if outdated(row["pw_hash"]) and (held is not None or not row["pw_hash"].startswith(
+            f"scrypt${_kdf()}$")):
+        _upgrade(ledger, actor, password, row, held)
     with _write_lock(ledger):
         audit.record(ledger, "登录", Path(ledger.path).name)
+        if held is not None and held.secretary:
+            audit.seal_pending(ledger)
     return actor
 
 
@@ -338,9 +447,10 @@ def logout(ledger: Ledger) -> None:
     if actor is not None and actor is not LOCKED:
         audit.record(ledger, "退出登录", Path(ledger.path).name)
     remember_session(ledger.path, None)
+    keys.hold(ledger.path, None)
     install(ledger, LOCKED if has_users(ledger) else None)
 
 
-__all__ = ["AccessDeniedError", "LoginError", "add_user", "has_users", "list_users", "login",
-           "logout", "outdated", "set_password", "update_user", "usernames", "verify",
+__all__ = ["AccessDeniedError", "LoginError", "add_user", "derive", "has_users", "list_users",
+           "login", "logout", "outdated", "set_password", "update_user", "usernames", "verify",
            "wait_seconds"]

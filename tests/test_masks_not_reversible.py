@@ -434,7 +434,7 @@ def test_a_list_sorted_by_birth_date_does_not_order_by_the_hidden_date(office):
     path, _nodes, _truth, _folder = office
     ledger = _login(path, SECRETARY, SECRETARY_PW)
     try:
-        born = dict(ledger.conn.execute("SELECT id, birth_date FROM main.members"))
+        born = dict(ledger.conn.execute("SELECT id, birth_date FROM members"))
         for mask, most in ((True, 0.75), (False, 1.0)):
             ids = [r[0] for r in views.rows(ledger, views.MEMBERS,
                                             views.Query(sort="birth_date"), mask=mask)]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from db import merge
+from db import merge, vault
 from db.ledger import Ledger
 from db.merge import Vector, Version, order_key
 from db.validate import mask_id
@@ -398,11 +398,13 @@ def _live_ids(ledger: Ledger, inc: IncomingTable) -> dict[str, tuple[str, str]]:
     at = inc.names.index("id_number")
     numbers = sorted({t[at] for _n, t in inc.rows if t[at]})
     found: dict[str, tuple[str, str]] = {}
-    for chunk in _chunks(numbers):
-        for u, number, name in ledger.conn.execute(
-                "SELECT uuid, id_number, name FROM members WHERE status = '在册' AND deleted = 0 "
-                "AND id_number IN (SELECT value FROM json_each(?))", (chunk,)):
-            found[number] = (u, name)
+    column, index = vault.id_lookup(ledger)  # sealed numbers are found by their keyed index
+    by_key = {index(n): n for n in numbers}
+    for chunk in _chunks(sorted(by_key)):
+        for u, key, name in ledger.conn.execute(
+                f"SELECT uuid, {column}, name FROM members WHERE status = '在册' AND deleted = 0 "
+                f"AND {column} IN (SELECT value FROM json_each(?))", (chunk,)):
+            found[by_key[key]] = (u, name)
     return found
 
 

@@ -55,6 +55,15 @@ def office(demo_file, tmp_path):
     access.remember_session(path, None)
 
 
+def plain_id(demo_file, member_id):
+    """A member's full number as entered (the ledger with users keeps it sealed)."""
+    conn = sqlite3.connect(demo_file)
+    try:
+        return conn.execute("SELECT id_number FROM members WHERE id = ?", (member_id,)).fetchone()[0]
+    finally:
+        conn.close()
+
+
 def subtree(ledger, node_id):
     return set(grid.subtree_ids(ledger, node_id))
 
@@ -104,14 +113,16 @@ def test_worker_sees_only_their_subtree_with_masked_ids(office):
         assert figures  # statistics run on the visible part only
 
 
-def test_worker_edits_inside_and_is_refused_outside(office, ids):
+def test_worker_edits_inside_and_is_refused_outside(office, ids, demo_file):
     path, node = office
     with as_worker(path) as ledger:
         nodes = subtree(ledger, node)
         mine = ledger.one("SELECT id, name, id_number FROM members LIMIT 1")
+        before = ledger.one("SELECT id_sealed FROM main.members WHERE id = ?", (mine["id"],))
         assert members.update_member(ledger, mine["id"], room="9-9-901")
-        after = ledger.one("SELECT room, id_number FROM main.members WHERE id = ?", (mine["id"],))
-        assert after["room"] == "9-9-901" and "*" not in after["id_number"]  # number kept
+        after = ledger.one("SELECT room, id_sealed FROM main.members WHERE id = ?", (mine["id"],))
+        assert after["room"] == "9-9-901"
+        assert after["id_sealed"] == before["id_sealed"] != ""  # the sealed number is kept
         outsider = ledger.one(
             f"SELECT id, id_number, residence_node_id FROM main.members WHERE deleted = 0 AND "
             f"status = '在册' AND residence_node_id NOT IN ({','.join(map(str, nodes))}) LIMIT 1")
@@ -138,7 +149,7 @@ def test_worker_edits_inside_and_is_refused_outside(office, ids):
             members.add_member(ledger, name="外人", id_number=ids(),
                                residence_node_id=outsider["residence_node_id"])
         with pytest.raises(ValidationError, match="不在您负责的网格内") as caught:
-            members.add_member(ledger, name="重复", id_number=outsider["id_number"],
+            members.add_member(ledger, name="重复", id_number=plain_id(demo_file, outsider["id"]),
                                residence_node_id=home)
         outsider_name = ledger.scalar("SELECT name FROM main.members WHERE id = ?",
                                       (outsider["id"],))
@@ -309,14 +320,15 @@ def test_an_encrypted_ledger_with_users_needs_both_and_only_a_secretary_changes_
         remember(path, None)
 
 
-def test_a_worker_asking_for_full_numbers_still_gets_masked_ones(office, fonts, tmp_path):
+def test_a_worker_asking_for_full_numbers_still_gets_masked_ones(office, fonts, tmp_path,
+                                                                 demo_file):
     from desktop.cards.batch import PrintJob, print_cards
     from tests.cards.conftest import pdf_text
 
     path, node = office
     with as_worker(path) as ledger:
         mine = ledger.one("SELECT id FROM members WHERE deleted = 0 ORDER BY id LIMIT 1")["id"]
-        full = ledger.scalar("SELECT id_number FROM main.members WHERE id = ?", (mine,))
+        full = plain_id(demo_file, mine)
         out = tmp_path / "info.pdf"
         print_cards(ledger, PrintJob("info", member_ids=[mine], full_id=True), out, fonts=fonts)
         text = "".join(pdf_text(out)).replace(" ", "").replace("\n", "")
@@ -325,7 +337,9 @@ def test_a_worker_asking_for_full_numbers_still_gets_masked_ones(office, fonts, 
         from db import views
 
         _headers, rows = views.export_rows(ledger, views.MEMBERS, views.Query(), mask=False)
-        full_ids = {r[0] for r in ledger.conn.execute("SELECT id_number FROM main.members")}
+        conn = sqlite3.connect(demo_file)
+        full_ids = {r[0] for r in conn.execute("SELECT id_number FROM members")}
+        conn.close()
         assert rows and not any(str(v) in full_ids for row in rows for v in row)
 
 

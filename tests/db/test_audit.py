@@ -33,7 +33,8 @@ def test_audit_chain_detects_a_cut_off_tail(ledger):
         audit.record(ledger, action)
     ledger.execute("DROP TRIGGER audit_log_no_delete")
     ledger.execute("DELETE FROM audit_log WHERE id = 3")
-    assert audit.verify(ledger) == ["审计日志末尾的记录被删除了"]
+    assert audit.verify(ledger) == ["审计日志末尾的记录被删除了",
+                                    "审计日志的保护触发器被删除了（audit_log_no_delete）：日志可被改写"]
 
 
 def test_deletions_are_audited_without_personal_data(ledger, ids):

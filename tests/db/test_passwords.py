@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import secrets
 import sqlite3
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from db import access, grid, open_ledger, settings, users
+from db import keys, access, grid, open_ledger, settings, users
 from db.users import LoginError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,46 +68,62 @@ def test_new_hashes_follow_owasp_and_old_ones_are_upgraded_at_login(office, real
     row = stored(office, "王书记")
     scheme, params, key = row["pw_hash"].split("$")
     n, r, p = (int(part.split("=")[1]) for part in params.split(","))
-    assert (scheme, n, r, p, len(key)) == ("scrypt", 2 ** 17, 8, 1, 64)
+    assert (scheme, n, r, p, len(key)) == ("scrypt2", 2 ** 17, 8, 1, 64)
     started = time.perf_counter()
-    assert key == hashlib.scrypt(SECRETARY_PW.encode(), salt=bytes.fromhex(row["pw_salt"]),
-                                 n=n, r=r, p=p, dklen=32, maxmem=256 * 2 ** 20).hex()
+    derived = hashlib.scrypt(SECRETARY_PW.encode(), salt=bytes.fromhex(row["pw_salt"]),
+                             n=n, r=r, p=p, dklen=32, maxmem=256 * 2 ** 20)
     print(f"\n[kdf] scrypt N=2^17 r=8 p=1: {1000 * (time.perf_counter() - started):.0f} ms")
+    # what is stored is an HMAC of the scrypt result, which itself opens the user's key slot
+    assert key == hmac.new(derived, b"baodao password check", hashlib.sha256).hexdigest()
+    assert key != derived.hex()
 
-    salt, old = legacy_hash(WORKER_PW)
-    write(office, "UPDATE users SET pw_salt = ?, pw_hash = ? WHERE username = '李网格'", (salt, old))
+    # A ledger from before key slots: old hashes, no keyring.
+    for name, password in (("王书记", SECRETARY_PW), ("李网格", WORKER_PW)):
+        salt, old = legacy_hash(password)
+        write(office, "UPDATE users SET pw_salt = ?, pw_hash = ? WHERE username = ?",
+              (salt, old, name))
+    write(office, "DELETE FROM meta WHERE key = 'keys'")
+    keys.keyring_path(office).unlink()
+    old = stored(office, "李网格")["pw_hash"]
     with open_ledger(office, create=False) as ledger:
         with pytest.raises(LoginError, match="第1次"):
             users.login(ledger, "李网格", "wrong-guess")
         assert stored(office, "李网格")["pw_hash"] == old  # a wrong password changes nothing
         users.login(ledger, "李网格", WORKER_PW)
         after = stored(office, "李网格")
+        # upgraded in cost, in the old form until the ledger has keys
         assert after["pw_hash"].startswith("scrypt$n=131072,r=8,p=1$")
-        assert after["pw_salt"] != salt and after["failures"] == 0
+        assert after["pw_salt"] != old and after["failures"] == 0
         users.logout(ledger)
         with pytest.raises(LoginError, match="密码不正确"):
             users.login(ledger, "李网格", WORKER_PW + "x")
-        users.login(ledger, "李网格", WORKER_PW)  # the remade hash checks
-        assert stored(office, "李网格")["pw_hash"] == after["pw_hash"]  # and is left as it is
+        users.login(ledger, "王书记", SECRETARY_PW)  # the first 书记 login makes the keys
+        assert keys.exists(office) and ledger.meta("keys") == "1"
+        assert stored(office, "王书记")["pw_hash"].startswith("scrypt2$n=131072,")
+        users.logout(ledger)
+        users.login(ledger, "李网格", WORKER_PW)  # the enrolment slot opens, and is remade
+        assert stored(office, "李网格")["pw_hash"].startswith("scrypt2$n=131072,")
+        users.logout(ledger)
+        users.login(ledger, "李网格", WORKER_PW)
         users.logout(ledger)
 
 
 def test_unlock_upgrades_only_a_hash_the_connection_may_change(office, monkeypatch):
     monkeypatch.setattr(users, "SCRYPT_N", 2 ** 11)  # the fixture's 2^10 hashes are now weak
     before = stored(office, "李网格")["pw_hash"]
-    assert users.outdated(before) and before.startswith("scrypt$n=1024,")
+    assert users.outdated(before) and before.startswith("scrypt2$n=1024,")
     with open_ledger(office, create=False) as ledger:
         users.verify(ledger, "李网格", WORKER_PW)  # a locked connection may not write hashes
         assert stored(office, "李网格")["pw_hash"] == before
         users.login(ledger, "李网格", WORKER_PW)
-        assert stored(office, "李网格")["pw_hash"].startswith("scrypt$n=2048,r=8,p=1$")
+        assert stored(office, "李网格")["pw_hash"].startswith("scrypt2$n=2048,r=8,p=1$")
         secretary = stored(office, "王书记")["pw_hash"]
         users.verify(ledger, "王书记", SECRETARY_PW)  # another user's: left for their login
         assert stored(office, "王书记")["pw_hash"] == secretary
         users.set_password(ledger, stored(office, "李网格")["id"], "wangge-2027", old=WORKER_PW)
         users.logout(ledger)
         users.login(ledger, "王书记", SECRETARY_PW)
-        assert stored(office, "王书记")["pw_hash"].startswith("scrypt$n=2048,")
+        assert stored(office, "王书记")["pw_hash"].startswith("scrypt2$n=2048,")
         users.logout(ledger)
         users.login(ledger, "李网格", "wangge-2027")
         users.logout(ledger)

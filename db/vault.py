@@ -1,0 +1,209 @@
+"""The ledger's side of the keys (db.keys): starting them, sealing ID numbers, signing users.
+
+On a ledger with users (meta `keys` = 1), a member's full ID number is stored sealed
+(`members.id_sealed`) with a keyed index (`members.id_index`), and `id_number` holds the masked
+form (6+4 digits; the birth date beside it the year only). Connections of a logged-in session
+seal on every write through TEMP triggers (db.access), and a 书记's connection reads the full
+number back through a TEMP view, so code in `db`, `desktop.sync` and `desktop.cards` reads and
+writes `members.id_number` as before."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from . import keys
+from .ledger import Ledger
+
+BIRTH_YEAR = "[0-9][0-9][0-9][0-9]年"
+
+# Sealing on write, made when a ledger gets its keys (a ledger without users has none). The
+# functions exist only on a logged-in session's connection (install), so a write with a full
+# number from any other program fails instead of storing it in the clear.
+SEALING = """
+CREATE TRIGGER IF NOT EXISTS members_seal_insert AFTER INSERT ON members
+WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
+     AND (SELECT value FROM meta WHERE key = 'keys') = '1'
+BEGIN
+    UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
+        id_index = baodao_id_index(NEW.id_number),
+        birth_date = CASE WHEN length(NEW.id_number) = 18
+            AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
+            THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
+        id_number = baodao_id_mask(NEW.id_number)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS members_seal_update AFTER UPDATE OF id_number ON members
+WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
+     AND (SELECT value FROM meta WHERE key = 'keys') = '1'
+BEGIN
+    UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
+        id_index = baodao_id_index(NEW.id_number),
+        birth_date = CASE WHEN length(NEW.id_number) = 18
+            AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
+            THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
+        id_number = baodao_id_mask(NEW.id_number)
+    WHERE id = NEW.id;
+END;
+CREATE TRIGGER IF NOT EXISTS members_seal_birth AFTER UPDATE OF birth_date ON members
+WHEN NEW.id_sealed <> '' AND length(NEW.id_number) = 18 AND NEW.birth_date <> ''
+     AND NEW.birth_date NOT GLOB '[0-9][0-9][0-9][0-9]年'
+BEGIN
+    UPDATE members SET birth_date = substr(NEW.birth_date, 1, 4) || '年' WHERE id = NEW.id;
+END;
+"""
+
+
+def keyed(ledger: Ledger) -> bool:
+    return ledger.meta("keys") == "1"
+
+
+def start(ledger: Ledger) -> keys.Keys:
+    """New keys for a ledger getting its first user (or a ledger from before key slots)."""
+    held = keys.create(ledger.path, ledger.office)
+    with ledger.transaction():
+        for statement in SEALING.split("END;")[:-1]:
+            ledger.execute(statement + "END;")
+        ledger.set_meta("seal_public", held.seal_public)
+        ledger.set_meta("key_check", held.check)
+        ledger.set_meta("keys", "1")
+    return held
+
+
+def is_root(ledger: Ledger, held: keys.Keys) -> bool:
+    """True for keys holding this ledger's 书记 key."""
+    expected = ledger.meta("key_check") or ""
+    return held.secretary and hmac.compare_digest(expected, held.check)
+
+
+def secretary_keys(ledger: Ledger) -> keys.Keys | None:
+    """The logged-in 书记's keys (None on a ledger that has no keys yet)."""
+    if not keys.exists(ledger.path):
+        return None
+    held = keys.held(ledger.path)
+    if held is None or not held.secretary:
+        raise keys.KeyringError("需要书记登录后才能发钥匙")
+    return held
+
+
+def _mac(held: keys.Keys, row: dict[str, Any]) -> str:
+    payload = json.dumps([row["id"], row["username"], row["role"], row["node_id"],
+                          int(row["active"])], ensure_ascii=False)
+    return hmac.new(held.users_key, payload.encode(), hashlib.sha256).hexdigest()
+
+
+def sign_user(ledger: Ledger, held: keys.Keys | None, user_id: int) -> None:
+    if held is None or not held.secretary:
+        return
+    row = ledger.one("SELECT * FROM main.users WHERE id = ?", (user_id,))
+    if row is not None:
+        ledger.execute("UPDATE main.users SET auth = ? WHERE id = ?", (_mac(held, row), user_id))
+
+
+def tampered_users(ledger: Ledger, held: keys.Keys) -> list[str]:
+    """Users whose name, role, grid or state was changed in the file, not by a 书记."""
+    return [row["username"] for row in ledger.query("SELECT * FROM main.users ORDER BY id")
+            if not hmac.compare_digest(row["auth"] or "", _mac(held, row))]
+
+
+def enrol_all(ledger: Ledger, held: keys.Keys, me: int, derived: str) -> None:
+    """Slots for the users of a ledger from before key slots, made by its first 书记 login.
+
+    Their stored hashes are of the old form, which is the scrypt result itself, so each slot
+    is made with it; a user's first login remakes both hash and slot in the new form. Until
+    then, whoever reads the users' hashes could open these slots."""
+    for row in ledger.query("SELECT * FROM main.users WHERE active = 1"):
+        stored = row["pw_hash"].rsplit("$", 1)[-1]
+        value = derived if row["id"] == me else stored
+        if row["pw_hash"].startswith("scrypt2$") and row["id"] != me:
+            continue
+        from .users import _kdf_of
+
+        keys.put_slot(ledger.path, row["username"], row["role"], row["pw_salt"],
+                      _kdf_of(row["pw_hash"]), value, held)
+        sign_user(ledger, held, row["id"])
+
+
+def seal_existing(ledger: Ledger) -> int:
+    """Seal the ID numbers still stored in full (a 书记's connection with keys installed)."""
+    if not keyed(ledger) or keys.held(ledger.path) is None:
+        return 0
+    with ledger.transaction():
+        return int(ledger.execute(
+            "UPDATE main.members SET id_number = id_number WHERE id_sealed = '' "
+            "AND id_number <> '' AND instr(id_number, '*') = 0").rowcount)
+
+
+def mask(number: str | None) -> str:
+    number = number or ""
+    if len(number) == 18:
+        return number[:6] + "*" * 8 + number[14:]
+    return "*" * len(number)
+
+
+FUNCTIONS = ("baodao_id_seal", "baodao_id_index", "baodao_id_mask", "baodao_id_open",
+             "baodao_id_birth")
+
+
+def _locked(_value: Any) -> str:
+    raise PermissionError("没有登录，不能读写身份证号")
+
+
+def uninstall(conn: Any) -> None:
+    """Every connection has the key functions (migration 0007's triggers name them); without a
+    logged-in session's keys they refuse."""
+    for name in FUNCTIONS:
+        conn.create_function(name, 1, _locked)
+
+
+def install(ledger: Ledger, held: keys.Keys) -> None:
+    """Seal on write (the triggers of migration 0007 call these functions), and for a 书记
+    read the full numbers back through a TEMP view (db.access installs it per session)."""
+    conn = ledger.conn
+    public = ledger.meta("seal_public") or ""
+    conn.create_function("baodao_id_seal", 1, lambda n: held.seal(n, public))
+    conn.create_function("baodao_id_index", 1, held.index, deterministic=True)
+    conn.create_function("baodao_id_mask", 1, mask, deterministic=True)
+    if not held.secretary:
+        return
+    cache: dict[str, str] = {}
+
+    def reveal(text: str) -> str:
+        if text not in cache:
+            if len(cache) > 200_000:
+                cache.clear()
+            cache[text] = held.open(text)
+        return cache[text]
+
+    def birth(text: str) -> str:
+        number = reveal(text)
+        return f"{number[6:10]}-{number[10:12]}-{number[12:14]}" if len(number) == 18 else ""
+
+    conn.create_function("baodao_id_open", 1, reveal, deterministic=True)
+    conn.create_function("baodao_id_birth", 1, birth, deterministic=True)
+    columns = [r[1] for r in conn.execute("PRAGMA main.table_info(members)")]
+    shown = {
+        "id_number": "CASE WHEN id_sealed <> '' THEN baodao_id_open(id_sealed) "
+                     "ELSE id_number END",
+        "birth_date": f"CASE WHEN id_sealed <> '' AND birth_date GLOB '{BIRTH_YEAR}' "
+                      "AND length(id_number) = 18 THEN baodao_id_birth(id_sealed) "
+                      "ELSE birth_date END",
+    }
+    select = ", ".join(f"{shown[c]} AS {c}" if c in shown else c for c in columns)
+    conn.execute(f"CREATE TEMP VIEW members AS SELECT {select} FROM main.members")
+
+
+def id_lookup(ledger: Ledger) -> tuple[str, Any]:
+    """(column, key of a number) to find members by ID number: the keyed index on a ledger
+    with keys, else the number itself."""
+    held = keys.held(ledger.path)
+    if held is not None and keyed(ledger):
+        return "id_index", held.index
+    return "id_number", lambda number: number
+
+
+def id_match(ledger: Ledger, number: str) -> tuple[str, str]:
+    column, key = id_lookup(ledger)
+    return f"{column} = ?", key(number)
