@@ -210,14 +210,19 @@ class RankingTab(QWidget):
     def quarter_letters(self) -> None:
         """All of a quarter's 感谢信 and 提醒函 in one PDF, written in the background; a cancel
         leaves no file and uses no 文号."""
-        labels = periods.choices("quarter", 7)
-        label, ok = QInputDialog.getItem(
-            self, "一个季度的全部信函",
+        ask = QInputDialog(self)
+        ask.setWindowTitle("一个季度的全部信函")
+        ask.setLabelText(
             f"为哪个季度生成全部感谢信和提醒函？\n感谢信：季度党员排行和报到单位排行各前{self.top.value()}名"
-            "（并列的一并，积分大于0）；\n提醒函：本季度无服务的党员、未办实事或未参加联席会议的报到单位。",
-            labels, 1, False)
-        if not ok:
+            "（并列的一并，积分大于0）；\n提醒函：本季度无服务的党员、未办实事或未参加联席会议的报到单位。")
+        labels = periods.choices("quarter", 7)
+        ask.setComboBoxItems(labels)
+        ask.setTextValue(labels[1])  # the last finished quarter
+        ask.setOkButtonText("生成")
+        ask.setCancelButtonText("取消")
+        if not ask.exec():
             return
+        label = ask.textValue()
         quarter = periods.parse_period(label)
         if not periods.is_finished(quarter) and not confirm(
                 self, "一个季度的全部信函",
