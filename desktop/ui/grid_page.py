@@ -13,8 +13,11 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
+    QDialog,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -36,11 +39,16 @@ Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("网格名称", "层级", "负责人", "联系电话", "党员数")
 
 
+EDITABLE_COLUMNS = {0: "name", 2: "leader_name", 3: "leader_phone"}
+
+
 class GridModel(QAbstractItemModel):
-    """The grid tree, loaded whole (a city has ~4,000 nodes); rows are node ids."""
+    """The grid tree, loaded whole (a city has ~4,000 nodes); rows are node ids. Names and
+    leaders are edited in place (double-click or F2), as in a spreadsheet."""
 
     move_failed = Signal(str)
     moved = Signal(int)
+    edit_failed = Signal(str)
 
     def __init__(self, ledger: Ledger, parent: Any = None):
         super().__init__(parent)
@@ -100,7 +108,7 @@ class GridModel(QAbstractItemModel):
         if node_id is None:
             return None
         node = self.nodes[node_id]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return (node["name"], grid.LEVEL_NAMES[node["level"]], node["leader_name"],
                     node["leader_phone"], str(self.counts.get(node_id, 0)))[index.column()]
         if role == Qt.ItemDataRole.UserRole:
@@ -123,9 +131,27 @@ class GridModel(QAbstractItemModel):
             return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         flags = base | Qt.ItemFlag.ItemIsDropEnabled
+        if index.column() in EDITABLE_COLUMNS and self.nodes[node_id]["level"] >= 3:
+            flags |= Qt.ItemFlag.ItemIsEditable
         if self.nodes[node_id]["level"] >= 3:
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        node_id = self.node_id(index)
+        key = EDITABLE_COLUMNS.get(index.column())
+        if node_id is None or key is None or role != Qt.ItemDataRole.EditRole:
+            return False
+        if str(value or "").strip() == (self.nodes[node_id][key] or ""):
+            return False
+        try:
+            grid.update_node(self.ledger, node_id, **{key: value})
+        except LedgerError as error:
+            self.edit_failed.emit(str(error))
+            return False
+        self.nodes[node_id] = grid.get_node(self.ledger, node_id)
+        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole])
+        return True
 
     def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
@@ -166,6 +192,8 @@ class GridPage(QWidget):
         self.model = GridModel(ledger, self)
         self.model.move_failed.connect(lambda text: show_error(self, "不能移动", text))
         self.model.moved.connect(self.after_move)
+        self.model.edit_failed.connect(lambda text: show_error(self, "不能修改", text))
+        self.model.dataChanged.connect(self.edited)
         self.tree = QTreeView()
         self.tree.setModel(self.model)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
@@ -173,6 +201,9 @@ class GridPage(QWidget):
         self.tree.setAcceptDrops(True)
         self.tree.setDropIndicatorShown(True)
         self.tree.setAlternatingRowColors(True)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.SelectedClicked)
         self.tree.setColumnWidth(0, 220)
         self.tree.setColumnWidth(1, 90)
         self.tree.setColumnWidth(2, 90)
@@ -199,18 +230,31 @@ class GridPage(QWidget):
         self.add_button.clicked.connect(self.add_child)
         move = QPushButton("移动到…")
         move.clicked.connect(self.move_dialog)
+        self.batch_button = QPushButton("批量添加…")
+        self.batch_button.setToolTip("一次添加多个下级，如1–12号楼、每栋1–4单元")
+        self.batch_button.clicked.connect(self.add_batch)
         delete = QPushButton("删除")
         delete.clicked.connect(self.delete)
-        for button in (self.add_button, move, delete):
+        for button in (self.add_button, self.batch_button, move, delete):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(save)
-        hint = QLabel("提示：可用鼠标把楼院或单元拖到新的上级网格下；选中网格后，"
-                      "“在职党员”和“报到单位”只列出该网格的记录。")
+        paste = QPushButton("从Excel粘贴网格…")
+        paste.setToolTip("粘贴从Excel复制的“级别、名称、上级、负责人、电话”几列（Ctrl+V）")
+        paste.clicked.connect(lambda: self.paste_rows())
+        shortcut = QShortcut(QKeySequence.StandardKey.Paste, self.tree)
+        shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(lambda: self.paste_rows(QApplication.clipboard().text()))
+        top = QHBoxLayout()
+        top.addWidget(paste)
+        top.addStretch(1)
+        hint = QLabel("提示：双击网格的名称、负责人或电话可直接修改；可用鼠标把楼院或单元拖到新的"
+                      "上级网格下；选中网格后，“在职党员”和“报到单位”只列出该网格的记录。")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         right = QWidget()
         right_layout = QVBoxLayout(right)
+        right_layout.addLayout(top)
         right_layout.addWidget(self.title)
         right_layout.addWidget(self.form)
         right_layout.addWidget(self.error)
@@ -226,7 +270,7 @@ class GridPage(QWidget):
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.splitter)
         self.current: int | None = None
-        self.node_buttons = (self.add_button, move, delete, save)
+        self.node_buttons = (self.add_button, self.batch_button, move, delete, save)
         self.enable(False)
 
     def enable(self, on: bool) -> None:
@@ -268,6 +312,7 @@ class GridPage(QWidget):
         self.form.set_values(node)
         self.form.fields["branch_name"].widget.setEnabled(node["level"] == 3)
         self.add_button.setEnabled(node["level"] < 5)
+        self.batch_button.setEnabled(node["level"] < 5)
         path = grid.path_names(self.ledger, node_id)
         self.title.setText(f"<b>{node['name']}</b>（{grid.LEVEL_NAMES[node['level']]}）"
                            f"　{' / '.join(path[:-1])}")
@@ -299,6 +344,38 @@ class GridPage(QWidget):
             show_error(self, "添加下级网格", error)
             return
         self.refresh(select=node_id)
+        self.changed.emit()
+
+    def edited(self, top_left: QModelIndex, *_args: Any) -> None:
+        node_id = self.model.node_id(top_left)
+        if node_id is not None and node_id == self.current:
+            self.form.set_values(self.model.nodes[node_id])
+        self.changed.emit()
+
+    def add_batch(self) -> QDialog | None:
+        if self.current is None:
+            return None
+        from .grid_batch import BatchDialog
+
+        dialog = BatchDialog(self, self.ledger, self.current)
+        dialog.accepted.connect(lambda: self.after_batch(dialog.created))
+        dialog.open()
+        return dialog
+
+    def paste_rows(self, text: str = "") -> QDialog:
+        from .grid_batch import PasteDialog
+
+        dialog = PasteDialog(self, self.ledger, text)
+        dialog.accepted.connect(lambda: self.after_batch(dialog.created))
+        dialog.open()
+        return dialog
+
+    def after_batch(self, created: list[int]) -> None:
+        self.refresh(select=self.current or (created[0] if created else None))
+        for node_id in created[:200]:
+            index = self.model.index_of(node_id)
+            if index.isValid():
+                self.tree.expand(index.parent())
         self.changed.emit()
 
     def move_dialog(self) -> None:
