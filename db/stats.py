@@ -6,21 +6,37 @@ Every figure is a plain count over the ledger (definitions in FIGURES, shown in 
 - activities, person-times and hours count verified activities dated in the period;
 - 实事 are verified 共建项目 organised by a unit; orders count in the period they were received
   or completed; satisfaction counts ratings given in the period.
-A grid node narrows members by residence, units by 包联小区, activities and orders by node."""
+A grid node narrows members by residence, units by 包联小区, activities and orders by node.
+
+The 概览 page, the status bar, the 报表 page, its .xlsx and PDF and `baodao stats` all take
+their counts of units and members (REPORTED) and their rates (rate) from here, so one ledger
+shows one number for one figure wherever it is read."""
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from .grid import SUBTREE_CTE
 from .ledger import Ledger
 from .periods import parse_period
 
+# A unit or member counts as reported on a day when it is live, 在册 (not 注销/转出) and its
+# report date is on or before that day: the period's end in a report, today on 概览.
+REPORTED = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
+UNITS_RULE = "在册（未注销）且报到日期不晚于统计截止日的单位；已注销的不计"
+MEMBERS_RULE = "在册（未转出、未注销）且报到日期不晚于统计截止日的在职党员"
+COMPLETION_RULE = "办结件数÷受理件数；本期无受理时不计算，显示“—”；保留一位小数，四舍五入"
+COMPLETION_NOTE = ("受理按点单日期、办结按完成日期计入期间：以前受理、本期办结的需求也计入办结，"
+                   "所以个别月份的办结率可能超过100%。")
+SATISFACTION_RULE = "（满意＋基本满意）÷评价件数；本期无评价时显示“—”；保留一位小数，四舍五入"
+
 # key, label, definition
 FIGURES = (
-    ("units", "报到单位（个）", "期末在册、已报到的单位"),
+    ("units", "报到单位（个）", UNITS_RULE.replace("统计截止日", "期末")),
     ("units_new", "新报到单位（个）", "报到日期在本期内"),
-    ("members", "报到党员（人）", "期末在册、已报到的在职党员"),
+    ("members", "报到党员（人）", MEMBERS_RULE.replace("统计截止日", "期末")),
     ("members_new", "新报到党员（人）", "报到日期在本期内"),
     ("posts", "服务岗位（个）", "启用中的岗位"),
     ("claims", "认领岗位（人次）", "期末有效的认岗记录"),
@@ -32,16 +48,40 @@ FIGURES = (
     ("projects", "办成实事（件）", "已审核的共建项目（单位组织）"),
     ("orders_received", "受理群众需求（件）", "点单日期在本期内"),
     ("orders_completed", "办结群众需求（件）", "完成日期在本期内"),
-    ("completion_rate", "需求办结率", "本期受理的需求中已办结的比例"),
+    ("completion_rate", "需求办结率", COMPLETION_RULE),
     ("rated", "群众评价（件）", "评价日期在本期内"),
     ("satisfied", "满意（件）", "评价为满意"),
-    ("satisfaction", "满意率", "满意与基本满意占评价的比例"),
+    ("satisfaction", "满意率", SATISFACTION_RULE),
 )
 LABELS = {key: label for key, label, _ in FIGURES}
 RATES = ("completion_rate", "satisfaction")
 TREND = (("activities", "活动（场）"), ("person_times", "服务人次"), ("hours", "服务时长"),
          ("orders_received", "受理需求"), ("orders_completed", "办结需求"))
 BY_NODE = (("members", "报到党员"), ("units", "报到单位"), *TREND, ("projects", "实事"))
+MONTH_TABLE = (*TREND, ("completion_rate", "办结率"))  # the month table of the .xlsx and PDF
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part/whole rounded half up to a tenth of a percent (0.741 is 74.1%); None when whole
+    is 0 (nothing to complete is not 100% completed). Stored already rounded, so Excel's 0.0%
+    and format_value show the same digits."""
+    if not whole:
+        return None
+    exact = Decimal(part) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP))
+
+
+def reported_counts(ledger: Ledger, day: str | dt.date | None = None) -> dict[str, int]:
+    """Units and members reported on `day` (today by default): the 概览 tiles and the status
+    bar; statistics() counts the same way with the period's end."""
+    day = str(day or dt.date.today().isoformat())
+    return {table: int(ledger.scalar(f"SELECT count(*) FROM {table} WHERE {REPORTED}", (day,)))
+            for table in ("units", "members")}
+
+
+def in_progress(period_code: str, today: dt.date | None = None) -> bool:
+    """A period that has not ended yet (today is still in it, or it lies ahead)."""
+    return parse_period(period_code).end >= (today or dt.date.today()).isoformat()
 
 
 def _months(start: str, end: str) -> list[str]:
@@ -79,7 +119,7 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
         return ledger.conn.execute(cte + sql, [*pre, *params]).fetchone()
 
     f: dict[str, Any] = {}
-    live_u = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
+    live_u = REPORTED
     f["units"], f["units_new"] = one(
         f"SELECT count(*), coalesce(sum(report_date >= ?), 0) FROM units WHERE {live_u}"
         + within("paired_node_id"), p0, p1)
@@ -113,11 +153,12 @@ def statistics(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
               "FROM orders o WHERE o.deleted = 0" + within("o.node_id"), *([p0, p1] * 6))
     f["orders_received"], received_done, f["orders_completed"] = row[0], row[1], row[2]
     f["rated"], f["satisfied"], basic = row[3], row[4], row[5]
-    f["completion_rate"] = round(received_done / row[0], 4) if row[0] else None
-    f["satisfaction"] = round((row[4] + basic) / row[3], 4) if row[3] else None
+    f["completion_rate"] = rate(f["orders_completed"], f["orders_received"])
+    f["satisfaction"] = rate(row[4] + basic, row[3])
     f["orders_received_completed"], f["basically_satisfied"] = received_done, basic
     root, scope_name = _group_root(ledger, node_id)
     return {"period": period.code, "label": period.label, "start": p0, "end": p1,
+            "in_progress": in_progress(period.code),
             "node_id": node_id, "scope": scope_name, "figures": f,
             "months": months,
             "by_node": by_node(ledger, period_code, root)}
@@ -155,6 +196,8 @@ def month_rows(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
                 f"AND o.{col} BETWEEN ? AND ?{extra}" + within("o.node_id") + " GROUP BY 1",
                 [*pre, p0, p1]):
             months[m][key] = n
+    for v in months.values():
+        v["completion_rate"] = rate(v["orders_completed"], v["orders_received"])
     return [{"month": m, **v} for m, v in months.items()]
 
 
@@ -186,7 +229,7 @@ def by_node(ledger: Ledger, period_code: str, root: int | None) -> list[dict[str
             for key, value in zip(keys, values, strict=True):
                 out[g][key] = round(out[g][key] + (value or 0), 2)
 
-    live = "deleted = 0 AND status = '在册' AND (report_date = '' OR report_date <= ?)"
+    live = REPORTED
     # NOT INDEXED: a scan and a sort beat walking the residence index row by row.
     add(f"SELECT residence_node_id, count(*) FROM members NOT INDEXED WHERE {live} GROUP BY 1",
         (p1,), "members")
@@ -209,7 +252,7 @@ def by_node(ledger: Ledger, period_code: str, root: int | None) -> list[dict[str
 def format_value(key: str, value: Any) -> str:
     if value is None:
         return "—"
-    if key in RATES:
+    if key in RATES:  # already rounded by rate(): this only prints it
         return f"{value * 100:.1f}%"
     if isinstance(value, float):
         return f"{value:g}" if value.is_integer() else f"{value:.1f}"

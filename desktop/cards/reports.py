@@ -14,7 +14,8 @@ from db.ledger import Ledger
 from .fonts import FontSet
 from .report_pdf import Doc
 
-MONTH_SERIES = (("activities", "活动（场）"), ("person_times", "服务人次"))
+MONTH_SERIES = (("activities", "活动（场）"), ("person_times", "服务人次"),
+                ("orders_completed", "办结需求"))  # as the app's chart and the .xlsx
 NODE_SERIES = (("person_times", "服务人次"), ("orders_completed", "办结需求"))
 
 
@@ -29,23 +30,26 @@ def stats_pdf(ledger: Ledger, result: dict[str, Any], out: str | Path,
     doc = Doc(fonts, header=f"{ident['street']} {ident['community']}　双报到工作统计报表")
     scope = result["scope"] or ident["office_name"]
     doc.title(f"{scope}双报到工作统计报表")
-    doc.para(f"统计期间：{result['label']}（{result['start']}至{result['end']}）　统计范围：{scope}",
-             align="c")
+    running = "（进行中，数字仍会增加）" if result.get("in_progress") else ""
+    doc.para(f"统计期间：{result['label']}（{result['start']}至{result['end']}）{running}"
+             f"　统计范围：{scope}", align="c")
     doc.space()
     doc.heading("一、主要指标")
     f = result["figures"]
     doc.table(("指标", "数值", "统计口径"),
               [(label, stats_rules.format_value(key, f[key]), note)
                for key, label, note in stats_rules.FIGURES],
-              widths=(0.34, 0.16, 0.5), align=("l", "r", "l"))
+              widths=(0.3, 0.14, 0.56), align=("l", "r", "l"))
+    doc.para(f"注：{stats_rules.COMPLETION_NOTE}", doc.s.small)
     months = result["months"]
+    table = stats_rules.MONTH_TABLE
     if len(months) > 1:
         doc.space()
-        doc.bar_chart("二、按月趋势", [m["month"][5:] + "月" for m in months],
+        doc.bar_chart("二、按月趋势", [f"{int(m['month'][5:])}月" for m in months],
                       [(name, [m[key] for m in months]) for key, name in MONTH_SERIES])
-        doc.table(("月份", *[n for _, n in stats_rules.TREND]),
-                  [(m["month"], *[m[k] for k, _ in stats_rules.TREND]) for m in months],
-                  align=("l",) + ("r",) * len(stats_rules.TREND))
+        doc.table(("月份", *[n for _, n in table]),
+                  [(m["month"], *[stats_rules.format_value(k, m[k]) for k, _ in table])
+                   for m in months], align=("l",) + ("r",) * len(table))
     nodes = result["by_node"]
     if nodes:
         doc.space()

@@ -47,9 +47,14 @@ def _stats(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(result, ensure_ascii=False, indent=2))
         else:
-            print(f"{result['scope']}　{result['label']}（{result['start']}至{result['end']}）")
+            running = "，进行中" if result["in_progress"] else ""
+            print(f"{result['scope']}　{result['label']}（{result['start']}至{result['end']}"
+                  f"{running}）")
             for key, label, _note in stats.FIGURES:
                 print(f"  {label}：{stats.format_value(key, result['figures'][key])}")
+            # The same definitions as the app's tooltips and the report's 统计口径 column.
+            print(f"口径：报到单位指{stats.UNITS_RULE.replace('统计截止日', '期末')}；"
+                  f"需求办结率＝{stats.COMPLETION_RULE}。")
         if args.out:
             if args.out.lower().endswith(".pdf"):
                 from desktop.cards.reports import stats_pdf

@@ -9,21 +9,40 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from db import compliance, emergency
 from db import stats as stats_rules
 
-from .xlsx_write import HEADER_FILL, HEADER_FONT, save_atomically, text_cell, write_sheet
+from .xlsx_write import (
+    HEADER_FILL,
+    HEADER_FONT,
+    header_cells,
+    save_atomically,
+    text_cell,
+)
 
 TITLE_FONT = Font(bold=True, size=14)
 
 
+def _fit_landscape(sheet: Any) -> None:
+    """Printed landscape on A4, one page across."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+
+
 def _titled_sheet(book: Workbook, name: str, title: str, subtitle: str,
                   headers: Sequence[str], rows: Sequence[Sequence[Any]],
-                  widths: Sequence[int], formats: dict[int, str] | None = None) -> None:
+                  widths: Sequence[int], formats: dict[int, str] | None = None,
+                  landscape: bool = False, notes: Sequence[str] = ()) -> Any:
     """A sheet with a title line, a subtitle line, then a table (headers bold, frozen)."""
     sheet = book.create_sheet(title=name[:31])
+    if landscape:  # page setup first: a write-only sheet writes it with its first row
+        _fit_landscape(sheet)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     head = text_cell(sheet, title)
@@ -47,15 +66,79 @@ def _titled_sheet(book: Workbook, name: str, title: str, subtitle: str,
             cell = text_cell(sheet, value)
             if fmt and isinstance(value, int | float):
                 cell.number_format = fmt
+            if value == "—":
+                cell.alignment = Alignment(horizontal="right")
             out.append(cell)
         sheet.append(out)
+    if notes:
+        sheet.append([])
+    for note in notes:
+        sheet.append([text_cell(sheet, note)])
+    return sheet
+
+
+MONTH_SERIES = ("activities", "person_times", "orders_completed")  # as the app's chart
+NODE_SERIES = ("person_times", "orders_completed")
+
+
+def _table_sheet(book: Workbook, name: str, columns: Sequence[tuple[str, str]],
+                 rows: Sequence[dict[str, Any]], first: tuple[str, str]) -> Any:
+    """Header on row 1 (frozen), one row per dict; rates as 0.0%, a missing rate as “—”."""
+    sheet = book.create_sheet(title=name)
+    sheet.freeze_panes = "A2"
+    _fit_landscape(sheet)  # the chart beside its table on the same sheet of paper
+    sheet.column_dimensions["A"].width = 22 if first[0] == "name" else 10
+    for index in range(2, len(columns) + 2):
+        sheet.column_dimensions[get_column_letter(index)].width = 11
+    sheet.append(header_cells(sheet, [first[1], *[label for _, label in columns]]))
+    for row in rows:
+        cells = [text_cell(sheet, row[first[0]])]
+        for key, _label in columns:
+            value = row[key]
+            cell = text_cell(sheet, "—" if value is None else value)
+            if key in stats_rules.RATES and value is not None:
+                cell.number_format = "0.0%"
+            elif value is None:
+                cell.alignment = Alignment(horizontal="right")
+            cells.append(cell)
+        sheet.append(cells)
+    return sheet
+
+
+def _bar_chart(sheet: Any, title: str, columns: Sequence[tuple[str, str]], keys: Sequence[str],
+               rows: int, anchor: str, horizontal: bool = False) -> None:
+    """A native Excel bar chart over the sheet's own cells (the series are live: a figure
+    corrected in the sheet redraws the bar)."""
+    chart = BarChart()
+    chart.type = "bar" if horizontal else "col"
+    chart.grouping = "clustered"
+    chart.title = title
+    chart.style = 10
+    chart.y_axis.numFmt = "0"
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    chart.legend.position = "t"
+    positions = [k for k, _ in columns]
+    for key in keys:
+        col = positions.index(key) + 2
+        chart.add_data(Reference(sheet, min_col=col, min_row=1, max_row=rows + 1),
+                       titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rows + 1))
+    if horizontal:
+        chart.x_axis.scaling.orientation = "maxMin"  # the first node on top, as in the table
+    chart.width = 18
+    chart.height = max(9.0, min(24, 2.5 + rows * 0.6)) if horizontal else 8.5
+    sheet.add_chart(chart, anchor)
 
 
 def stats_workbook(result: dict[str, Any], path: str | Path, office: str = "") -> Path:
-    """result is db.stats.statistics(...): 主要指标, 按月, 按网格."""
+    """result is db.stats.statistics(...): 主要指标, 按月 and 按网格, each of the last two with
+    a native Excel bar chart beside its table (as the PDF has)."""
     book = Workbook(write_only=True)
     scope = result["scope"] or office
-    subtitle = f"统计期间：{result['label']}（{result['start']}至{result['end']}）　统计范围：{scope}"
+    running = "（进行中，数字仍会增加）" if result.get("in_progress") else ""
+    subtitle = (f"统计期间：{result['label']}（{result['start']}至{result['end']}）{running}"
+                f"　统计范围：{scope}")
     f = result["figures"]
     rows = []
     for key, label, note in stats_rules.FIGURES:
@@ -66,11 +149,20 @@ def stats_workbook(result: dict[str, Any], path: str | Path, office: str = "") -
             value = (value, "0.0%")
         rows.append((label, value, note))
     _titled_sheet(book, "主要指标", f"{scope}双报到工作统计报表", subtitle,
-                  ("指标", "数值", "统计口径"), rows, (26, 14, 40))
-    write_sheet(book, "按月", ("月份", *[n for _, n in stats_rules.TREND]),
-                [(m["month"], *[m[k] for k, _ in stats_rules.TREND]) for m in result["months"]])
-    write_sheet(book, "按网格", ("网格", *[n for _, n in stats_rules.BY_NODE]),
-                [(n["name"], *[n[k] for k, _ in stats_rules.BY_NODE]) for n in result["by_node"]])
+                  ("指标", "数值", "统计口径"), rows, (26, 14, 70), landscape=True,
+                  notes=(f"注：需求办结率＝{stats_rules.COMPLETION_RULE}。{stats_rules.COMPLETION_NOTE}",))
+    months = result["months"]
+    sheet = _table_sheet(book, "按月", stats_rules.MONTH_TABLE, months, ("month", "月份"))
+    if months:
+        anchor = get_column_letter(len(stats_rules.MONTH_TABLE) + 3) + "2"
+        _bar_chart(sheet, f"{result['label']}按月趋势", stats_rules.MONTH_TABLE, MONTH_SERIES,
+                   len(months), anchor)
+    nodes = result["by_node"]
+    sheet = _table_sheet(book, "按网格", stats_rules.BY_NODE, nodes, ("name", "网格"))
+    if nodes:
+        anchor = get_column_letter(len(stats_rules.BY_NODE) + 3) + "2"
+        _bar_chart(sheet, f"{result['label']}按网格分布", stats_rules.BY_NODE, NODE_SERIES,
+                   len(nodes), anchor, horizontal=True)
     return save_atomically(book, path)
 
 

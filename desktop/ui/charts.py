@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from PySide6.QtCharts import (
+    QAbstractBarSeries,
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
@@ -31,18 +33,44 @@ def make_chart(title: str) -> tuple[QChart, QChartView]:
     return chart, view
 
 
-def reset(chart: QChart) -> None:
-    chart.removeAllSeries()
-    for axis in chart.axes():
-        chart.removeAxis(axis)
+def integer_scale(peak: float, most: int = 6) -> tuple[int, int]:
+    """(axis maximum, tick count) for counts: every tick a whole number, at most `most`
+    intervals. A peak of 1 gives 0, 1 (never 0, 0, 1, 1 from quarter steps shown as %d)."""
+    peak = max(1, math.ceil(peak))
+    power = 1
+    while True:
+        for step in (power, 2 * power, 5 * power):
+            intervals = math.ceil(peak / step)
+            if intervals <= most:
+                return intervals * step, intervals + 1
+        power *= 10
 
 
-def _bars(chart: QChart, series: Any, rows: list[dict[str, Any]],
+def _axes(chart: QChart, horizontal: bool) -> tuple[QBarCategoryAxis, QValueAxis]:
+    """The chart's two axes, made once and reused. Axes removed from a shown chart stay drawn
+    (QtCharts keeps their items in the scene), so a new period must not bring new axes."""
+    found = getattr(chart, "_baodao_axes", None)
+    if found is None:
+        category, value = QBarCategoryAxis(chart), QValueAxis(chart)
+        value.setLabelFormat("%d")
+        value.setTickType(QValueAxis.TickType.TicksFixed)
+        value.setMinorTickCount(0)
+        chart.addAxis(category, Qt.AlignmentFlag.AlignLeft if horizontal
+                      else Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(value, Qt.AlignmentFlag.AlignBottom if horizontal
+                      else Qt.AlignmentFlag.AlignLeft)
+        found = (category, value)
+        chart._baodao_axes = found  # type: ignore[attr-defined]
+    return found
+
+
+def _bars(chart: QChart, series: QAbstractBarSeries, rows: list[dict[str, Any]],
           sets: tuple[tuple[str, str], ...], colors: list[str] | tuple[str, ...],
           categories: list[str], horizontal: bool = False) -> None:
-    """Fill a bar series, then put the category axis and a rounded value axis on it."""
-    reset(chart)
-    peak = 1.0
+    """Fill a bar series, then put the category axis and a whole-number value axis on it."""
+    chart.removeAllSeries()
+    category, value = _axes(chart, horizontal)
+    peak = 0.0
     for (key, name), color in zip(sets, colors, strict=False):
         bar = QBarSet(name)
         bar.setColor(QColor(color))
@@ -51,16 +79,11 @@ def _bars(chart: QChart, series: Any, rows: list[dict[str, Any]],
             peak = max(peak, float(row[key]))
         series.append(bar)
     chart.addSeries(series)
-    category = QBarCategoryAxis()
+    category.clear()
     category.append(categories or [""])
-    value = QValueAxis()
-    value.setRange(0, peak * 1.05)
-    value.applyNiceNumbers()
-    value.setLabelFormat("%d")
-    chart.addAxis(category, Qt.AlignmentFlag.AlignLeft if horizontal
-                  else Qt.AlignmentFlag.AlignBottom)
-    chart.addAxis(value, Qt.AlignmentFlag.AlignBottom if horizontal
-                  else Qt.AlignmentFlag.AlignLeft)
+    top, ticks = integer_scale(peak)
+    value.setRange(0, top)
+    value.setTickCount(ticks)
     series.attachAxis(category)
     series.attachAxis(value)
 

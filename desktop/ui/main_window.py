@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import check, settings
+from db import check, settings, stats
 from db.ledger import Ledger
 
 from .grid_page import GridPage
@@ -339,8 +339,11 @@ class MainWindow(QMainWindow):
         for act in self.user_actions:
             act.setEnabled(actor is not None)
         counts = check.counts(self.ledger)
-        self.count_label.setText(f"在册党员 {counts['在册党员']}　报到单位 {counts['报到单位']}　"
+        reported = stats.reported_counts(self.ledger)  # the 概览 tiles' numbers, same rule
+        self.count_label.setText(f"在册党员 {reported['members']}　报到单位 {reported['units']}　"
                                  f"活动 {counts['活动纪实']}　需求 {counts['群众需求']}")
+        self.count_label.setToolTip(f"在册党员：{stats.MEMBERS_RULE}；报到单位：{stats.UNITS_RULE}"
+                                    "（统计截止日为今天，与“概览”页相同）")
 
     # -- state ---------------------------------------------------------------------------------
     def restore(self) -> None:

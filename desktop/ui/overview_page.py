@@ -12,13 +12,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import overview, settings
+from db import overview, settings, stats
 from db.ledger import Ledger
 
 
-def _tile(value: str, label: str) -> QFrame:
+def _tile(value: str, label: str, tip: str = "") -> QFrame:
     frame = QFrame()
     frame.setObjectName("tile")
+    frame.setToolTip(tip)
     layout = QVBoxLayout(frame)
     number = QLabel(value)
     number.setObjectName("tileValue")
@@ -103,21 +104,26 @@ class OverviewPage(QWidget):
         title.setObjectName("pageTitle")
         layout.addWidget(title)
         tiles = QGridLayout()
+        today = f"统计至{f['today']}。"
+        rate_tip = (f"{f['year']}受理{f['orders_year']}件、办结{f['orders_done_year']}件。"
+                    + stats.COMPLETION_RULE + "。与“报表”页同一口径。")
         figures = [
-            (f["members"], "在册党员"), (f["units"], "报到单位"), (f["claims"], "岗位认领"),
-            (f["cells"], "网格单元"),
-            (f["activities_quarter"], f"{f['quarter']}活动"),
-            (f["person_times_quarter"], f"{f['quarter']}服务人次"),
-            (f"{f['hours_quarter']:g}", f"{f['quarter']}服务时长（小时）"),
-            (f["activities_year"], f"{f['year']}活动"),
-            (f["orders_year"], f"{f['year']}群众点单"),
-            (f["orders_done_year"], f"{f['year']}办结需求"),
-            (f["orders_open"], "办理中的需求"),
-            (f"{(f['orders_done_year'] / f['orders_year'] * 100) if f['orders_year'] else 0:.0f}%",
-             f"{f['year']}办结率"),
+            (f["members"], "在册党员", today + stats.MEMBERS_RULE.replace("统计截止日", "今天")),
+            (f["units"], "报到单位", today + stats.UNITS_RULE.replace("统计截止日", "今天")),
+            (f["claims"], "岗位认领", "当前有效（未退出）的认岗记录"),
+            (f["cells"], "网格单元", ""),
+            (f["activities_quarter"], f"{f['quarter']}活动", "已审核的活动"),
+            (f["person_times_quarter"], f"{f['quarter']}服务人次", "已审核活动的党员参与记录"),
+            (f"{f['hours_quarter']:g}", f"{f['quarter']}服务时长（小时）", "党员参与时长合计"),
+            (f["activities_year"], f"{f['year']}活动", "已审核的活动"),
+            (f["orders_year"], f"{f['year']}群众点单", "点单日期在今年的需求（受理）"),
+            (f["orders_done_year"], f"{f['year']}办结需求", "完成日期在今年的需求（办结）"),
+            (f["orders_open"], "办理中的需求", "待派单、已派单、已接单的需求"),
+            (stats.format_value("completion_rate", f["completion_rate_year"]),
+             f"{f['year']}办结率", rate_tip),
         ]
-        for i, (value, label) in enumerate(figures):
-            tiles.addWidget(_tile(str(value), label), i // 4, i % 4)
+        for i, (value, label, tip) in enumerate(figures):
+            tiles.addWidget(_tile(str(value), label, tip), i // 4, i % 4)
         layout.addLayout(tiles)
         layout.addWidget(self._trend(months), 1)
         todo = QLabel("待办事项")

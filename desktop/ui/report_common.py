@@ -170,6 +170,30 @@ def period_combo(choices: Sequence[str], current: str | None = None) -> QComboBo
     return box
 
 
+RUNNING = "（进行中）"
+
+
+def period_of(box: QComboBox) -> str:
+    """The period code typed or chosen in a period box, without its （进行中） mark."""
+    return box.currentText().replace(RUNNING, "").strip()
+
+
+def mark_running(box: QComboBox, today: dt.date | None = None) -> None:
+    """Mark the periods that have not ended yet: their figures are still growing."""
+    from db.periods import parse_period
+
+    day = (today or dt.date.today()).isoformat()
+    for i in range(box.count()):
+        code = box.itemText(i).replace(RUNNING, "").strip()
+        box.setItemText(i, code + (RUNNING if parse_period(code).end >= day else ""))
+    box.setMinimumContentsLength(14)  # 2026Q4（进行中） whole, not clipped at the front
+
+
+def last_finished_quarter(today: dt.date | None = None) -> str:
+    """The newest quarter that has ended: on 2026-12-02, 2026Q3 (2026Q4 has just begun)."""
+    return quarters(today, count=2)[1]
+
+
 def months(today: dt.date | None = None, count: int = 12) -> list[str]:
     today = today or dt.date.today()
     y, m = today.year, today.month

@@ -33,8 +33,11 @@ from .report_common import (
     ask_save,
     fill_grid_combo,
     grid_combo,
+    last_finished_quarter,
+    mark_running,
     months,
     period_combo,
+    period_of,
     quarters,
     show_pdf,
     tabbed_page,
@@ -51,8 +54,12 @@ class StatsTab(QWidget):
         super().__init__(page)
         self.page = page
         ledger = page.ledger
-        self.period = period_combo([str(dt.date.today().year), *quarters(count=4),
-                                    *months(count=6), str(dt.date.today().year - 1)])
+        today = dt.date.today()
+        self.period = period_combo([str(today.year), *quarters(today, count=4),
+                                    *months(today, count=6), str(today.year - 1)])
+        mark_running(self.period, today)
+        # The last finished quarter, not the one just begun: its figures are final.
+        self.period.setCurrentIndex(self.period.findText(last_finished_quarter(today)))
         self.node = grid_combo(ledger, (1, 2, 3, 4), "全部网格")
         run = QPushButton("统计")
         run.clicked.connect(self.refresh)
@@ -76,6 +83,7 @@ class StatsTab(QWidget):
             frame.setObjectName("tile")
             box = QVBoxLayout(frame)
             box.setContentsMargins(6, 4, 6, 4)
+            frame.setToolTip(stats.sql_text()[key])
             value, label = QLabel("—"), QLabel(stats.LABELS[key])
             value.setObjectName("tileValue")
             label.setObjectName("tileLabel")
@@ -106,16 +114,20 @@ class StatsTab(QWidget):
 
     def refresh(self) -> None:
         try:
-            self.result = stats.statistics(self.page.ledger, self.period.currentText().strip(),
+            self.result = stats.statistics(self.page.ledger, period_of(self.period),
                                            self.node.currentData())
         except LedgerError as error:
             show_error(self, "统计", error)
             return
         r = self.result
-        self.heading.setText(f"{r['scope']}　{r['label']}（{r['start']}至{r['end']}）")
-        for key, (value, _label) in self.tile_labels.items():
-            value.setText(stats.format_value(key, r["figures"][key]))
+        running = f"，进行中，统计至{dt.date.today().isoformat()}" if r["in_progress"] else ""
+        self.heading.setText(f"{r['scope']}　{r['label']}（{r['start']}至{r['end']}{running}）")
         f = r["figures"]
+        for key, (value, _label) in self.tile_labels.items():
+            value.setText(stats.format_value(key, f[key]))
+        rate_tile = self.tile_labels["completion_rate"][0].parentWidget()
+        rate_tile.setToolTip(f"受理{f['orders_received']}件、办结{f['orders_completed']}件。"
+                             + stats.COMPLETION_RULE + "。")
         self.note.setText(
             f"另：新报到单位{f['units_new']}个、新报到党员{f['members_new']}人，单位参与活动"
             f"{f['unit_times']}次，群众评价{f['rated']}件（满意{f['satisfied']}件）。"
@@ -170,6 +182,8 @@ class ComplianceTab(QWidget):
         super().__init__(page)
         self.page = page
         self.quarter = period_combo(quarters(count=6))
+        mark_running(self.quarter)
+        self.quarter.setCurrentIndex(self.quarter.findText(last_finished_quarter()))
         self.node = grid_combo(page.ledger, (1, 2, 3, 4, 5), "全部网格")
         self.full = QCheckBox("显示完整电话")
         check = QPushButton("检查")
@@ -206,7 +220,7 @@ class ComplianceTab(QWidget):
 
     def refresh(self) -> None:
         try:
-            q = compliance.quarter(self.quarter.currentText().strip())
+            q = compliance.quarter(period_of(self.quarter))
             self.lists = compliance.check_lists(self.page.ledger, q.code, self.node.currentData(),
                                                 full_phones=self.full.isChecked())
         except LedgerError as error:

@@ -30,6 +30,10 @@ def _rows(led, sql):
     return [dict(r) for r in led.query(sql)]
 
 
+def half_up(part, whole):
+    return int(part * 1000 / whole + 0.5 + 1e-9) / 1000 if whole else None
+
+
 def hand_count(led, code, node_id=None):
     """The figures counted in Python over whole tables (no SQL aggregation)."""
     p = parse_period(code)
@@ -87,11 +91,13 @@ def hand_count(led, code, node_id=None):
         "orders_received": len(received),
         "orders_completed": sum(1 for o in orders if o["state"] in done
                                 and p.start <= o["completed_date"] <= p.end),
-        "completion_rate": round(sum(1 for o in received if o["state"] in done) / len(received), 4)
-        if received else None,
+        # 办结 ÷ 受理 of the period, rounded half up to a tenth of a percent.
+        "completion_rate": half_up(sum(1 for o in orders if o["state"] in done
+                                       and p.start <= o["completed_date"] <= p.end),
+                                   len(received)),
         "rated": len(rated),
         "satisfied": sum(1 for o in rated if o["rating"] == "满意"),
-        "satisfaction": round(len(good) / len(rated), 4) if rated else None,
+        "satisfaction": half_up(len(good), len(rated)),
     }
 
 
