@@ -5,6 +5,7 @@ the background; export."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from db.errors import LedgerError
 
 from .forms import confirm, show_error
 from .report_common import Column, RowsModel, period_combo, table_view
-from .worker import run_job
+from .worker import Job, run_job
 
 if TYPE_CHECKING:
     from .points_page import PointsPage
@@ -50,6 +51,30 @@ def fill_period_combo(box: QComboBox, granularity: str, count: int,
 def period_code(box: QComboBox) -> str:
     """The code of the period a box shows (raises ValidationError for unreadable text)."""
     return periods.parse_period(box.currentText().strip()).code
+
+
+def start_quarter_letters(parent: QWidget, ledger_path: str, code: str, top: int, out: Path,
+                          done: Callable[[tuple[Any, Path | None, list[str]]], None]) -> Job:
+    """Write all of a quarter's 感谢信 and 提醒函 (desktop.cards.letters.quarter_letters) into
+    `out` in the background, with progress and 取消. `done` gets (the QuarterLetters, the
+    written path or None when there was nothing to write, font warnings); a cancel emits the
+    job's `cancelled` and leaves no file and no 文号 used."""
+
+    def work(progress, cancelled):  # type: ignore[no-untyped-def]
+        from db import open_ledger
+        from desktop.cards.letters import quarter_letters, write_letters
+
+        with open_ledger(ledger_path, create=False) as ledger:  # this thread's own connection
+            progress("正在整理名单…", 0.0)
+            batch = quarter_letters(ledger, code, top, cancelled)
+            if not batch.letters:
+                return batch, None, []
+            written, warnings = write_letters(
+                ledger, batch.letters, out, cancelled=cancelled,
+                progress=lambda text, fraction: progress(text, 0.05 + 0.95 * fraction))
+        return batch, written, warnings
+
+    return run_job(parent, "生成一个季度的全部信函", work, done)
 
 
 def rank_text(row: dict[str, Any]) -> str:
@@ -229,35 +254,19 @@ class RankingTab(QWidget):
                 f"{quarter.label}还没有结束：名单只算到今天，本季度稍后才参加服务的党员和单位"
                 "也会收到提醒函。仍要生成吗？"):
             return
-        code = quarter.code
-        path, top = self.page.ledger.path, self.top.value()
-        out = self.page.output_dir() / f"感谢信提醒函{code}.pdf"
+        out = self.page.output_dir() / f"感谢信提醒函{quarter.code}.pdf"
         self.quarter_result = None
-
-        def work(progress, cancelled):  # type: ignore[no-untyped-def]
-            from db import open_ledger
-            from desktop.cards.letters import quarter_letters, write_letters
-
-            with open_ledger(path, create=False) as ledger:
-                progress("正在整理名单…", 0.0)
-                batch = quarter_letters(ledger, code, top, cancelled)
-                if not batch.letters:
-                    return batch, None, []
-                written, warnings = write_letters(
-                    ledger, batch.letters, out, cancelled=cancelled,
-                    progress=lambda text, fraction: progress(text, 0.05 + 0.95 * fraction))
-            return batch, written, warnings
 
         def done(result: tuple[Any, Path | None, list[str]]) -> None:
             batch, written, warnings = result
             self.quarter_result = result
-            notes = "".join(batch.notes)
             if written is None:
                 self.page.status.setText(f"{batch.label}没有需要发的感谢信或提醒函。")
                 return
-            self.page.status.setText(f"已生成{batch.summary}。{notes}")
+            self.page.status.setText(f"已生成{batch.summary}。{''.join(batch.notes)}")
             self.page.preview(written, warnings, len(batch.letters), "感谢信与提醒函预览", "份信函")
 
-        self.job = run_job(self, "生成一个季度的全部信函", work, done)
+        self.job = start_quarter_letters(self, self.page.ledger.path, quarter.code,
+                                         self.top.value(), out, done)
         self.job.cancelled.connect(
             lambda: self.page.status.setText("已取消：没有生成任何信函，文号未占用。"))
