@@ -121,9 +121,9 @@ class RankingTab(QWidget):
         bar.addStretch(1)
         bar.addWidget(export)
         actions = QHBoxLayout()
-        for w in (QLabel("感谢信前"), self.top, QLabel("名，提醒函后"), self.bottom, QLabel("名"),
-                  letters):
-            actions.addWidget(w)
+        for item in (QLabel("感谢信前"), self.top, QLabel("名，提醒函后"), self.bottom,
+                     QLabel("名"), letters):
+            actions.addWidget(item)
         actions.addStretch(1)
         actions.addWidget(self.quarter_button)
         self.state = QLabel()
