@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import access
+from . import access, keys
 from .crypto import connect, database_errors, password_for, remember
 from .errors import LedgerError
 from .ledger import Ledger
@@ -64,6 +64,7 @@ def create(ledger: Ledger, folder: str | Path, reason: str = "手动",
         raise LedgerError(f"备份文件校验失败：{ok}")
     with open(partial, "r+b") as handle:
         os.fsync(handle.fileno())
+    keys.copy_ring(ledger.path, target)  # the key slots of this moment: its passwords open it
     os.replace(partial, target)
     return target
 
@@ -110,6 +111,7 @@ def thin(folder: str | Path, ledger_path: str | Path) -> list[Path]:
     for backup in backups:
         if backup.path not in keep:
             backup.path.unlink(missing_ok=True)
+            keys.keyring_path(backup.path).unlink(missing_ok=True)
             removed.append(backup.path)
     return removed
 
@@ -176,6 +178,8 @@ def restore(ledger: Ledger, backup_path: str | Path, folder: str | Path) -> Path
             raise LedgerError(f"备份文件“{source_path.name}”已损坏，不能用于恢复")
         safety = create(ledger, folder, "恢复前")
         source.backup(ledger.conn)
+        # the backup comes back with the users and passwords valid when it was taken
+        keys.copy_ring(source_path, ledger.path)
     finally:
         source.close()
     from .ledger import migrate
@@ -209,6 +213,7 @@ def copy_ledger(source: str | Path, target: str | Path) -> Path:
     if ok != "ok":
         partial.unlink(missing_ok=True)
         raise LedgerError(f"复制台账失败，源文件可能已损坏：{ok}")
+    keys.copy_ring(source, target)
     os.replace(partial, target)
     remember(target, password)
     return target

@@ -59,10 +59,22 @@ def problems(ledger: Ledger, full: bool = True) -> list[str]:
         from .audit import verify
 
         found += verify(ledger)
+        found += _user_problems(ledger)
         found += grid_problems(ledger, levels=full)
         if full:
             found += unwritable_text(ledger)
     return found
+
+
+def _user_problems(ledger: Ledger) -> list[str]:
+    """Users whose role, grid or state was edited in the file (checked with the 书记 key)."""
+    from . import access, keys, vault
+
+    held = keys.held(ledger.path)
+    if held is None or not access.is_secretary(ledger) or not vault.is_root(ledger, held):
+        return []
+    return [f"用户“{name}”的角色、负责网格或状态在台账文件中被改动过（不是书记在程序里改的），"
+            "请核对后重新设置该用户" for name in vault.tampered_users(ledger, held)]
 
 
 def grid_problems(ledger: Ledger, levels: bool = True) -> list[str]:

@@ -209,10 +209,7 @@ def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY
             "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (username, role, node_id, salt, stored, now, now))
         user_id = int(cursor.lastrowid or 0)
-        if first:
-            held = vault.start(ledger)
-        else:
-            held = vault.secretary_keys(ledger)
+        held = vault.start(ledger) if first else vault.secretary_keys(ledger)
         if held is not None:
             keys.put_slot(ledger.path, username, role, salt, _kdf(), derived, held)
             vault.sign_user(ledger, held, user_id)
@@ -451,6 +448,43 @@ def logout(ledger: Ledger) -> None:
     install(ledger, LOCKED if has_users(ledger) else None)
 
 
+def recover(path: str | Path, recovery: str, username: str, new_password: str) -> list[str]:
+    """A 书记 who forgot the password: the printed recovery key gives them a new one (and
+    rebuilds a lost keyring). Returns the other users who need a new password from a 书记
+    (their slots were in the lost keyring)."""
+    from .crypto import looks_encrypted, remember
+    from .ledger import open_ledger
+
+    held = keys.parse_recovery(path, recovery)
+    lost = not keys.exists(path)
+    if looks_encrypted(path):
+        remember(path, held.sqlcipher_key)
+    try:
+        ledger = open_ledger(path, create=False)
+    except LedgerError:
+        remember(path, None)
+        raise keys.KeyringError("恢复密钥不是这个台账的") from None
+    with ledger:
+        if not vault.is_root(ledger, held):
+            raise keys.KeyringError("恢复密钥不是这个台账的")
+        row = ledger.one("SELECT * FROM main.users WHERE username = ? AND active = 1",
+                         ((username or "").strip(),))
+        if row is None or row["role"] != SECRETARY:
+            raise ValidationError("username", "用户名", f"“{username}”不是在用的书记账号")
+        _check_password(new_password)
+        if lost:
+            keys.rebuild(path, held, ledger.office)
+        _enter(ledger, Actor(row["username"], row["role"], row["node_id"], row["id"]), held)
+        with ledger.transaction():
+            _new_password(ledger, row["id"], new_password, held)
+            vault.sign_user(ledger, held, row["id"])
+            audit.record(ledger, "用恢复密钥重设密码", row["username"])
+        others = [name for name in usernames(ledger)
+                  if name != row["username"] and keys.slot(path, name) is None]
+        logout(ledger)
+    return others
+
+
 __all__ = ["AccessDeniedError", "LoginError", "add_user", "derive", "has_users", "list_users",
-           "login", "logout", "outdated", "set_password", "update_user", "usernames", "verify",
+           "login", "logout", "outdated", "recover", "set_password", "update_user", "usernames", "verify",
            "wait_seconds"]

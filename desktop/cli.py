@@ -41,11 +41,18 @@ def unlock(path: str | None) -> None:
     import os
     from pathlib import Path
 
+    from db import keys
     from db.crypto import looks_encrypted, remember
 
     if not path or not Path(path).is_file():
         return
-    if looks_encrypted(Path(path)):
+    derived = None
+    if looks_encrypted(Path(path)) and keys.exists(path):
+        # encrypted with per-user keys: the user's own password opens it
+        name, secret = _login_details(path)
+        held, derived, _role = keys.unlock(path, name, secret)
+        remember(path, held.sqlcipher_key)
+    elif looks_encrypted(Path(path)):
         password = os.environ.get("BAODAO_LEDGER_PASSWORD")
         if password is None and sys.stdin.isatty():
             password = getpass.getpass(f"“{Path(path).name}”的密码：")
@@ -55,15 +62,28 @@ def unlock(path: str | None) -> None:
     with open_ledger(path, create=False) as ledger:
         if not users.has_users(ledger):
             return
-        name = os.environ.get("BAODAO_USER")
-        secret = os.environ.get("BAODAO_USER_PASSWORD")
-        if (name is None or secret is None) and sys.stdin.isatty():
-            name = name or input(f"“{Path(path).name}”设有用户，用户名：")
-            secret = secret or getpass.getpass("密码：")
-        if name is None or secret is None:
-            raise users.LoginError(f"“{Path(path).name}”设有用户，请用环境变量 BAODAO_USER 和 "
-                                   "BAODAO_USER_PASSWORD 指定登录用户，或在终端上运行以便输入")
-        users.login(ledger, name, secret)
+        if derived is None:
+            name, secret = _login_details(path)
+        users.login(ledger, name, secret, derived)
+
+
+def _login_details(path: str) -> tuple[str, str]:
+    """BAODAO_USER and BAODAO_USER_PASSWORD, else asked on the terminal."""
+    import getpass
+    import os
+    from pathlib import Path
+
+    from db import users
+
+    name = os.environ.get("BAODAO_USER")
+    secret = os.environ.get("BAODAO_USER_PASSWORD")
+    if (name is None or secret is None) and sys.stdin.isatty():
+        name = name or input(f"“{Path(path).name}”设有用户，用户名：")
+        secret = secret or getpass.getpass("密码：")
+    if name is None or secret is None:
+        raise users.LoginError(f"“{Path(path).name}”设有用户，请用环境变量 BAODAO_USER 和 "
+                               "BAODAO_USER_PASSWORD 指定登录用户，或在终端上运行以便输入")
+    return name, secret
 
 
 def main(argv: list[str] | None = None) -> int:

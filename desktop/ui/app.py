@@ -106,8 +106,13 @@ def _open_file(path: str | Path, parent: QWidget | None = None) -> Ledger | None
     local = offer_local_copy(path, parent)
     if local is None:
         return None
-    from db.crypto import PasswordRequiredError
+    from db import keys
+    from db.crypto import PasswordRequiredError, looks_encrypted, password_for
 
+    if keys.exists(local) and looks_encrypted(local) and password_for(local) is None:
+        from .users_dialogs import open_with_keys
+
+        return open_with_keys(local, parent)  # each user's own password opens it
     try:
         return open_ledger(local, create=False, backup_dir=backup_folder())
     except PasswordRequiredError:

@@ -335,11 +335,13 @@ class PasswordDialog(QDialog):
 
 def set_password(window: Any, dialog: PasswordDialog | None = None) -> Any:
     """Re-encrypt the ledger and its backups in the background; the window waits disabled."""
-    from db import audit
+    from db import vault
     from db.crypto import password_for
 
     path = window.ledger.path
     current = password_for(path)
+    if vault.keyed(window.ledger):
+        return _encrypt_with_keys(window, current)
     dialog = dialog or PasswordDialog(window, bool(current))
     if dialog.result() != QDialog.DialogCode.Accepted and not dialog.exec():
         return None
@@ -347,7 +349,36 @@ def set_password(window: Any, dialog: PasswordDialog | None = None) -> Any:
     if current and old != current:
         show_error(window, "设置台账密码", "原密码不正确")
         return None
-    new = dialog.new.text() or None
+    return _rekey(window, old, dialog.new.text() or None)
+
+
+def _encrypt_with_keys(window: Any, current: str | None, ask: bool = True) -> Any:
+    """A ledger with users is encrypted with its own file key, which each user's password
+    unwraps (db.keys): there is no shared ledger password to type or to pass on."""
+    from db import keys
+
+    from .forms import confirm
+
+    held = keys.held(window.ledger.path)
+    if held is None or not held.secretary:
+        show_error(window, "台账加密", "只有书记可以给台账加密或取消加密")
+        return None
+    encrypt = current != held.sqlcipher_key
+    text = ("加密后，台账文件和它的备份都会加密，拷走也看不到内容。\n"
+            "每个用户用自己的用户名和登录密码打开台账，不再有共用的台账密码；"
+            "停用一个用户就收回了他的钥匙。" if encrypt else
+            "取消加密后，台账文件不再加密（完整身份证号仍只有书记能看到）。确定取消？")
+    if current and encrypt:
+        text += "\n\n原来的共用台账密码将不再使用。"
+    if ask and not confirm(window, "台账加密", text):
+        return None
+    return _rekey(window, current, held.sqlcipher_key if encrypt else None)
+
+
+def _rekey(window: Any, old: str | None, new: str | None) -> Any:
+    from db import audit
+
+    path = window.ledger.path
     window.ledger.close()
     window.centralWidget().setEnabled(False)
 

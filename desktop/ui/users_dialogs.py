@@ -3,6 +3,7 @@ in db.access / db.users; these dialogs only ask and show the answers."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import LedgerError, grid, users
+from db import LedgerError, grid, open_ledger, users
 from db.access import GRID_WORKER, ROLES, SECRETARY, actor_of, is_secretary
 from db.ledger import Ledger
 
@@ -40,19 +41,18 @@ class LoginDialog(QDialog):
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None, title: str = "登录",
                  intro: str = "", fixed_user: str | None = None):
-        from pathlib import Path
-
         super().__init__(parent)
         self.ledger = ledger
+        self.path = Path(ledger.path)
         self.setWindowTitle(title)
         self.user = QComboBox()
-        self.user.addItems([fixed_user] if fixed_user else users.usernames(ledger))
+        self.user.addItems([fixed_user] if fixed_user else self.names())
         self.user.setEnabled(fixed_user is None)
         self.password = _password_edit("至少6位")
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
-        head = QLabel(intro or f"“{Path(ledger.path).name}”设有用户，请登录。")
+        head = QLabel(intro or f"“{self.path.name}”设有用户，请登录。")
         head.setWordWrap(True)
         form = QFormLayout()
         form.addRow("用户：", self.user)
@@ -69,6 +69,9 @@ class LoginDialog(QDialog):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.count_down)
         self.password.setFocus()
+
+    def names(self) -> list[str]:
+        return users.usernames(self.ledger)
 
     def check(self) -> Any:
         return users.login(self.ledger, self.user.currentText(), self.password.text())
@@ -105,6 +108,60 @@ class LoginDialog(QDialog):
 def login(ledger: Ledger, parent: QWidget | None = None) -> bool:
     """Ask until someone logs in (True) or the user gives up (False)."""
     return LoginDialog(ledger, parent).exec() == QDialog.DialogCode.Accepted
+
+
+class OpenDialog(LoginDialog):
+    """登录 to a ledger encrypted with per-user keys: the password opens the user's key slot,
+    the slot's file key opens the ledger, and the same password logs in (no shared ledger
+    password). `ledger` is the opened ledger once accepted."""
+
+    def __init__(self, path: Any, parent: QWidget | None = None):
+        from types import SimpleNamespace
+
+        self.problem = ""
+        super().__init__(SimpleNamespace(path=str(path)), parent,  # type: ignore[arg-type]
+                         intro=f"“{Path(path).name}”已加密，请用您的用户名和密码登录。")
+        self.ledger = None  # type: ignore[assignment]
+        self.error.setText(self.problem)
+
+    def names(self) -> list[str]:
+        from db import keys
+
+        try:
+            return keys.usernames(self.path)
+        except keys.KeyringError as error:
+            self.problem = str(error)
+            return []
+
+    def check(self) -> Any:
+        from db import keys
+        from db.crypto import remember
+
+        from .safety import backup_folder
+
+        name, password = self.user.currentText(), self.password.text()
+        try:
+            held, derived, _role = keys.unlock(self.path, name, password)
+        except keys.KeyringError as error:
+            raise users.LoginError(str(error)) from None
+        remember(self.path, held.sqlcipher_key)
+        ledger = None
+        try:
+            ledger = open_ledger(self.path, create=False, backup_dir=backup_folder())
+            actor = users.login(ledger, name, password, derived)
+        except BaseException:
+            if ledger is not None:
+                ledger.close()
+            remember(self.path, None)
+            raise
+        self.ledger = ledger
+        return actor
+
+
+def open_with_keys(path: Any, parent: QWidget | None = None) -> Ledger | None:
+    """Ask for a user and password until the encrypted ledger opens, or the user gives up."""
+    dialog = OpenDialog(path, parent)
+    return dialog.ledger if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
 class UnlockDialog(LoginDialog):
