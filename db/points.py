@@ -1,5 +1,10 @@
 """积分: base score plus entries. Entries are made when an activity is verified or an order
-completed or rated, by the rules in settings; each entry names its reason and source."""
+completed or rated, by the rules in settings; each entry names its reason and source.
+
+Two different numbers, never both called 余额: 累计积分 (ACCUMULATED, `accumulated`) is the base
+score plus every entry (the 反馈卡 prints it); 可兑换积分
+(db.redeem.SPENDABLE, `redeem.spendable`) is the entries without the base score, what the
+爱心存折 can spend."""
 
 from __future__ import annotations
 
@@ -124,8 +129,8 @@ def adjust(ledger: Ledger, reason: str, delta: float, member_id: int | None = No
         raise ValidationError("delta", "分值", "不能为0")
     with ledger.transaction():
         day = parse_date(date or dt.date.today().isoformat(), "date", "日期", allow_blank=False)
-        if delta < 0 and member_id is not None and balance(ledger, member_id) + delta < 0:
-            raise RuleError("扣减后积分将为负数，不能扣减")
+        if delta < 0 and member_id is not None and accumulated(ledger, member_id) + delta < 0:
+            raise RuleError("扣减后累计积分将为负数，不能扣减")
         return _entry(ledger, day, delta, reason, "manual", "", member_id=member_id,
                       unit_id=unit_id)
 
@@ -140,8 +145,19 @@ def earned(ledger: Ledger, member_id: int | None = None, unit_id: int | None = N
     return round(float(total), 2)
 
 
-def balance(ledger: Ledger, member_id: int | None = None, unit_id: int | None = None) -> float:
+ACCUMULATED = "累计积分"
+# Redemptions are entries too, so they come off 累计积分 as well (rankings and suggested grades
+# leave them out: db.rankings, db.suggest).
+ACCUMULATED_RULE = "累计积分＝基础分＋全部加分、扣分记录（兑换用去的积分也已减去）"
+
+
+def accumulated(ledger: Ledger, member_id: int | None = None,
+                unit_id: int | None = None) -> float:
+    """累计积分: the base score plus every entry."""
     return round(float(rules(ledger)["base"]) + earned(ledger, member_id, unit_id), 2)
+
+
+balance = accumulated  # the former name, still used by pages that show 累计积分
 
 
 def entries(ledger: Ledger, member_id: int | None = None,

@@ -1,7 +1,8 @@
 """爱心存折 / 积分超市: a catalogue of items priced in points, and redemptions.
 
-The passbook balance is what a member earned by serving (every entry, deductions and earlier
-redemptions included) — the base score is for evaluation and ranking, not for spending. A
+The passbook holds 可兑换积分 (SPENDABLE): what a member earned by serving (every entry,
+deductions and earlier redemptions included) — the base score is in 累计积分 (db.points) for
+evaluation and ranking, not for spending. A
 redemption is a negative entry (source 'redeem', the item's uuid); one that would take the
 balance below zero is refused."""
 
@@ -61,10 +62,18 @@ def list_items(ledger: Ledger, on_sale_only: bool = False) -> list[dict[str, Any
     return ledger.query(f"SELECT * FROM reward_items WHERE {where} ORDER BY price, name, id")
 
 
-def passbook_balance(ledger: Ledger, member_id: int) -> float:
+SPENDABLE = "可兑换积分"
+SPENDABLE_RULE = "可兑换积分＝服务所得积分（不含基础分）－已兑换积分；不足时不能兑换"
+
+
+def spendable(ledger: Ledger, member_id: int) -> float:
+    """可兑换积分: every entry, without the base score."""
     total = ledger.scalar("SELECT coalesce(sum(delta), 0) FROM points_entries "
                           "WHERE member_id = ? AND deleted = 0", (member_id,))
     return round(float(total), 2)
+
+
+passbook_balance = spendable  # the former name
 
 
 def redeem(ledger: Ledger, member_id: int, item_id: int, quantity: int = 1,
@@ -81,9 +90,9 @@ def redeem(ledger: Ledger, member_id: int, item_id: int, quantity: int = 1,
         if item["stock"] is not None and item["stock"] < quantity:
             raise RuleError(f"“{item['name']}”库存只剩{item['stock']}件，不够兑换{quantity}件")
         cost = round(float(item["price"]) * quantity, 2)
-        have = passbook_balance(ledger, member_id)
+        have = spendable(ledger, member_id)
         if cost > have + 1e-9:
-            raise RuleError(f"“{member['name']}”的存折余额为{have:g}分，兑换{quantity}件"
+            raise RuleError(f"“{member['name']}”的可兑换积分为{have:g}分，兑换{quantity}件"
                             f"“{item['name']}”需要{cost:g}分，积分不足，不能兑换")
         day = parse_date(date or dt.date.today().isoformat(), "date", "兑换日期",
                          allow_blank=False)
@@ -94,7 +103,7 @@ def redeem(ledger: Ledger, member_id: int, item_id: int, quantity: int = 1,
 
 
 def passbook(ledger: Ledger, member_id: int) -> list[dict[str, Any]]:
-    """Every entry in date order with the running balance (the 爱心存折's lines)."""
+    """Every entry in date order with the running 可兑换积分 (the 爱心存折's lines)."""
     rows = ledger.query(
         "SELECT id, date, delta, reason, source_kind FROM points_entries "
         "WHERE member_id = ? AND deleted = 0 ORDER BY date, id", (member_id,))

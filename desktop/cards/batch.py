@@ -76,28 +76,76 @@ class PrintResult:
 
 def member_ids(ledger: Ledger, job: PrintJob) -> list[int]:
     """The members to print, in a stable order: hand-picked ones as given; otherwise by name
-    (pinyin), feedback cards grouped by work unit so each unit's cards come out together."""
+    (pinyin), feedback cards grouped by work unit so each unit's cards come out together.
+    Cards of a period leave out whoever reported after it ended (late_reporters)."""
     if job.member_ids is not None:
         seen: dict[int, None] = {}
         for mid in job.member_ids:
             seen.setdefault(int(mid), None)
-        return list(seen)
-    cte, where, params = members.filter_clause(node_id=job.node_id, unit_id=job.unit_id)
-    order = "m.name_pinyin, m.id"
-    if job.kind == "feedback":  # by the unit's pinyin, then its name when not registered
-        order = "coalesce(u.name_initials, ''), m.work_unit_name, " + order
-    rows = ledger.conn.execute(
-        f"{cte}SELECT m.id FROM members m LEFT JOIN units u ON u.id = m.work_unit_id "
-        f"WHERE {where} ORDER BY {order}", params).fetchall()
-    return [r[0] for r in rows]
+        ids = list(seen)
+    else:
+        cte, where, params = members.filter_clause(node_id=job.node_id, unit_id=job.unit_id)
+        order = "m.name_pinyin, m.id"
+        if job.kind == "feedback":  # by the unit's pinyin, then its name when not registered
+            order = "coalesce(u.name_initials, ''), m.work_unit_name, " + order
+        rows = ledger.conn.execute(
+            f"{cte}SELECT m.id FROM members m LEFT JOIN units u ON u.id = m.work_unit_id "
+            f"WHERE {where} ORDER BY {order}", params).fetchall()
+        ids = [r[0] for r in rows]
+    late = {i for i, _name in late_reporters(ledger, job, ids)}
+    return [i for i in ids if i not in late] if late else ids
 
 
 def unit_ids(ledger: Ledger, job: PrintJob) -> list[int]:
     if job.unit_id is not None:
-        return [job.unit_id]
-    from db.units import list_units
+        ids = [job.unit_id]
+    else:
+        from db.units import list_units
 
-    return [u["id"] for u in list_units(ledger, node_id=job.node_id)]
+        ids = [u["id"] for u in list_units(ledger, node_id=job.node_id)]
+    late = {i for i, _name in late_reporters(ledger, job, ids)}
+    return [i for i in ids if i not in late] if late else ids
+
+
+def late_reporters(ledger: Ledger, job: PrintJob, ids: list[int]) -> list[tuple[int, str]]:
+    """(id, name) of the members (or units) among ids that reported after the period's end:
+    a 2026H1 反馈卡 or 纪实卡 would report on a half-year they were not yet part of."""
+    if job.kind not in ("feedback", "record") or not job.period:
+        return []
+    end = parse_period(job.period).end
+    table = "units" if job.units else "members"
+    out: list[tuple[int, str]] = []
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out += ledger.conn.execute(
+            f"SELECT id, name FROM {table} WHERE id IN ({', '.join('?' * len(chunk))}) "
+            "AND report_date > ? ORDER BY report_date, id", (*chunk, end)).fetchall()
+    return [(int(r[0]), str(r[1])) for r in out]
+
+
+def _late_note(ledger: Ledger, job: PrintJob) -> str:
+    """Who was left out for reporting late, for the result's notes."""
+    if job.kind not in ("feedback", "record") or not job.period:
+        return ""
+    if job.units:
+        from db.units import list_units
+
+        every = [job.unit_id] if job.unit_id is not None else \
+            [u["id"] for u in list_units(ledger, node_id=job.node_id)]
+    elif job.member_ids is not None:
+        every = [int(m) for m in job.member_ids]
+    else:
+        cte, where, params = members.filter_clause(node_id=job.node_id, unit_id=job.unit_id)
+        every = [r[0] for r in ledger.conn.execute(f"{cte}SELECT m.id FROM members m WHERE {where}",
+                                                   params)]
+    late = late_reporters(ledger, job, every)
+    if not late:
+        return ""
+    period = parse_period(job.period)
+    names = "、".join(name for _i, name in late[:10]) + ("等" if len(late) > 10 else "")
+    who = "个单位" if job.units else "名党员"
+    return (f"{len(late)}{who}在{period.label}结束（{period.end}）以后才报到，"
+            f"不打印本期{KINDS[job.kind]}：{names}")
 
 
 def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
@@ -112,8 +160,9 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     progress("正在准备字体…", 0.0)
     fonts = fonts or FontSet.discover()
     ids = unit_ids(ledger, job) if job.units else member_ids(ledger, job)
+    late_note = _late_note(ledger, job)
     if not ids:
-        raise ValidationError("selection", "打印范围", "所选范围内没有可打印的党员或单位")
+        raise ValidationError("selection", "打印范围", late_note or "所选范围内没有可打印的党员或单位")
     style = style_for(job.paper)
     doc_kind = "unit-feedback" if job.units else job.kind
     title = DOC_TITLES[doc_kind] + (f"（{period.label}）" if period else "")
@@ -167,6 +216,8 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     if notes and period is not None:
         shown = "、".join(notes[:10]) + ("等" if len(notes) > 10 else "")
         summary.append(f"{len(notes)}张反馈卡的对象{period.label}尚未评价，评价等次留空：{shown}")
+    if late_note:
+        summary.append(late_note)
     return PrintResult(out, len(ids), sheets, fonts.primary_label, fonts.embedded,
                        fonts.warnings, summary + layout_notes)
 

@@ -113,6 +113,8 @@ def member_feedback(ledger: Ledger, member_id: int, base: Common) -> FeedbackCar
     hours = sum(float(r["hours"]) for r in rows)
     earned = points.earned(ledger, member_id=member_id, start=period.start, end=period.end)
     done = _orders_completed(ledger, "assignee_member_id", member_id, period)
+    accumulated = float(points.rules(ledger)["base"]) + points.earned(
+        ledger, member_id=member_id, end=period.end)
     ev = evaluations.get_evaluation(ledger, period.code, member_id=member_id) \
         if "H" in period.code else None
     place = base.community or base.office
@@ -124,7 +126,9 @@ def member_feedback(ledger: Ledger, member_id: int, base: Common) -> FeedbackCar
         ("报到日期", m["report_date"]), ("参加服务", f"{len(rows)} 次"),
         ("服务时长", f"{fmt_number(hours)} 小时"),
         ("本期积分", f"{fmt_number(earned)} 分"), ("完成群众点单", f"{done} 件"),
-        ("积分余额", f"{fmt_number(points.balance(ledger, member_id=member_id))} 分"),
+        # 累计积分 (as of the period's end), not 余额: the 爱心存折's 可兑换积分 is another
+        # number (db.points).
+        (points.ACCUMULATED, f"{fmt_number(accumulated)} 分"),
     ]
     receipt = (f"贵社区反馈的我单位党员{m['name']}同志{period.label}到社区报到服务情况"
                "反馈卡已收到。")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from db import compliance, emergency, grid, redeem, settings
+from db import compliance, emergency, grid, points, redeem, settings
 from db import stats as stats_rules
 from db.ledger import Ledger
 
@@ -128,18 +128,19 @@ def passbook_pdf(ledger: Ledger, member_id: int, out: str | Path,
     doc.title("爱心存折")
     doc.para(f"{ident['office_name']}　在职党员积分存折", align="c")
     doc.space()
-    doc.table(("姓名", "工作单位", "当前余额"),
-              [(member["name"], member["org"], f"{redeem.passbook_balance(ledger, member_id):g}分")],
-              widths=(0.2, 0.55, 0.25))
+    doc.table(("姓名", "工作单位", redeem.SPENDABLE, points.ACCUMULATED),
+              [(member["name"], member["org"], f"{redeem.spendable(ledger, member_id):g}分",
+                f"{points.accumulated(ledger, member_id=member_id):g}分")],
+              widths=(0.16, 0.46, 0.19, 0.19))
     doc.space()
-    doc.table(("日期", "摘要", "存入", "支出", "余额"),
+    doc.table(("日期", "摘要", "存入", "支出", redeem.SPENDABLE),
               [(r["date"], r["reason"], f"{r['delta']:g}" if r["delta"] > 0 else "",
                 f"{-r['delta']:g}" if r["delta"] < 0 else "", f"{r['balance']:g}") for r in lines],
               widths=(0.15, 0.5, 0.1, 0.1, 0.15), align=("l", "l", "r", "r", "r"),
               empty="（暂无积分记录）")
     doc.space()
-    doc.para("说明：存折余额为服务所得积分（不含基础分）减去已兑换积分，可在社区积分超市兑换物品。",
-             doc.s.small)
+    doc.para(f"说明：{redeem.SPENDABLE_RULE}，可在社区积分超市兑换物品。"
+             f"{points.ACCUMULATED_RULE}，印在反馈卡上，不能用于兑换。", doc.s.small)
     path = doc.save(out, f"爱心存折（{member['name']}）", ident["office_name"])
     return path, doc.fonts.warnings
 

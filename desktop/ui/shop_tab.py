@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from db import redeem
+from db import points, redeem
 from db.errors import LedgerError
 from db.ledger import Ledger
 
@@ -55,7 +55,7 @@ class ShopTab(QWidget):
             button.clicked.connect(slot)
             buttons.addWidget(button)
         buttons.addStretch(1)
-        note = QLabel("爱心存折余额＝服务所得积分（不含基础分）－已兑换积分；余额不足时不能兑换。")
+        note = QLabel(f"{redeem.SPENDABLE_RULE}。{points.ACCUMULATED_RULE}，不能用于兑换。")
         note.setObjectName("hint")
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
@@ -107,8 +107,8 @@ class ShopTab(QWidget):
             show_error(self, "兑换", error)
             return False
         name = self.page.ledger.scalar("SELECT name FROM members WHERE id = ?", (member_id,))
-        left = redeem.passbook_balance(self.page.ledger, member_id)
-        self.page.status.setText(f"已为{name}兑换，存折余额{left:g}分。")
+        left = redeem.spendable(self.page.ledger, member_id)
+        self.page.status.setText(f"已为{name}兑换，{redeem.SPENDABLE}还剩{left:g}分。")
         self.reload()
         self.page.changed.emit()
         return True

@@ -77,7 +77,7 @@ def test_member_feedback_card(known, fonts, tmp_path):
     assert text.startswith("在职党员进社区反馈卡（2026年上半年）衡水市第二人民医院党委：")
     assert "贵单位党员王䶮同志于2025-03-15到丽景社区报到" in text
     for label, value in (("参加服务", "3次"), ("服务时长", "6.5小时"), ("本期积分", "14.5分"),
-                         ("完成群众点单", "1件"), ("积分余额", "98.5分"), ("报到日期", "2025-03-15"),
+                         ("完成群众点单", "1件"), ("累计积分", "98.5分"), ("报到日期", "2025-03-15"),
                          ("认领岗位", "健康义诊岗"), ("所在党支部", "第二人民医院内科党支部")):
         assert label + value in text, label
     # The grade scheme's boxes, only the chosen one ticked.

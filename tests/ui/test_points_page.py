@@ -95,7 +95,7 @@ def test_redeeming_beyond_the_balance_is_refused_with_a_message(page, answer):
     assert "积分不足" in messages[0] and "500" in messages[0]
     assert page.shop_tab.redeem_for(led.people["wang"], cheap)
     assert redeem.passbook_balance(led, led.people["wang"]) == 2  # 5 − 3
-    assert "存折余额2分" in page.status.text()
+    assert "可兑换积分还剩2分" in page.status.text()
     page.entries_tab.show_subject("member", led.people["wang"])
     assert "爱心存折余额2分" in page.entries_tab.title.text()
     page.entries_tab.passbook()
