@@ -219,3 +219,64 @@ def entries(ledger: Ledger, limit: int = 1000) -> list[dict[str, object]]:
     access.require_secretary(ledger, "查看审计日志")
     return ledger.query("SELECT id, at, user, action, target, result FROM audit_log "
                         "ORDER BY id DESC LIMIT ?", (limit,))
+
+
+# -- witnesses: other offices' chains, as their exchange files carried them ----------------
+
+WITNESS_DIGITS = 16  # of each chain value carried in a file
+
+
+def witness_text(ledger: Ledger) -> str:
+    """Our chain's checkpoints and head for the 说明 sheet: "id:value,id:value,…", each value
+    marked s (keyed seal) or h (plain hash), since a ledger getting keys changes kind."""
+    kind = "s" if ledger.scalar("SELECT count(*) FROM main.audit_seals") else "h"
+    return ",".join(f"{n}:{kind}{v[:WITNESS_DIGITS - 1]}" for n, v in checkpoints(ledger))
+
+
+def parse_witness(text: object) -> list[tuple[int, str]]:
+    points = []
+    for part in str(text or "").split(","):
+        number, _sep, value = part.strip().partition(":")
+        if number.isdigit() and len(value) == WITNESS_DIGITS and value[0] in "sh" and \
+                all(c in "0123456789abcdef" for c in value[1:]):
+            points.append((int(number), value))
+    return points
+
+
+def contradictions(ledger: Ledger, office: str, name: str,
+                   points: list[tuple[int, str]]) -> list[str]:
+    """What a file's chain values contradict of the witnesses kept from that office's earlier
+    files: a rewritten entry (its value at a kept checkpoint changed) or a cut-off log (the
+    head is behind a checkpoint already seen)."""
+    if not points:
+        return []
+    kept = dict(ledger.conn.execute(
+        "SELECT entry_id, value FROM main.audit_witness WHERE office = ?", (office,)))
+    found: list[str] = []
+    changed = [n for n, v in points if n in kept and kept[n][0] == v[0] and kept[n] != v]
+    if changed:
+        found.append(f"“{name}”的审计日志第{min(changed)}条前后被改写过：与之前收到的文件"
+                     "中记下的不一致")
+    head_id = max(n for n, _v in points)
+    if kept and head_id < max(kept):
+        found.append(f"“{name}”的审计日志被截短了：之前的文件已记到第{max(kept)}条，"
+                     f"这个文件只到第{head_id}条")
+    return found
+
+
+def keep_witness(ledger: Ledger, office: str, name: str, community: str,
+                 points: list[tuple[int, str]]) -> list[str]:
+    """Record a file's chain values (inside the import's transaction); a contradiction is
+    kept as an alert that `check` reports from then on, and audited."""
+    found = contradictions(ledger, office, name, points)
+    now = utcnow()
+    with ledger.transaction():
+        for text in found:
+            ledger.execute("INSERT INTO main.audit_alerts (at, office, community, text) "
+                           "VALUES (?, ?, ?, ?)", (now, office, community, text))
+            record(ledger, "审计见证不符", name, text)
+        ledger.conn.executemany(
+            "INSERT INTO main.audit_witness (office, entry_id, value, community, seen_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(office, entry_id) DO NOTHING",
+            [(office, n, v, community, now) for n, v in points])
+    return found

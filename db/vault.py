@@ -23,7 +23,7 @@ BIRTH_YEAR = "[0-9][0-9][0-9][0-9]年"
 # functions exist only on a logged-in session's connection (install), so a write with a full
 # number from any other program fails instead of storing it in the clear.
 SEALING = """
-CREATE TRIGGER IF NOT EXISTS members_seal_insert AFTER INSERT ON members
+CREATE TRIGGER IF NOT EXISTS main.members_seal_insert AFTER INSERT ON members
 WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
      AND (SELECT value FROM meta WHERE key = 'keys') = '1'
 BEGIN
@@ -35,7 +35,7 @@ BEGIN
         id_number = baodao_id_mask(NEW.id_number)
     WHERE id = NEW.id;
 END;
-CREATE TRIGGER IF NOT EXISTS members_seal_update AFTER UPDATE OF id_number ON members
+CREATE TRIGGER IF NOT EXISTS main.members_seal_update AFTER UPDATE OF id_number ON members
 WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
      AND (SELECT value FROM meta WHERE key = 'keys') = '1'
 BEGIN
@@ -47,7 +47,7 @@ BEGIN
         id_number = baodao_id_mask(NEW.id_number)
     WHERE id = NEW.id;
 END;
-CREATE TRIGGER IF NOT EXISTS members_seal_birth AFTER UPDATE OF birth_date ON members
+CREATE TRIGGER IF NOT EXISTS main.members_seal_birth AFTER UPDATE OF birth_date ON members
 WHEN NEW.id_sealed <> '' AND length(NEW.id_number) = 18 AND NEW.birth_date <> ''
      AND NEW.birth_date NOT GLOB '[0-9][0-9][0-9][0-9]年'
 BEGIN

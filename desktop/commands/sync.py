@@ -80,6 +80,8 @@ def _local_time(stamp: str) -> str:
 def _print_preview(preview) -> None:
     if preview.already:
         print(preview.already)
+        for line in preview.warnings:
+            print(f"注意：{line}")
         return
     header = ("工作表", "新增", "更新", "未变", "冲突", "无效", "疑似重复", "删除")
     print(f"来源：{preview.source.office_name}（导出于 {preview.source.exported_at}）")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from db import access, merge, records, settings
+from db import access, audit, merge, records, settings
 from db.crypto import integrity_errors
 from db.ledger import Ledger
 from db.merge import order_key
@@ -102,6 +102,8 @@ def apply(ledger: Ledger, xf: ExchangeFile | Preview, choices: Choices | None = 
         whole = not run.unresolved and not run.failed and \
             not any(i.row for i in preview.issues) and \
             xf.complete_for(ledger.office, int(peer["recv_seq"]) if peer else 0)
+        if xf.office != ledger.office:
+            audit.keep_witness(ledger, xf.office, xf.office_name, xf.community, xf.audit_points)
         merge.note_peer(ledger, xf.office, xf.office_name, xf.exported_at, xf.community,
                         recv_seq=xf.to_seq if whole else None,
                         acked_seq=xf.acks.get(ledger.office))
@@ -293,8 +295,14 @@ def preview_file(ledger: Ledger, path: str | Path, password: str | None = None,
     already = already_imported(ledger, head)
     if already:
         progress("无新变化", 1.0)
-        return Preview(head, [], [], [], [], [], {"actions": {}, "state": ledger_state(ledger)},
-                       {}, already)
+        from db.audit import keep_witness
+
+        # Nothing to import, and no confirmation to wait for: the sender's audit chain is still
+        # held against its witnesses, and a contradiction kept as an alert.
+        warnings = keep_witness(ledger, head.office, head.office_name, head.community,
+                                head.audit_points) if head.office != ledger.office else []
+        return Preview(head, [], [], [], [], warnings,
+                       {"actions": {}, "state": ledger_state(ledger)}, {}, already)
     xf = parse_exchange(path, password, ledger)
     return plan(ledger, xf, progress)
 

@@ -188,6 +188,9 @@ def plan(ledger: Ledger, xf: ExchangeFile, progress: Progress | None = None) -> 
                         "其中较旧的记录不会覆盖现有数据")
     if xf.format_version < schema.FORMAT_VERSION:
         warnings.append("这个文件由旧版程序导出（没有版本向量），双方都改过的记录一律列为冲突")
+    from db.audit import contradictions
+
+    warnings.extend(contradictions(ledger, xf.office, xf.office_name, xf.audit_points))
     available = _Available(ledger, xf)
     grid = _grid(ledger, xf)
     checks = _Checks({u: level for u, (_p, level) in grid.items()}, rowcheck.grid_problems(grid))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db import access, merge, settings
+from db import access, audit, merge, settings
 from db.ledger import Ledger, utcnow
 from db.validate import birth_year, mask_id, mask_phone
 
@@ -71,6 +71,8 @@ def _readme(ledger: Ledger, counts: dict[str, tuple[int, int]], masked: bool,
         ("起始序号", scope.since),
         ("截止序号", to_seq),
         ("已收到序号", json.dumps(merge.received(ledger))),
+        # the audit chain's checkpoints and head: the receiver keeps them as witnesses
+        ("审计链", audit.witness_text(ledger)),
     ]
     for title, (total, deleted) in counts.items():
         rows.append((f"{title}行数", total))

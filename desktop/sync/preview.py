@@ -122,6 +122,13 @@ class ExchangeFile:
     def community(self) -> str:
         return str(self.readme.get("社区") or "")
 
+    @property
+    def audit_points(self) -> list[tuple[int, str]]:
+        """The sender's audit chain checkpoints and head (db.audit witnesses)."""
+        from db.audit import parse_witness
+
+        return parse_witness(self.readme.get("审计链"))
+
     def complete_for(self, office: str, received: int) -> bool:
         """Importing this whole file gives `office` all the sender's changes up to to_seq:
         it was written for that office, or it holds everything the sender has, and it starts

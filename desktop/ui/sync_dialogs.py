@@ -512,8 +512,9 @@ def import_exchange_file(parent: QWidget | None, ledger_path: str | Path,
 
     def read(preview: Preview) -> None:
         if preview.already:  # told from 说明 alone: nothing to preview, nothing to do
-            QMessageBox.information(parent, "导入交换文件",
-                                    f"{preview.already}。\n\n{Path(path).name}")
+            notes = "".join(f"\n\n注意：{w}" for w in preview.warnings)
+            (QMessageBox.warning if notes else QMessageBox.information)(
+                parent, "导入交换文件", f"{preview.already}。\n\n{Path(path).name}{notes}")
             return
         _show_preview(parent, ledger_path, preview, on_applied)
 
@@ -588,114 +589,6 @@ def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> QDi
 
 # -- rosters ----------------------------------------------------------------------------------
 
-class MappingDialog(QDialog):
-    """Which column is which field: guessed from the headers, corrected by the user."""
-
-    def __init__(self, parent: QWidget | None, ledger_path: str, parsed: roster_mod.Roster,
-                 known: dict[str, str | None]):
-        super().__init__(parent)
-        self.ledger_path = ledger_path
-        self.parsed = parsed
-        self.setWindowTitle("导入花名册 — 核对列的对应")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"文件：{Path(parsed.path).name}　工作表：{parsed.sheet}　"
-                                f"表头在第{parsed.header_row}行，其下共{len(parsed.rows)}行"))
-        hint = QLabel("程序已按列名猜出对应的字段，请核对；改过的对应会记住，下次自动使用。")
-        hint.setStyleSheet("color: #555;")
-        layout.addWidget(hint)
-        guessed = roster_mod.guess_mapping(parsed.headers, known)
-        columns = [(i, h) for i, h in enumerate(parsed.headers) if h]
-        self.table = QTableWidget(len(columns), 3)
-        self.table.setHorizontalHeaderLabels(["文件中的列", "示例数据", "导入为"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(28)
-        self.combos: dict[str, QComboBox] = {}
-        for row, (index, header) in enumerate(columns):
-            self.table.setItem(row, 0, _item(header))
-            samples = [_sample(r[index]) for _n, r in parsed.rows[:12]
-                       if index < len(r) and r[index] not in (None, "")][:3]
-            self.table.setItem(row, 1, _item("，".join(samples)))
-            combo = QComboBox()
-            combo.addItem("（不导入）", None)
-            for field, label in roster_mod.FIELD_LABELS.items():
-                combo.addItem(label, field)
-            combo.setCurrentIndex(max(combo.findData(guessed.get(header)), 0))
-            self.table.setCellWidget(row, 2, combo)
-            self.combos[header] = combo
-        header_view = self.table.horizontalHeader()
-        header_view.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header_view.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header_view.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setColumnWidth(2, 140)
-        layout.addWidget(self.table, 3)
-        self.status = QLabel("点“检查”查看可导入和有问题的行。")
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
-        self.issues_box = QVBoxLayout()
-        layout.addLayout(self.issues_box, 2)
-        self.issues_widget: IssuesWidget | None = None
-        buttons = QHBoxLayout()
-        check = QPushButton("检查")
-        check.setDefault(True)
-        self.ok = QPushButton("导入")
-        cancel = QPushButton("取消")
-        check.clicked.connect(self.check)
-        self.ok.clicked.connect(self.accept)
-        cancel.clicked.connect(self.reject)
-        self.ok.setEnabled(False)
-        buttons.addStretch(1)
-        for button in (check, self.ok, cancel):
-            buttons.addWidget(button)
-        layout.addLayout(buttons)
-        self.result: roster_mod.RosterPreview | None = None
-        self.resize(760, 620)
-
-    def mapping(self) -> dict[str, str | None]:
-        return {header: combo.currentData() for header, combo in self.combos.items()}
-
-    def check(self) -> None:
-        mapping, parsed, ledger_path = self.mapping(), self.parsed, self.ledger_path
-        chosen = [f for f in mapping.values() if f]
-        twice = {roster_mod.FIELD_LABELS[f] for f in chosen if chosen.count(f) > 1}
-        if twice:
-            QMessageBox.warning(self, "导入花名册", f"“{'、'.join(sorted(twice))}”对应了不止一列，请改正")
-            return
-
-        def work(_progress, _cancelled):
-            with open_ledger(ledger_path, create=False) as ledger:
-                return roster_mod.preview(ledger, parsed, mapping)
-
-        run_job(self, "检查花名册", work, self.show_result)
-
-    def show_result(self, result: roster_mod.RosterPreview) -> None:
-        self.result = result
-        text = (f"可导入 {result.new + result.updated} 行（新增 {result.new}，更新 {result.updated}），"
-                f"无变化 {result.unchanged} 行，有问题 {len(result.issues)} 行（不会导入）。")
-        if result.notes:
-            text += "\n" + "；".join(result.notes)
-        self.status.setText(text)
-        if self.issues_widget is not None:
-            self.issues_widget.setParent(None)
-        self.issues_widget = IssuesWidget(result.issues)
-        self.issues_box.addWidget(self.issues_widget)
-        self.ok.setEnabled(bool(result.new + result.updated))
-
-
-def _sample(value: Any) -> str:
-    """A cell as a hint of what the column holds; ID numbers shown masked (6+4)."""
-    from db.validate import mask_id, nfkc
-
-    if isinstance(value, float) and abs(value) >= 1e14:
-        return "（数字格式的长号码）"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value)
-    compact = nfkc(text).replace(" ", "")
-    if len(compact) == 18 and compact[:17].isdigit():
-        return mask_id(compact.upper())
-    return text if len(text) <= 20 else text[:19] + "…"
-
-
 def import_roster(parent: QWidget | None, ledger_path: str | Path,
                   on_applied: Callable[[Any], None] | None = None, path: str | None = None,
                   password: str | None = None) -> None:
@@ -717,17 +610,24 @@ def import_roster(parent: QWidget | None, ledger_path: str | Path,
 
 
 def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialog:
+    from desktop.ui.roster_dialog import MappingDialog
+
     dialog = MappingDialog(parent, ledger_path, parsed, known)
 
     def prepare() -> Callable[[Any, Any], Any]:
         mapping = dialog.mapping()
+        create = dialog.create_missing.isChecked()
         return lambda ledger, progress, cancelled: roster_mod.apply(
-            ledger, parsed, mapping, progress=progress, cancelled=cancelled)
+            ledger, parsed, mapping, progress=progress, cancelled=cancelled,
+            create_missing=create)
 
-    return _apply_when_confirmed(
-        dialog, parent, ledger_path, "正在导入花名册", "导入花名册", prepare,
-        lambda r: f"已导入：新增 {r.new} 人，更新 {r.updated} 人；{len(r.issues)} 行有问题未导入。"
-                  f"\n导入前的备份：{r.backup}", on_applied)
+    def summary(r: roster_mod.RosterPreview) -> str:
+        nodes = f"新建网格 {r.plan.count('新建')} 个；" if r.plan.count("新建") else ""
+        return (f"已导入：新增 {r.new} 人，更新 {r.updated} 人；{nodes}"
+                f"{r.rejected_rows} 行有问题未导入。\n导入前的备份：{r.backup}")
+
+    return _apply_when_confirmed(dialog, parent, ledger_path, "正在导入花名册", "导入花名册",
+                                 prepare, summary, on_applied)
 
 
 def save_roster_template(parent: QWidget | None) -> Path | None:
@@ -738,3 +638,13 @@ def save_roster_template(parent: QWidget | None) -> Path | None:
     saved = roster_mod.write_template(path)
     QMessageBox.information(parent, "空白模板", f"已保存到\n{saved}\n身份证号、电话列已设为文本格式。")
     return saved
+
+
+
+def __getattr__(name: str) -> Any:
+    """The mapping dialog lives in desktop.ui.roster_dialog (it builds on IssuesWidget)."""
+    if name in ("MappingDialog", "RosterIssuesWidget"):
+        from desktop.ui import roster_dialog
+
+        return getattr(roster_dialog, name)
+    raise AttributeError(name)
