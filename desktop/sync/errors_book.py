@@ -32,6 +32,7 @@ HEADERS = ("工作表", "行号", "列", "原因", "该行内容（身份证号�
 ROW_HEADER, REASON_HEADER = "原表行号", "错误原因"
 BAD_FILL = PatternFill("solid", fgColor="FFD7D7")
 DATE_FORMAT = "yyyy-mm-dd"
+REASON_WIDTH = 42  # characters; a wider column shrinks the whole sheet on the page
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 DATE_FIELDS = {"birth_date", "join_date", "report_date"}
 ID_FIELDS = {"id_number"}
@@ -111,12 +112,16 @@ def _sender_sheet(sheet: Worksheet, shown: list[str], matched: list[str],
     widths = [_width(h) for h in headers]
     for out_row, number in enumerate(sorted(by_row), start=2):
         found = by_row[number]
-        reasons = "；".join(f"{i.column}：{scrub(i.reason)}" if i.column else scrub(i.reason)
-                           for i in found)
+        reasons = "；".join(f"{i.column}：{_for_sender(i.reason)}" if i.column
+                           else _for_sender(i.reason) for i in found)
         _put(sheet.cell(row=out_row, column=1), number)
+        sheet.cell(row=out_row, column=1).alignment = Alignment(vertical="top")
         reason_cell = sheet.cell(row=out_row, column=2)
         _put(reason_cell, reasons)
         reason_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Wrapped text gets no taller by itself in every program: size the row for it.
+        lines = max(1, -(-_width(reasons) // REASON_WIDTH))
+        sheet.row_dimensions[out_row].height = 15 * min(lines, 12)
         bad = {i.column for i in found}
         raw = rows[number]
         for index in range(width):
@@ -124,15 +129,24 @@ def _sender_sheet(sheet: Worksheet, shown: list[str], matched: list[str],
             field = fields[index] if index < len(fields) else None
             cell = sheet.cell(row=out_row, column=index + 3)
             _put(cell, _value(value, field))
+            cell.alignment = Alignment(vertical="top")
             if index < len(matched) and matched[index] in bad:
                 cell.fill = BAD_FILL
             widths[index + 2] = max(widths[index + 2], _width(cell.value))
+    widths[1] = REASON_WIDTH - 2
     for col, size in enumerate(widths, start=1):
-        limit = 40 if col == 2 else 30
-        sheet.column_dimensions[get_column_letter(col)].width = min(max(size + 2, 8), limit)
+        sheet.column_dimensions[get_column_letter(col)].width = min(max(size + 2, 8),
+                                                                    REASON_WIDTH)
     sheet.freeze_panes = "C2"
     _print_setup(sheet, len(headers))
     return len(by_row)
+
+
+def _for_sender(reason: str) -> str:
+    """The reason without what only the importing office can do (tick 新建网格)."""
+    from .roster_grid import CREATE_HINT
+
+    return scrub(reason.replace("，" + CREATE_HINT, ""))
 
 
 def _value(value: Any, field: str | None) -> Any:
