@@ -44,9 +44,9 @@ def write_errors(path: str | Path, issues: Sequence[Issue], roster: Any = None,
     """Every rejected row; with the roster it came from, in the sender's own columns.
     Returns the number of rows written."""
     if roster is None:
-        rows = [(i.sheet, i.row or "", i.column, scrub(i.reason), scrub(i.content))
-                for i in issues]
-        return write_table(path, "错误清单", HEADERS, rows)
+        plain = [(i.sheet, i.row or "", i.column, scrub(i.reason), scrub(i.content))
+                 for i in issues]
+        return write_table(path, "错误清单", HEADERS, plain)
     from .roster import field_for
 
     fields = [(mapping or {}).get(h, field_for(h)) if h else None for h in roster.headers]

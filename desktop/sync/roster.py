@@ -15,7 +15,7 @@ from typing import Any
 from db import access, members, merge, settings
 from db.errors import DuplicateMemberError, ValidationError
 from db.grid import LEVEL_NAMES
-from db.gridbatch import GridPlan, plan_rows
+from db.gridbatch import GridPlan, PlanItem, plan_rows
 from db.gridbatch import create as create_nodes
 from db.ledger import Ledger
 from db.validate import id_checksum_char, nfkc, parse_id_number
@@ -430,7 +430,7 @@ def _drop_unused(out: RosterPreview, places: Residences) -> None:
     out.new_nodes = [(LEVEL_NAMES[out.plan.items[i].level], out.plan.items[i].path, users[i])
                      for i in places.created if i in users]
     renumber: dict[int, int] = {}
-    items = []
+    items: list[PlanItem] = []
     for index, item in enumerate(out.plan.items):
         if index in created and index not in users:
             continue

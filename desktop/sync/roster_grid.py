@@ -43,9 +43,9 @@ class Residences:
                 self.lookup[(parent if level > 3 else None, _norm(name))] = node_id
         for index, item in enumerate(self.plan.items):
             if item.existing_id is None:
-                parent: Key | None = None if item.level == 3 else (
+                above: Key | None = None if item.level == 3 else (
                     item.parent_id if item.parent_ref is None else ("ref", item.parent_ref))
-                self.lookup[(parent, _norm(item.name))] = ("ref", index)
+                self.lookup[(above, _norm(item.name))] = ("ref", index)
         communities = [r[0] for r in ledger.conn.execute(
             "SELECT id FROM grid_nodes WHERE level = 2 AND deleted = 0")]
         self.community = communities[0] if len(communities) == 1 else None
@@ -70,10 +70,10 @@ class Residences:
             path = f"{self._path(parent)}/{name}"
         self.plan.items.append(PlanItem(level, name, path, parent_id=parent_id,
                                         parent_ref=parent_ref))
-        key: Key = ("ref", len(self.plan.items) - 1)
-        self.created.append(key[1])
-        self.lookup[(parent, _norm(name))] = key
-        return key
+        index = len(self.plan.items) - 1
+        self.created.append(index)
+        self.lookup[(parent, _norm(name))] = ("ref", index)
+        return ("ref", index)
 
     def _path(self, node_id: int) -> str:
         """Names below the community, from one read of the grid (no query per row)."""

@@ -78,7 +78,7 @@ class RangeEditor(QWidget):
         return gridbatch.numbered(self.prefix.text(), self.start.value(), self.end.value(),
                                   self.suffix.text())
 
-    def connect(self, slot: Any) -> None:
+    def on_change(self, slot: Any) -> None:
         for edit in (self.prefix, self.suffix):
             edit.textChanged.connect(slot)
         for box in (self.start, self.end):
@@ -125,11 +125,15 @@ class PlanTable(QTableWidget):
         if self.plan is None:
             return
         for row in range(self.rowCount()):
-            index = self.item(row, 0).data(Qt.ItemDataRole.UserRole)
-            item = self.plan.items[index]
+            cells = [self.item(row, column) for column in (0, 4, 5)]
+            if any(cell is None for cell in cells):
+                continue
+            first, name, phone = cells
+            assert first is not None and name is not None and phone is not None
+            item = self.plan.items[first.data(Qt.ItemDataRole.UserRole)]
             if item.existing_id is None:
-                item.leader_name = self.item(row, 4).text().strip()
-                item.leader_phone = self.item(row, 5).text().strip()
+                item.leader_name = name.text().strip()
+                item.leader_phone = phone.text().strip()
 
 
 class BatchDialog(QDialog):
@@ -161,16 +165,16 @@ class BatchDialog(QDialog):
         grid_layout.addWidget(self.list, 2, 0, 1, 2)
         layout.addWidget(names)
         self.with_children = QCheckBox()
-        self.children = RangeEditor(self.level + 1)
+        self.child_range = RangeEditor(self.level + 1)
         if self.level < 5:
             self.with_children.setText(f"每个{kind}再添加{grid.LEVEL_NAMES[self.level + 1]}：")
             box = QHBoxLayout()
             box.addWidget(self.with_children)
-            box.addWidget(self.children, 1)
+            box.addWidget(self.child_range, 1)
             layout.addLayout(box)
         else:
             self.with_children.hide()
-            self.children.hide()
+            self.child_range.hide()
         self.with_children.setChecked(self.level == 4)
         (self.by_list if self.level == 3 else self.by_number).setChecked(True)
         self.summary = QLabel()
@@ -189,14 +193,14 @@ class BatchDialog(QDialog):
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("创建", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_nodes)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.created: list[int] = []
         for mode in (self.by_number, self.by_list, self.with_children):
             mode.toggled.connect(self.refresh)
-        self.range.connect(self.refresh)
-        self.children.connect(self.refresh)
+        self.range.on_change(self.refresh)
+        self.child_range.on_change(self.refresh)
         self.list.textChanged.connect(self.refresh)
         self.refresh()
         self.resize(820, 600)
@@ -209,10 +213,10 @@ class BatchDialog(QDialog):
     def refresh(self) -> None:
         self.range.setEnabled(self.by_number.isChecked())
         self.list.setEnabled(self.by_list.isChecked())
-        self.children.setEnabled(self.with_children.isChecked())
+        self.child_range.setEnabled(self.with_children.isChecked())
         self.error.clear()
         try:
-            children = self.children.names() if self.with_children.isChecked() else None
+            children = self.child_range.names() if self.with_children.isChecked() else None
             plan = gridbatch.batch_plan(self.ledger, self.parent_id, self.names(), children)
         except LedgerError as error:
             self.summary.setText(str(error))
@@ -223,7 +227,7 @@ class BatchDialog(QDialog):
         self.table.show_plan(plan)
         self.ok.setEnabled(plan.writes > 0)
 
-    def create(self) -> None:
+    def create_nodes(self) -> None:
         plan = self.table.plan
         if plan is None or not plan.writes:
             return
@@ -284,7 +288,7 @@ class PasteDialog(QDialog):
         buttons = QDialogButtonBox()
         self.ok = buttons.addButton("导入", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.create)
+        buttons.accepted.connect(self.create_nodes)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.ok.setEnabled(False)
@@ -314,7 +318,7 @@ class PasteDialog(QDialog):
         self.summary.setText(f"共{plan.rows}行：{plan.summary()}。")
         self.ok.setEnabled(plan.writes > 0)
 
-    def create(self) -> None:
+    def create_nodes(self) -> None:
         if self.plan is None or not self.plan.writes:
             return
         self.table.take_leaders()

@@ -125,7 +125,7 @@ class MappingDialog(QDialog):
         for button in (check, self.ok, cancel):
             buttons.addWidget(button)
         layout.addLayout(buttons)
-        self.result: roster_mod.RosterPreview | None = None
+        self.result: roster_mod.RosterPreview | None = None  # type: ignore[assignment]
         self.checked_mapping: dict[str, str | None] = {}
         self.resize(800, 660)
 

@@ -57,7 +57,7 @@ def test_twelve_buildings_each_with_four_units_in_one_dialog(qtbot, ledger):
     assert dialog.table.rowCount() == 60
     assert dialog.table.item(0, 2).text() == "丽景小区/1号楼"
     dialog.range.end.setValue(3)
-    dialog.children.end.setValue(2)
+    dialog.child_range.end.setValue(2)
     assert dialog.summary.text() == "将新建3个楼院、6个单元。"
     dialog.table.item(0, 4).setText("王楼长")  # leaders typed straight into the preview
     dialog.table.item(0, 5).setText("13800138011")
