@@ -61,6 +61,33 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover(args: argparse.Namespace) -> int:
+    """A 书记 who forgot the password sets a new one with the printed recovery key."""
+    import getpass
+    import os
+    import sys
+
+    from db import users
+
+    key = os.environ.get("BAODAO_RECOVERY_KEY")
+    new = os.environ.get("BAODAO_NEW_PASSWORD")
+    if (key is None or new is None) and sys.stdin.isatty():
+        key = key or input("恢复密钥（13组，每组4个字母或数字）：")
+        new = new or getpass.getpass("新密码：")
+        if getpass.getpass("再输一次新密码：") != new:
+            print("错误：两次输入的新密码不一致", file=sys.stderr)
+            return 2
+    if key is None or new is None:
+        print("错误：请用环境变量 BAODAO_RECOVERY_KEY 和 BAODAO_NEW_PASSWORD 给出恢复密钥和新密码，"
+              "或在终端上运行以便输入", file=sys.stderr)
+        return 2
+    others = users.recover(args.target, key, args.user, new)
+    print(f"已为书记“{args.user}”设置新密码。")
+    if others:
+        print(f"钥匙文件是重建的，以下用户需要书记重设密码后才能登录：{'、'.join(others)}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("demo", help="生成演示台账")
     p.add_argument("--profile", choices=list(demo.PROFILES), default="community",
@@ -76,6 +103,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--street", required=True, help="街道名称")
     p.add_argument("--community", help="社区名称（街道台账可不填）")
     p.set_defaults(handler=_init)
+
+    p = sub.add_parser("recover-password", help="书记忘记密码时，用打印的恢复密钥设置新密码")
+    p.add_argument("target", metavar="ledger", help="台账文件")
+    p.add_argument("--user", required=True, help="书记的用户名")
+    p.set_defaults(handler=_recover)
 
     p = sub.add_parser("check", help="统计台账并做完整性检查")
     p.add_argument("ledger")

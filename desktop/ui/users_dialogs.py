@@ -65,6 +65,10 @@ class LoginDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(380)
+        if fixed_user is None:
+            from .key_dialogs import add_recover_button
+
+            add_recover_button(self, self.path)
         self.wait_left = 0
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.count_down)
@@ -211,13 +215,16 @@ class UserForm(QDialog):
         form.addRow("用户名：", self.username)
         form.addRow("角色：", self.role)
         form.addRow("负责网格：", self.node)
-        if row is None:
-            form.addRow("密码：", self.password)
-            form.addRow("确认密码：", self.again)
+        form.addRow("密码：" if row is None else "新密码：", self.password)
+        form.addRow("确认密码：", self.again)
+        if row is not None:
+            self.password.setPlaceholderText("改变角色时必填（钥匙随密码重做）")
         hint = QLabel("书记：查看全部数据和完整身份证号，导入导出，管理用户和设置。\n"
                       "网格员：只能查看和修改负责网格（含下级）内的党员、需求和活动，身份证号打码显示。"
                       if not first else
-                      "第一个用户必须是书记（就是您自己）。设置后，打开台账都要先登录。")
+                      "第一个用户必须是书记（就是您自己）。设置后，打开台账都要先登录。\n"
+                      "请牢记密码：忘记时只能用恢复密钥（下一步打印）设置新密码；"
+                      "密码和恢复密钥都丢了，完整身份证号就再也无法读出。")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -242,7 +249,11 @@ class UserForm(QDialog):
                     return
                 users.add_user(self.ledger, self.username.text(), self.password.text(), role, node)
             else:
-                users.update_user(self.ledger, self.row["id"], role=role, node_id=node)
+                if self.password.text() != self.again.text():
+                    self.error.setText("两次输入的密码不一致")
+                    return
+                users.update_user(self.ledger, self.row["id"], role=role, node_id=node,
+                                  password=self.password.text() or None)
         except LedgerError as error:
             self.error.setText(str(error))
             return
@@ -267,7 +278,7 @@ class UsersDialog(QDialog):
         self.table.doubleClicked.connect(self.edit)
         self.buttons = list_dialog(self, self.note, self.table, [
             ("增加用户…", self.add), ("修改…", self.edit), ("重设密码…", self.reset),
-            ("停用/启用", self.toggle)], (620, 360))
+            ("停用/启用", self.toggle), ("恢复密钥…", self.recovery)], (680, 360))
         self.load()
 
     def load(self) -> None:
@@ -285,7 +296,7 @@ class UsersDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(value))
         for column in (0, 1, 3):
             self.table.resizeColumnToContents(column)
-        for text in ("修改…", "重设密码…", "停用/启用"):
+        for text in ("修改…", "重设密码…", "停用/启用", "恢复密钥…"):
             self.buttons[text].setEnabled(not first)
 
     def selected(self) -> dict[str, Any] | None:
@@ -300,7 +311,15 @@ class UsersDialog(QDialog):
         if UserForm(self.ledger, self, first=first).exec():
             self.load()
             if first:
+                from .key_dialogs import RecoveryKeyDialog
+
+                RecoveryKeyDialog(self.ledger, self, first=True).exec()
                 self.window_.show_ledger_info()
+
+    def recovery(self) -> None:
+        from .key_dialogs import RecoveryKeyDialog
+
+        RecoveryKeyDialog(self.ledger, self).exec()
 
     def edit(self, *_args: Any) -> None:
         row = self.selected()
@@ -326,8 +345,14 @@ class UsersDialog(QDialog):
         row = self.selected()
         if row is None:
             return
+        password = None
+        if not row["active"]:  # coming back: the slot was taken away, a new password remakes it
+            dialog = PasswordForm(self, f"启用“{row['username']}”：设一个新密码", ask_old=False)
+            if not dialog.exec():
+                return
+            password = dialog.new.text()
         try:
-            users.update_user(self.ledger, row["id"], active=not row["active"])
+            users.update_user(self.ledger, row["id"], active=not row["active"], password=password)
         except LedgerError as error:
             QMessageBox.warning(self, "用户管理", str(error))
         self.load()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from db import access, audit, settings, users
 from desktop.ui import safety
 from desktop.ui.app import build_window, choose_start_ledger, ui_settings
@@ -40,9 +42,20 @@ def set_up_users(qtbot, answer):
         form.again.setText("shuji-2026")
         form.save()
 
-    answer(first)
+    printed = {}
+
+    def recovery(shown):
+        """The recovery key is offered at once, explained, and printed to a PDF."""
+        assert "恢复密钥" in shown.windowTitle() and "无法再读出" in shown.findChild(
+            type(shown.key)).text()
+        printed["pdf"] = shown.save_pdf(target=str(Path(window.ledger.path).with_name("恢复密钥.pdf")))
+        printed["key"] = shown.key.text()
+        shown.finish()
+
+    answer(first, recovery)
     dialog.add()
     assert "王书记（书记）" in window.windowTitle()
+    assert printed["pdf"].is_file() and len(printed["key"].split()) == 13
     compound = window.ledger.one("SELECT id, name FROM grid_nodes WHERE level = 3 LIMIT 1")
 
     def worker(form: UserForm):
@@ -159,3 +172,43 @@ def test_switch_user_locks_out_the_previous_scope(qtbot, answer):
     window.close()
     window.ledger.close()
     access.remember_session(path, None)
+
+
+def test_encrypted_with_per_user_keys_each_user_opens_it_with_their_own_password(
+        qtbot, answer, tmp_path):
+    """设置台账密码 on a ledger with users encrypts it with its own key: nobody types or passes
+    on a shared password; at the next start each user's login opens the file."""
+    from db import crypto, keys
+
+    path, _compound = set_up_users(qtbot, answer)
+    window = open_as(qtbot, answer, path, "王书记", "shuji-2026")
+    done = []
+    answer(lambda box: box.button(box.StandardButton.Yes).click(),  # 确定加密
+           lambda box: (done.append(box.text()), box.accept()))
+    safety.set_password(window)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert done == ["台账和备份已加密。"] and crypto.looks_encrypted(path)
+    assert crypto.password_for(path) == keys.held(path).sqlcipher_key
+    window.close()
+    window.ledger.close()
+    access.remember_session(path, None)
+    crypto.remember(path, None)
+    with __import__("pytest").raises(crypto.WrongPasswordError):
+        crypto.connect(path, "shuji-2026")
+
+    def open_dialog(dialog):
+        seen.append(dialog.windowTitle())
+        assert [dialog.user.itemText(i) for i in range(dialog.user.count())] == ["王书记", "李网格"]
+        login_as("李网格", "wrong-guess")(dialog)
+        assert "密码不正确（第1次）" in dialog.error.text()
+        login_as("李网格", "wangge-1")(dialog)
+
+    seen = []
+    answer(open_dialog)
+    ledger = choose_start_ledger(ui_settings(), path, False)
+    assert seen == ["登录"]
+    assert ledger is not None and ledger.actor.label == "李网格（网格员）"
+    assert "********" in ledger.scalar("SELECT id_number FROM members LIMIT 1")
+    ledger.close()
+    access.remember_session(path, None)
+    crypto.remember(path, None)
