@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from db import open_ledger
+from db.grid import LEVEL_NAMES
 from desktop.sync import roster as roster_mod
 from desktop.sync.errors_book import write_errors
 from desktop.ui.sync_dialogs import EXCEL_FILTER, IssuesWidget, _item
@@ -170,9 +171,13 @@ class MappingDialog(QDialog):
                 f"新建花名册中缺少的网格（有{result.missing_nodes}行写到的小区、楼院或单元"
                 "网格中还没有），与党员一同导入")
         self.new_nodes.clear()
+        for item in result.plan.items:  # the 网格 sheet's rows
+            if item.row is not None and item.action != "已有":
+                self.new_nodes.addItem(f"“{self.parsed.grid_sheet}”表第{item.row}行："
+                                       f"{item.action}{LEVEL_NAMES[item.level]}：{item.path}")
         for level, path, rows in result.new_nodes:
             self.new_nodes.addItem(f"新建{level}：{path}（{rows}人）")
-        self.new_nodes.setVisible(bool(result.new_nodes))
+        self.new_nodes.setVisible(self.new_nodes.count() > 0)
         if self.issues_widget is not None:
             self.issues_widget.setParent(None)
         self.issues_widget = RosterIssuesWidget(result.issues, self.parsed, self.checked_mapping)

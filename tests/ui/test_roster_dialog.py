@@ -118,3 +118,23 @@ def test_confirmed_import_creates_nodes_and_members_together(qtbot, first_day, b
     assert "报到日期" not in known  # a one-off 不导入 is not carried to the next file
     again = roster.guess_mapping(parsed.headers, known)
     assert again["报到日期"] == "report_date"
+
+
+def test_a_grid_sheet_is_listed_in_the_dry_run(qtbot, first_day, boxes, tmp_path, ids):
+    ledger_path, _parsed = first_day
+    book = openpyxl.Workbook()
+    book.active.title = "花名册"
+    book.active.append(["姓名", "身份证号", "居住小区", "楼栋"])
+    book.active.append(["张伟", ids(), "杨树小区", "3号楼"])
+    sheet = book.create_sheet("网格")
+    sheet.append(["级别", "名称", "上级", "负责人", "电话"])
+    sheet.append(["小区", "杨树小区", "", "周强", ""])
+    sheet.append(["楼院", "3号楼", "", "李四", "13800138000"])
+    book.save(tmp_path / "带网格.xlsx")
+    parsed = roster.read_roster(tmp_path / "带网格.xlsx")
+    dialog = sync_dialogs.MappingDialog(None, str(ledger_path), parsed, {})
+    qtbot.addWidget(dialog)
+    _check(qtbot, dialog)
+    listed = [dialog.new_nodes.item(i).text() for i in range(dialog.new_nodes.count())]
+    assert listed == ["“网格”表第2行：新建小区：杨树小区", "“网格”表第3行：新建楼院：杨树小区/3号楼"]
+    assert dialog.result.new == 1 and not dialog.create_missing.isVisibleTo(dialog)
