@@ -127,7 +127,7 @@ def batch_plan(ledger: Ledger, parent_id: int, names: list[str],
     if total > MAX_NODES:
         raise LedgerError(f"一次最多添加{MAX_NODES}个网格，这里有{total}个，请分几次添加")
     base = "/".join(_below_community(ledger, parent_id)) if parent["level"] >= 3 else ""
-    existing = {n["name"]: n["id"] for n in grid.children(ledger, parent_id)}
+    existing = {n["name"]: n for n in grid.children(ledger, parent_id)}
     seen: set[str] = set()
     for raw in names:
         name = _name_or_error(raw)
@@ -135,16 +135,24 @@ def batch_plan(ledger: Ledger, parent_id: int, names: list[str],
             continue
         seen.add(name)
         path = f"{base}/{name}" if base else name
-        item = PlanItem(level, name, path, parent_id=parent_id, existing_id=existing.get(name))
+        item = _kept(PlanItem(level, name, path, parent_id=parent_id), existing.get(name))
         plan.items.append(item)
         ref = len(plan.items) - 1
-        kids = ({n["name"]: n["id"] for n in grid.children(ledger, item.existing_id)}
+        kids = ({n["name"]: n for n in grid.children(ledger, item.existing_id)}
                 if item.existing_id else {})
         for child_raw in dict.fromkeys(child_names or []):
             child = _name_or_error(child_raw)
-            plan.items.append(PlanItem(level + 1, child, f"{path}/{child}", parent_ref=ref,
-                                       existing_id=kids.get(child)))
+            plan.items.append(_kept(PlanItem(level + 1, child, f"{path}/{child}",
+                                             parent_ref=ref), kids.get(child)))
     return plan
+
+
+def _kept(item: PlanItem, node: dict[str, Any] | None) -> PlanItem:
+    """The item is a node already there: shown with its leader, left as it is."""
+    if node is not None:
+        item.existing_id = node["id"]
+        item.leader_name, item.leader_phone = node["leader_name"] or "", node["leader_phone"] or ""
+    return item
 
 
 def _name_or_error(raw: str) -> str:
