@@ -357,17 +357,9 @@ class _Rows:
             return None
         parts = [p for p in PATH_SPLIT.split(text) if p]
         compact = "".join(parts)
-        candidates: list[tuple[str, Any, list[str], int]] = []  # kind, key, path, row or 0
-        for node_id, node_level, path in self.existing:
-            if node_level == level - 1 and _matches(path, parts, compact):
-                candidates.append(("node", node_id, path, 0))
-        for other, ref in self.ref_of_row.items():
-            item = self.plan.items[ref]
-            path = self.path_of(ref)
-            if item.level == level - 1 and _matches(path, parts, compact):
-                if item.existing_id is not None:  # the same node as an existing candidate
-                    candidates = [c for c in candidates if c[1] != item.existing_id]
-                candidates.append(("ref", ref, path, other))
+        candidates = self.candidates(level - 1, parts, "")
+        if not candidates:  # 杨树小区3号楼 for 杨树小区/3号楼
+            candidates = self.candidates(level - 1, parts, compact)
         for other, cells in above:  # rows of the parent's level that could not be taken
             if other in self.bad_rows and levels[other] == level - 1 and \
                     self.get(cells, "name") in (parts[-1], compact):
@@ -401,6 +393,23 @@ class _Rows:
             return self.planned(number, other, "parent")
         return kind, key, path
 
+    def candidates(self, level: int, parts: list[str], compact: str
+                   ) -> list[tuple[str, Any, list[str], int]]:
+        """(kind, key, path, row or 0) of the nodes and planned rows of a level whose path ends
+        with parts (or, given compact, whose last names run together to it)."""
+        found: list[tuple[str, Any, list[str], int]] = []
+        for node_id, node_level, path in self.existing:
+            if node_level == level and _matches(path, parts, compact):
+                found.append(("node", node_id, path, 0))
+        for other, ref in self.ref_of_row.items():
+            item = self.plan.items[ref]
+            path = self.path_of(ref)
+            if item.level == level and _matches(path, parts, compact):
+                if item.existing_id is not None:  # the same node as an existing candidate
+                    found = [c for c in found if c[1] != item.existing_id]
+                found.append(("ref", ref, path, other))
+        return found
+
     def planned(self, number: int, other: int, key: str) -> tuple[str, Any, list[str]] | None:
         if other not in self.ref_of_row:
             self.problem(number, key, f"上级（第{other}行）有问题，本行也不能导入")
@@ -420,7 +429,8 @@ class _Rows:
 
 
 def _matches(path: list[str], parts: list[str], compact: str) -> bool:
-    """path (community and below) ends with parts, or its last names joined are compact."""
-    if path[-len(parts):] == parts:
-        return True
+    """path (community and below) ends with parts; with compact, its last names joined are
+    compact."""
+    if not compact:
+        return path[-len(parts):] == parts
     return any("".join(path[-k:]) == compact for k in range(1, len(path) + 1))

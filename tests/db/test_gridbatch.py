@@ -121,3 +121,12 @@ def test_a_failure_while_creating_leaves_the_grid_as_it_was(ledger, monkeypatch)
         gridbatch.create(ledger, plan)
     assert _paths(ledger) == before
     assert grid.get_node(ledger, ledger.nodes["3号楼"])["leader_name"] == "李四"
+
+
+def test_a_path_written_out_wins_over_names_run_together(ledger):
+    """小区1/11号楼 and 小区11/1号楼 both run together to 小区111号楼: the slash decides."""
+    rows = [["小区", "小区1"], ["楼院", "11号楼"], ["小区", "小区11"], ["楼院", "1号楼"],
+            ["单元", "1单元", "小区1/11号楼"], ["单元", "1单元", "小区11/1号楼"]]
+    plan = gridbatch.plan_rows(ledger, rows)
+    assert plan.issues == []
+    assert [i.path for i in plan.items if i.level == 5] == ["小区1/11号楼/1单元", "小区11/1号楼/1单元"]
