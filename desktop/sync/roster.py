@@ -206,7 +206,8 @@ def _is_grid_sheet(name: str, rows: list[list[Any]]) -> bool:
         return True
     first = next((r for r in rows[:5] if any(v not in (None, "") for v in r)), [])
     texts = {normalise_header(v) for v in first}
-    return bool(texts & set(HEADER_WORDS["level"])) and bool(texts & set(HEADER_WORDS["name"]))
+    return bool(texts & set(HEADER_WORDS["level"])) and bool(texts & set(HEADER_WORDS["name"])) \
+        and _score(first) < 2  # a roster with a 类型 column stays a roster
 
 
 def remembered(ledger: Ledger) -> dict[str, str | None]:
