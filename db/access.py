@@ -147,7 +147,7 @@ VIEWS: list[tuple[str, str]] = [
     ("users", "id = (SELECT user_id FROM temp.scope_actor)"),
 ]
 HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
-                  "members": {"id_sealed": "''"}}
+                  "members": {"id_sealed": "''", "id_index": "''"}}
 
 IN_SCOPE = "coalesce({}, -1) IN (SELECT id FROM temp.scope_nodes)"
 MEMBER_IN_SCOPE = ("coalesce({}, -1) IN (SELECT id FROM main.members WHERE residence_node_id IN "

@@ -4,8 +4,8 @@ A ledger with users has one root secret R (32 random bytes, never stored in the 
 which every other key follows:
 
 - the file key (SQLCipher's raw key) once the ledger is encrypted,
-- the index key: an HMAC of an ID number, so duplicates are found and numbers looked up
-  without storing the number,
+- two keyed indexes of an ID number, so duplicates are found and numbers looked up without
+  storing the number: a fast one for 书记 only, a slow one (scrypt) every user can compute,
 - the seal key pair (X25519): a full ID number is sealed to its public half, so anyone may
   enter one but only a holder of R reads it back,
 - the audit key (keyed seals of the audit chain) and the users key (MACs of the users' rows).
@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from .errors import LedgerError
 
 FORMAT = "1"
+PROBE_N = 2 ** 9  # scrypt cost of the probe index: ~1 ms and 512 KiB a number (memory-hard)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS slots (
@@ -132,8 +133,19 @@ class Keys:
         return cls(bytes.fromhex(data["file"]), bytes.fromhex(data["index"]))
 
     # -- ID numbers ------------------------------------------------------------------------
-    def index(self, number: str) -> str:
-        return hmac.new(self.index_key, number.encode(), hashlib.sha256).hexdigest()[:32]
+    def probe(self, number: str) -> str:
+        """The slow index every user can compute (duplicate checks): scrypt, so that trying
+        the ~366,000 numbers a region and birth year leave costs minutes per person, and
+        graphics cards gain little (memory-hard)."""
+        return hashlib.scrypt(number.encode(), salt=self.index_key, n=PROBE_N, r=8, p=1,
+                              dklen=16).hex()
+
+    def lookup(self, number: str) -> str:
+        """The fast index, 书记 only ('' for others: filled at the next 书记 login)."""
+        if self.root is None:
+            return ""
+        return hmac.new(_hkdf(self.root, "lookup"), number.encode(),
+                        hashlib.sha256).hexdigest()[:32]
 
     def seal(self, number: str, public_hex: str) -> str:
         """A 书记 stores with the symmetric data key (fast to read back); anyone else seals to

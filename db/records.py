@@ -58,7 +58,7 @@ def _write(ledger: Ledger, sql: str, params: Any) -> Any:
         denied = access.denial(error)
         if denied is not None:
             raise denied from None
-        if "members.id_number" in str(error) or "members.id_index" in str(error):
+        if "members.id_number" in str(error) or "members.id_probe" in str(error):
             raise ValidationError("id_number", "身份证号",
                                   "该身份证号已在本台账登记为在册党员（不在您负责的网格内），"
                                   "请与社区书记核对") from None

@@ -428,6 +428,7 @@ def login(ledger: Ledger, username: str, password: str, derived: str | None = No
     _enter(ledger, actor, held)
     if held is not None and held.secretary:
         vault.seal_existing(ledger)
+        vault.fill_lookups(ledger)
         ledger.tampered_users = vault.tampered_users(ledger, held)
     if outdated(row["pw_hash"]) and (held is not None or not row["pw_hash"].startswith(
             f"scrypt${_kdf()}$")):

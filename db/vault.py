@@ -29,6 +29,7 @@ WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
 BEGIN
     UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
         id_index = baodao_id_index(NEW.id_number),
+        id_probe = baodao_id_probe(NEW.id_number),
         birth_date = CASE WHEN length(NEW.id_number) = 18
             AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
             THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
@@ -41,6 +42,7 @@ WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
 BEGIN
     UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
         id_index = baodao_id_index(NEW.id_number),
+        id_probe = baodao_id_probe(NEW.id_number),
         birth_date = CASE WHEN length(NEW.id_number) = 18
             AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
             THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
@@ -137,14 +139,16 @@ def seal_existing(ledger: Ledger) -> int:
 
 
 def mask(number: str | None) -> str:
+    """The stored form beside a sealed number: the region only. (The 6+4 mask shown to a
+    网格员 elsewhere would leave ~37 birth dates to try against the probe index.)"""
     number = number or ""
     if len(number) == 18:
-        return number[:6] + "*" * 8 + number[14:]
+        return number[:6] + "*" * 12
     return "*" * len(number)
 
 
-FUNCTIONS = ("baodao_id_seal", "baodao_id_index", "baodao_id_mask", "baodao_id_open",
-             "baodao_id_birth")
+FUNCTIONS = ("baodao_id_seal", "baodao_id_index", "baodao_id_probe", "baodao_id_mask",
+             "baodao_id_open", "baodao_id_birth")
 
 
 def _locked(_value: Any) -> str:
@@ -164,7 +168,8 @@ def install(ledger: Ledger, held: keys.Keys) -> None:
     conn = ledger.conn
     public = ledger.meta("seal_public") or ""
     conn.create_function("baodao_id_seal", 1, lambda n: held.seal(n, public))
-    conn.create_function("baodao_id_index", 1, held.index, deterministic=True)
+    conn.create_function("baodao_id_index", 1, held.lookup, deterministic=True)
+    conn.create_function("baodao_id_probe", 1, held.probe, deterministic=True)
     conn.create_function("baodao_id_mask", 1, mask, deterministic=True)
     if not held.secretary:
         return
@@ -196,12 +201,25 @@ def install(ledger: Ledger, held: keys.Keys) -> None:
 
 
 def id_lookup(ledger: Ledger) -> tuple[str, Any]:
-    """(column, key of a number) to find members by ID number: the keyed index on a ledger
-    with keys, else the number itself."""
+    """(column, key of a number) to find members by ID number: on a ledger with keys the fast
+    index for a 书记, the slow one for others; else the number itself."""
     held = keys.held(ledger.path)
     if held is not None and keyed(ledger):
-        return "id_index", held.index
+        return ("id_index", held.lookup) if held.secretary else ("id_probe", held.probe)
     return "id_number", lambda number: number
+
+
+def fill_lookups(ledger: Ledger) -> int:
+    """A 书记's login: the fast index for numbers a 网格员 entered (they cannot compute it)."""
+    held = keys.held(ledger.path)
+    if held is None or not held.secretary or not keyed(ledger):
+        return 0
+    rows = ledger.conn.execute("SELECT id, id_sealed FROM main.members WHERE id_index = '' "
+                               "AND id_sealed <> ''").fetchall()
+    with ledger.transaction():
+        ledger.conn.executemany("UPDATE main.members SET id_index = ? WHERE id = ?",
+                                [(held.lookup(held.open(sealed)), row) for row, sealed in rows])
+    return len(rows)
 
 
 def id_match(ledger: Ledger, number: str) -> tuple[str, str]:

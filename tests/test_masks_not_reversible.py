@@ -350,9 +350,12 @@ def test_no_masked_number_comes_back_from_any_output(outputs, office):
             for number in truth_leaks(text, truth[masked]):
                 back.append((what + " (date written out)", number))
     # the outputs were read: masked numbers on every kind that carries them
-    for what in ("书记 info card", "网格员 info card", "export --mask", "书记 list default",
-                 "网格员 list default", "网格员 SQL members"):
+    for what in ("书记 info card", "export --mask", "书记 list default"):
         assert totals[what] >= 30, (what, totals[what])
+    # On a ledger with users a 网格员 is shown the stored form, the region only (db.vault):
+    # no 6+4 mask at all, so nothing of the hidden digits to rebuild.
+    for what in ("网格员 info card", "网格员 list default", "网格员 SQL members"):
+        assert totals[what] == 0, (what, totals[what])
     for what in ("书记 record card", "书记 feedback card", "书记 call sheet"):
         assert totals[what] == 0, what  # no ID on these at all
     assert back == [], back[:10]
@@ -367,7 +370,7 @@ def test_a_members_cards_filed_together_give_nothing_back(outputs):
         units = [u for text in texts.values() for u in card_units(text)]
         checked += len(units)
         assert rebuilt(units) == [], who
-    assert checked >= 60
+    assert checked >= 30  # the 书记's cards (a 网格员's show the region only: no unit)
 
 
 def test_the_rebuild_finds_numbers_when_the_birth_date_is_shown():
@@ -493,7 +496,7 @@ def test_the_member_table_and_details_in_the_app_give_nothing_back(office, qtbot
         finally:
             ledger.close()
             access.remember_session(path, None)
-    assert len(units) > 400
+    assert len(units) > 300  # the 书记's rows and forms; a 网格员's show the region only
     assert rebuilt(units) == []
 
 

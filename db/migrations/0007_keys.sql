@@ -1,14 +1,18 @@
 -- 钥匙 (db/keys.py). On a ledger with users, a member's full ID number is kept sealed
--- (`id_sealed`: readable with the 书记 key only) and looked up by a keyed index (`id_index`);
--- `id_number` then holds the masked form. A ledger without users keeps the plain number and
--- leaves both new columns empty.
+-- (`id_sealed`: readable with the 书记 key only) and `id_number` holds a mask that keeps only
+-- the region (6 digits). Two keyed indexes find a number without storing it: `id_index`, fast,
+-- with a key only a 书记 holds (lookups, matching in imports; filled at the next 书记 login
+-- for a number a 网格员 entered), and `id_probe`, deliberately slow, with a key every user
+-- holds (the duplicate check when a 网格员 enters a member; costly to try numbers against).
+-- A ledger without users keeps the plain number and leaves the new columns empty.
 ALTER TABLE members ADD COLUMN id_sealed TEXT NOT NULL DEFAULT '';
 ALTER TABLE members ADD COLUMN id_index TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN id_probe TEXT NOT NULL DEFAULT '';
 DROP INDEX members_live_id;
 CREATE UNIQUE INDEX members_live_id ON members(id_number)
-    WHERE status = '在册' AND deleted = 0 AND id_index = '';
-CREATE UNIQUE INDEX members_live_index ON members(id_index)
-    WHERE status = '在册' AND deleted = 0 AND id_index <> '';
+    WHERE status = '在册' AND deleted = 0 AND id_probe = '';
+CREATE UNIQUE INDEX members_live_probe ON members(id_probe)
+    WHERE status = '在册' AND deleted = 0 AND id_probe <> '';
 CREATE INDEX members_id_index ON members(id_index) WHERE id_index <> '';
 
 -- A MAC (users key) over each user's name, role, grid and state: a role or grid edited in the

@@ -25,8 +25,8 @@ SYNC_ORDER = ("uuid", "rev", "updated_at", "office", "created_at", "deleted", "v
 # Sync columns a file of format 1 lacks: their rows stand for {office: rev}.
 OPTIONAL_SYNC = ("vv",)
 # Local bookkeeping, never in a file: this ledger's change sequence, and whose file brought
-# the current version; and the sealed ID number with its keyed index (db.keys).
-LOCAL_COLUMNS = ("seq", "via", "id_sealed", "id_index")
+# the current version; and the sealed ID number with its keyed indexes (db.keys).
+LOCAL_COLUMNS = ("seq", "via", "id_sealed", "id_index", "id_probe")
 
 COLUMN_LABELS: dict[str, dict[str, str]] = {
     "grid_nodes": {
