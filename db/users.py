@@ -190,9 +190,10 @@ def _validate(ledger: Ledger, username: str, role: str, node_id: int | None,
 
 
 def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY,
-             node_id: int | None = None) -> int:
+             node_id: int | None = None, seal: bool = True) -> int:
     """Add a user with their own key slot. The ledger's first user must be a 书记 (and is then
-    logged in); adding it makes the ledger's keys (db.keys) and seals its ID numbers."""
+    logged in); adding it makes the ledger's keys (db.keys) and seals its ID numbers (unless
+    `seal` is False: the app seals them in the background, vault.seal_existing)."""
     first = not has_users(ledger)
     if not first:
         require_secretary(ledger, "管理用户")
@@ -216,7 +217,8 @@ def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY
         audit.record(ledger, "增加用户", f"{username}（{role}）")
     if first:
         _enter(ledger, Actor(username, role, node_id, user_id), held)
-        vault.seal_existing(ledger)
+        if seal:
+            vault.seal_existing(ledger)
         audit.seal_pending(ledger)
     return user_id
 
@@ -414,11 +416,13 @@ def verify(ledger: Ledger, username: str, password: str) -> Actor:
     return actor
 
 
-def login(ledger: Ledger, username: str, password: str, derived: str | None = None) -> Actor:
+def login(ledger: Ledger, username: str, password: str, derived: str | None = None,
+          seal: bool = True) -> Actor:
     """Log in: the user's slot gives this process their keys, and the connection (and every
     connection this process opens to the same file afterwards) gets the user's scope.
 
-    `derived`: the scrypt result already computed by keys.unlock for an encrypted ledger."""
+    `derived`: the scrypt result already computed by keys.unlock for an encrypted ledger.
+    `seal`: seal the ID numbers still in full now (a ledger from before key slots)."""
     actor, derived, row = _check(ledger, username, password, derived)
     held = _open_keys(ledger, actor, derived)
     if held is None and actor.role == SECRETARY and has_users(ledger):
@@ -427,7 +431,8 @@ def login(ledger: Ledger, username: str, password: str, derived: str | None = No
             vault.enrol_all(ledger, held, actor.user_id or 0, derived)
     _enter(ledger, actor, held)
     if held is not None and held.secretary:
-        vault.seal_existing(ledger)
+        if seal:  # the app passes False and seals in the background (vault.unsealed)
+            vault.seal_existing(ledger)
         vault.fill_lookups(ledger)
         ledger.tampered_users = vault.tampered_users(ledger, held)
     if outdated(row["pw_hash"]) and (held is not None or not row["pw_hash"].startswith(

@@ -209,6 +209,11 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
 
     window = MainWindow(ledger, store)
     remember(store, ledger.path)
+    from PySide6.QtCore import QTimer
+
+    from .key_dialogs import start_sealing
+
+    QTimer.singleShot(0, lambda: start_sealing(window))  # ID numbers left in full, if any
     from db import audit
 
     audit.record(ledger, "打开台账", Path(ledger.path).name)
@@ -217,6 +222,7 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
         other = _open(path, window)
         if other is not None:
             window.set_ledger(other)
+            start_sealing(window)
             remember(store, other.path)
             from db import audit
 

@@ -171,3 +171,27 @@ def add_recover_button(dialog: Any, path: str | Path) -> None:
     button.setFlat(True)
     button.clicked.connect(lambda: RecoverDialog(path, dialog).exec())
     dialog.layout().addWidget(button)
+
+
+def start_sealing(window: Any) -> None:
+    """Seal the ID numbers still stored in full (the first 书记 just created, or a ledger from
+    before key slots), in the background with progress; a cancel leaves them for next time."""
+    from db import open_ledger, vault
+    from db.access import is_secretary
+
+    from .worker import run_job
+
+    ledger = getattr(window, "ledger", None)
+    if ledger is None or not is_secretary(ledger) or not vault.unsealed(ledger):
+        return
+    path = ledger.path
+
+    def work(progress: Any, cancelled: Any) -> int:
+        with open_ledger(path, create=False) as own:
+            return vault.seal_existing(own, progress, cancelled)
+
+    def failed(error: BaseException, _trace: str) -> None:
+        text = str(error) if isinstance(error, LedgerError) else f"没有完成：{error}"
+        QMessageBox.information(window, "保护身份证号", text)
+
+    run_job(window, "保护身份证号", work, lambda _count: None, failed)

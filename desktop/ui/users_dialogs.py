@@ -78,7 +78,8 @@ class LoginDialog(QDialog):
         return users.usernames(self.ledger)
 
     def check(self) -> Any:
-        return users.login(self.ledger, self.user.currentText(), self.password.text())
+        return users.login(self.ledger, self.user.currentText(), self.password.text(),
+                           seal=False)  # sealing, if any is left, runs in the background
 
     def try_login(self) -> None:
         if self.wait_left:
@@ -152,7 +153,7 @@ class OpenDialog(LoginDialog):
         ledger = None
         try:
             ledger = open_ledger(self.path, create=False, backup_dir=backup_folder())
-            actor = users.login(ledger, name, password, derived)
+            actor = users.login(ledger, name, password, derived, seal=False)
         except BaseException:
             if ledger is not None:
                 ledger.close()
@@ -247,7 +248,9 @@ class UserForm(QDialog):
                 if self.password.text() != self.again.text():
                     self.error.setText("两次输入的密码不一致")
                     return
-                users.add_user(self.ledger, self.username.text(), self.password.text(), role, node)
+                # the first 书记's ID sealing runs in the background afterwards (start_sealing)
+                users.add_user(self.ledger, self.username.text(), self.password.text(), role, node,
+                               seal=False)
             else:
                 if self.password.text() != self.again.text():
                     self.error.setText("两次输入的密码不一致")
@@ -315,6 +318,9 @@ class UsersDialog(QDialog):
 
                 RecoveryKeyDialog(self.ledger, self, first=True).exec()
                 self.window_.show_ledger_info()
+                from .key_dialogs import start_sealing
+
+                start_sealing(self.window_)
 
     def recovery(self) -> None:
         from .key_dialogs import RecoveryKeyDialog
@@ -415,6 +421,9 @@ def switch_user(window: Any) -> None:
     finally:
         central.show()
     window.reload_all()
+    from .key_dialogs import start_sealing
+
+    start_sealing(window)
 
 
 class LockSettingsDialog(QDialog):
