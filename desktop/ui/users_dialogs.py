@@ -154,10 +154,12 @@ class OpenDialog(LoginDialog):
         try:
             ledger = open_ledger(self.path, create=False, backup_dir=backup_folder())
             actor = users.login(ledger, name, password, derived, seal=False)
-        except BaseException:
+        except BaseException as error:
             if ledger is not None:
                 ledger.close()
             remember(self.path, None)
+            if isinstance(error, LedgerError) and not isinstance(error, users.LoginError):
+                raise users.LoginError(f"钥匙对了，但台账打不开：{error}") from None
             raise
         self.ledger = ledger
         return actor
