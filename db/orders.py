@@ -99,15 +99,46 @@ def _start(ledger: Ledger, order_id: int, action: str) -> dict[str, Any]:
     return order
 
 
-def _day(value: str | None, after: str, field: str, label: str) -> str:
-    day = parse_date(value or _today(), field, label, allow_blank=False)
+# Each step's date, and the step whose date it may not precede.
+STEP_DATES = {"派单": ("dispatched_date", "派单日期", "requested_date", "点单日期"),
+              "接单": ("accepted_date", "接单日期", "dispatched_date", "派单日期"),
+              "完成": ("completed_date", "完成日期", "accepted_date", "接单日期"),
+              "评价": ("rated_date", "评价日期", "completed_date", "完成日期")}
+
+
+def earliest_date(order: dict[str, Any], action: str) -> str:
+    """The first day `action` may be dated: the previous step's date (blank when unknown)."""
+    return str(order.get(STEP_DATES[action][2]) or "")
+
+
+def _day(value: str | None, order: dict[str, Any], action: str) -> str:
+    """A step's date: the day given (default today), never before the previous step and never
+    in the future, so Saturday's work can be entered on Monday but not on Friday."""
+    field, label, _before, before_label = STEP_DATES[action]
+    today = _today()
+    day = parse_date(value or today, field, label, allow_blank=False)
+    after = earliest_date(order, action)
     if after and day < after:
-        raise ValidationError(field, label, f"不能早于{after}")
+        raise ValidationError(field, label, f"不能早于{after}（{before_label}）")
+    if day > today:
+        raise ValidationError(field, label, f"不能晚于今天（{today}）")
     return day
 
 
+def _log(order: dict[str, Any], action: str, day: str, note: str) -> str:
+    """办理结果 (result) doubles as the order's step log: a note given at 派单 or 接单 is kept
+    there as a dated line (the table has no per-step note column); 完成's note follows them."""
+    note = clean(note)
+    lines = [line for line in str(order.get("result") or "").splitlines() if line.strip()]
+    if not note:
+        return "\n".join(lines)
+    if action == "完成" and not lines:
+        return note  # the plain 办理结果, as before
+    return "\n".join([*lines, f"{action} {day}：{note}"])
+
+
 def dispatch(ledger: Ledger, order_id: int, member_id: int | None = None,
-             unit_id: int | None = None, date: str | None = None) -> None:
+             unit_id: int | None = None, date: str | None = None, note: str = "") -> None:
     with ledger.transaction():
         order = _start(ledger, order_id, "派单")
         if (member_id is None) == (unit_id is None):
@@ -118,9 +149,10 @@ def dispatch(ledger: Ledger, order_id: int, member_id: int | None = None,
                 raise WorkflowError(f"“{member['name']}”当前状态为{member['status']}，不能接单")
         else:
             records.get(ledger, "units", unit_id)  # type: ignore[arg-type]
+        day = _day(date, order, "派单")
         records.update(ledger, "orders", order_id, {
             "state": "已派单", "assignee_member_id": member_id, "assignee_unit_id": unit_id,
-            "dispatched_date": _day(date, order["requested_date"], "dispatched_date", "派单日期")})
+            "dispatched_date": day, "result": _log(order, "派单", day, note)})
 
 
 def give_back(ledger: Ledger, order_id: int, reason: str = "") -> None:
@@ -132,21 +164,21 @@ def give_back(ledger: Ledger, order_id: int, reason: str = "") -> None:
             "dispatched_date": "", "accepted_date": "", "result": clean(reason)})
 
 
-def accept(ledger: Ledger, order_id: int, date: str | None = None) -> None:
+def accept(ledger: Ledger, order_id: int, date: str | None = None, note: str = "") -> None:
     with ledger.transaction():
         order = _start(ledger, order_id, "接单")
+        day = _day(date, order, "接单")
         records.update(ledger, "orders", order_id, {
-            "state": "已接单",
-            "accepted_date": _day(date, order["dispatched_date"], "accepted_date", "接单日期")})
+            "state": "已接单", "accepted_date": day, "result": _log(order, "接单", day, note)})
 
 
 def complete(ledger: Ledger, order_id: int, date: str | None = None, result: str = "") -> None:
     """Counted in the period of `date` (the day it was done), not when it was asked."""
     with ledger.transaction():
         order = _start(ledger, order_id, "完成")
+        day = _day(date, order, "完成")
         records.update(ledger, "orders", order_id, {
-            "state": "已完成", "result": clean(result),
-            "completed_date": _day(date, order["accepted_date"], "completed_date", "完成日期")})
+            "state": "已完成", "result": _log(order, "完成", day, result), "completed_date": day})
         points.award_order(ledger, order_id)
 
 
@@ -157,7 +189,7 @@ def rate(ledger: Ledger, order_id: int, rating: str, comment: str = "",
         records.update(ledger, "orders", order_id, {
             "state": "已评价", "rating": one_of(rating, RATINGS, "rating", "群众评价"),
             "rating_comment": clean(comment),
-            "rated_date": _day(date, order["completed_date"], "rated_date", "评价日期")})
+            "rated_date": _day(date, order, "评价")})
         points.award_order(ledger, order_id)
 
 

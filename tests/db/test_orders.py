@@ -96,3 +96,44 @@ def test_overdue(ledger, member):
 def test_cancel_needs_reason(ledger):
     with pytest.raises(ValidationError, match="取消原因"):
         orders.cancel(ledger, new_order(ledger), "")
+
+
+def test_saturday_work_entered_on_monday(ledger, member, monkeypatch):
+    """Each step takes its own date: work done on Saturday is entered on Monday with
+    Saturday's date, and counts in the month it was done."""
+    monkeypatch.setattr(orders, "_today", lambda: "2026-06-01")  # a Monday
+    order_id = new_order(ledger)
+    orders.dispatch(ledger, order_id, member_id=member, date="2026-05-28", note="周六上午上门")
+    orders.accept(ledger, order_id, date="2026-05-29", note="赵玉茹电话确认")
+    orders.complete(ledger, order_id, date="2026-05-30", result="已打扫干净")
+    orders.rate(ledger, order_id, "满意", "很满意", date="2026-06-01")
+    order = orders.get_order(ledger, order_id)
+    assert (order["dispatched_date"], order["accepted_date"], order["completed_date"],
+            order["rated_date"]) == ("2026-05-28", "2026-05-29", "2026-05-30", "2026-06-01")
+    assert order["result"].splitlines() == ["派单 2026-05-28：周六上午上门",
+                                            "接单 2026-05-29：赵玉茹电话确认",
+                                            "完成 2026-05-30：已打扫干净"]
+    assert order["rating_comment"] == "很满意"
+    assert points.earned(ledger, member, start="2026-05-01", end="2026-05-31") == 3
+
+
+def test_step_dates_in_order_and_not_in_the_future(ledger, member, monkeypatch):
+    monkeypatch.setattr(orders, "_today", lambda: "2026-06-01")
+    order_id = new_order(ledger)
+    with pytest.raises(ValidationError, match=r"派单日期：不能晚于今天（2026-06-01）"):
+        orders.dispatch(ledger, order_id, member_id=member, date="2026-06-02")
+    orders.dispatch(ledger, order_id, member_id=member, date="2026-05-20")
+    with pytest.raises(ValidationError, match=r"接单日期：不能早于2026-05-20（派单日期）"):
+        orders.accept(ledger, order_id, date="2026-05-19")
+    orders.accept(ledger, order_id)  # default: today
+    assert orders.get_order(ledger, order_id)["accepted_date"] == "2026-06-01"
+    with pytest.raises(ValidationError, match=r"完成日期：不能早于2026-06-01（接单日期）"):
+        orders.complete(ledger, order_id, date="2026-05-30")
+    assert orders.get_order(ledger, order_id)["state"] == "已接单"
+
+
+def test_a_completion_without_step_notes_keeps_the_plain_result(ledger, member):
+    order_id = new_order(ledger)
+    for action in PATH["已完成"]:
+        ACTIONS[action](ledger, order_id, member)
+    assert orders.get_order(ledger, order_id)["result"] == "已打扫"
