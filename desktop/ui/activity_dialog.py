@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from db import activities, grid
 from db.errors import ValidationError
 from db.ledger import Ledger
+from db.pinyin import name_keys
 
 from .dialogs import unit_items
 from .forms import (
@@ -80,7 +81,9 @@ class ActivityDialog(EditDialog):
         box_layout = QVBoxLayout(box)
         box_layout.addLayout(row)
         box_layout.addLayout(inner)
-        super().__init__("编辑活动纪实" if activity_id else "登记活动", fields, parent, box)
+        # Two columns of fields leave the picker room on a 1366×768 screen.
+        super().__init__("编辑活动纪实" if activity_id else "登记活动", fields, parent, box,
+                         columns=2)
         self.picker.selection_changed.connect(self.sync_table)
         self.hour_of: dict[int, float] = {}
         if activity_id:
@@ -96,13 +99,14 @@ class ActivityDialog(EditDialog):
                                   "verifier": verifier})
         self.sync_table()
         self.snapshot_people = self.people()
-        self.resize(980, 760)
+        self.resize(980, 640)
 
     def sync_table(self) -> None:
         ticked = self.picker.checked()
         self.read_table()
         self.table.setRowCount(0)
-        for member_id, name in sorted(ticked.items(), key=lambda kv: kv[1]):
+        # Pinyin order, as the registers list names (members.name_pinyin comes from name_keys).
+        for member_id, name in sorted(ticked.items(), key=lambda kv: (name_keys(kv[1])[1], kv[0])):
             row = self.table.rowCount()
             self.table.insertRow(row)
             name_item = QTableWidgetItem(name)

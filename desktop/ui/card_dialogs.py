@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -200,6 +200,16 @@ class PrintOptionsDialog(QDialog):
         QMessageBox.warning(self, "打印卡片", f"卡片没有生成：\n{error}")
 
 
+def fitting(widget: QWidget, wanted: QSize) -> QSize:
+    """As wanted, but no larger than the free area of the widget's screen less a title bar:
+    a preview 1,000 px tall would hide its buttons on a 1366×768 screen."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    free = screen.availableGeometry()
+    return QSize(min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 60))
+
+
 class PreviewDialog(QDialog):
     """The generated PDF inside the app, with print, save-as and open-externally."""
 
@@ -254,7 +264,7 @@ class PreviewDialog(QDialog):
         layout.addWidget(self.note)
         layout.addWidget(self.view, 1)
         layout.addLayout(bar)
-        self.resize(900, 1000)
+        self.resize(fitting(self, QSize(900, 1000)))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.finished.connect(self._cleanup)
 

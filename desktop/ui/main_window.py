@@ -7,14 +7,16 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -33,6 +35,31 @@ PAGES = (("overview", "概览"), ("grid", "网格"), ("units", "报到单位"), 
 EXTRA_PAGES = (("points", "积分", "points_page", "PointsPage"),
                ("evaluation", "评价", "evaluation_page", "EvaluationPage"),
                ("stats", "报表", "stats_page", "StatsPage"))
+
+
+# Room a window manager takes above and around a window (title bar, borders): the window's
+# client area plus this must fit the screen's available area (1366×768 minus a taskbar).
+FRAME_ALLOWANCE = QSize(16, 40)
+WANTED_SIZE = QSize(1280, 800)
+
+
+def initial_size(available: QRect, wanted: QSize = WANTED_SIZE) -> QSize:
+    """The first window size on a screen: as wanted, but never taller or wider than the
+    screen's free area, so the status bar is not hidden behind the taskbar on 1366×768."""
+    return QSize(min(wanted.width(), available.width() - FRAME_ALLOWANCE.width()),
+                 min(wanted.height(), available.height() - FRAME_ALLOWANCE.height()))
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """A page in a frameless scroll area: a page taller than a small screen (the 概览 tiles and
+    charts) scrolls instead of pushing the window's status bar off the screen."""
+    area = QScrollArea()
+    area.setObjectName("pageScroll")
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(page)
+    area.viewport().setAutoFillBackground(False)  # the window's background shows through
+    return area
 
 
 def optional(module: str) -> Any | None:
@@ -120,7 +147,7 @@ class MainWindow(QMainWindow):
         index = self.keys.index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
-        self.stack.insertWidget(index, page)
+        self.stack.insertWidget(index, scrolling(page))
         self.stack.removeWidget(placeholder)
         placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
@@ -220,7 +247,8 @@ class MainWindow(QMainWindow):
             self.open_requested.emit(path)
 
     def current_page(self) -> QWidget:
-        return self.stack.currentWidget()
+        shown = self.stack.currentWidget()
+        return shown.widget() if isinstance(shown, QScrollArea) else shown
 
     def focus_search(self) -> None:
         page = self.current_page()
@@ -351,7 +379,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            screen = self.screen() or QGuiApplication.primaryScreen()
+            self.resize(initial_size(screen.availableGeometry()) if screen else WANTED_SIZE)
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

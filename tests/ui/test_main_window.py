@@ -103,7 +103,7 @@ def test_overview_todo_opens_overdue_orders(qtbot):
     overview = window.pages["overview"]
     overview.go_to.emit("orders", {"overdue": True})
     page = window.pages["orders"]
-    assert window.stack.currentWidget() is page
+    assert window.current_page() is page
     assert page.overdue.isChecked()
     states = {page.model.row_dict(r)["state"] for r in range(page.model.rowCount())}
     assert states <= {"待派单", "已派单", "已接单"}
