@@ -16,7 +16,8 @@ from .detail import MemberDetail, UnitDetail
 from .dialogs import MemberDialog, OrderDialog, PostDialog, UnitDialog
 from .forms import dialog_buttons, show_error
 from .models import overdue_styler, pending_styler
-from .pickers import MemberPicker, PickDialog
+from .order_steps import StepDialog
+from .pickers import MemberPicker
 from .register_page import RegisterPage
 
 ALL = ("全部", None)
@@ -187,7 +188,7 @@ class OrdersPage(RegisterPage):
         self.model.styler = overdue_styler()
 
     def step_actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [(step, step + ("…" if step != "接单" else ""), lambda _c=False, s=step: self.step(s))
+        return [(step, step + "…", lambda _c=False, s=step: self.step(s))
                 for step in self.STEPS]
 
     def update_buttons(self, *args: Any) -> None:
@@ -219,37 +220,13 @@ class OrdersPage(RegisterPage):
         if len(ids) != 1:
             return
         order_id = ids[0]
-        order = orders.get_order(self.ledger, order_id)
-        today = dt.date.today().isoformat()
+        if action in StepDialog.ACTIONS:
+            if StepDialog(self.ledger, order_id, action, self).exec():
+                self.refresh()
+                self.changed.emit()
+            return
         try:
-            if action == "派单":
-                picker = PickDialog(self.ledger, f"派单：{order['title']}", units_too=True,
-                                    parent=self)
-                if not picker.exec() or picker.choice is None:
-                    return
-                kind, chosen = picker.choice
-                orders.dispatch(self.ledger, order_id, **{f"{kind}_id": chosen})
-            elif action == "接单":
-                orders.accept(self.ledger, order_id)
-            elif action == "完成":
-                day, ok = QInputDialog.getText(self, "完成", "完成日期（按完成的月份计入统计）：",
-                                               text=today)
-                if not ok:
-                    return
-                result, ok = QInputDialog.getText(self, "完成", "办理结果：")
-                if not ok:
-                    return
-                orders.complete(self.ledger, order_id, day, result)
-            elif action == "评价":
-                rating, ok = QInputDialog.getItem(self, "群众评价", f"“{order['requester_name']}”"
-                                                  "的评价：", list(orders.RATINGS), 0, False)
-                if not ok:
-                    return
-                comment, ok = QInputDialog.getText(self, "群众评价", "评价意见（可不填）：")
-                if not ok:
-                    return
-                orders.rate(self.ledger, order_id, rating, comment)
-            elif action == "退回":
+            if action == "退回":
                 reason, ok = QInputDialog.getText(self, "退回", "退回原因：")
                 if not ok:
                     return

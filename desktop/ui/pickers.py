@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import grid, members, units
+from db import candidates, grid, members, units
 from db.ledger import Ledger
 
 from .forms import dialog_buttons
@@ -25,13 +25,15 @@ LIMIT = 500
 
 
 class MemberPicker(QWidget):
-    """Search or pick a grid node; tick members. `checked()` keeps ticks across searches."""
+    """Search or pick a grid node; tick members. `checked()` keeps ticks across searches.
+    With details, each member shows their 特长 and claimed posts on a second line (派单)."""
 
     selection_changed = Signal()
 
-    def __init__(self, ledger: Ledger, multi: bool = True, parent: QWidget | None = None):
+    def __init__(self, ledger: Ledger, multi: bool = True, parent: QWidget | None = None,
+                 details: bool = False):
         super().__init__(parent)
-        self.ledger, self.multi = ledger, multi
+        self.ledger, self.multi, self.details = ledger, multi, details
         self.ticked: dict[int, str] = {}
         self.search = QLineEdit()
         self.search.setPlaceholderText("姓名、拼音首字母、身份证号后几位或手机号")
@@ -72,8 +74,13 @@ class MemberPicker(QWidget):
                                      limit=LIMIT)
         self.list.blockSignals(True)
         self.list.clear()
+        held = candidates.member_posts(self.ledger, [m["id"] for m in found]) \
+            if self.details else {}
         for m in found:
-            text = f"{m['name']}　{m['work_unit_name'] or ''}"
+            text = m["name"] + (f"　{m['work_unit_name']}" if m["work_unit_name"] else "")
+            if self.details:
+                text += (f"\n　特长：{m['specialties'] or '—'}"
+                         f"　岗位：{'、'.join(held[m['id']]) or '—'}")
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, m["id"])
             item.setData(Qt.ItemDataRole.UserRole + 1, m["name"])
@@ -108,6 +115,54 @@ class MemberPicker(QWidget):
         return item.data(Qt.ItemDataRole.UserRole) if item else None
 
 
+class AssigneeChooser(QWidget):
+    """One member, or (with units_too) one member or one unit. With details (派单), members
+    show their 特长 and posts, units their 资源清单."""
+
+    chosen = Signal()  # a double click: the choice is made
+
+    def __init__(self, ledger: Ledger, units_too: bool = False, details: bool = False,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = QComboBox()
+        self.kind.addItem("党员", "member")
+        if units_too:
+            self.kind.addItem("报到单位", "unit")
+        self.picker = MemberPicker(ledger, multi=False, details=details)
+        self.unit_list = QListWidget()
+        found = units.list_units(ledger) if units_too else []
+        resources = candidates.unit_resources(ledger, [u["id"] for u in found]) if details else {}
+        for u in found:
+            text = u["name"]
+            if details:
+                text += f"\n　资源：{'、'.join(resources[u['id']]) or '—'}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, u["id"])
+            self.unit_list.addItem(item)
+        self.unit_list.hide()
+        self.kind.currentIndexChanged.connect(self.switch)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        if units_too:
+            layout.addWidget(self.kind)
+        layout.addWidget(self.picker)
+        layout.addWidget(self.unit_list)
+        self.picker.list.itemDoubleClicked.connect(lambda _i: self.chosen.emit())
+        self.unit_list.itemDoubleClicked.connect(lambda _i: self.chosen.emit())
+
+    def switch(self) -> None:
+        unit = self.kind.currentData() == "unit"
+        self.picker.setVisible(not unit)
+        self.unit_list.setVisible(unit)
+
+    def choice(self) -> tuple[str, int] | None:
+        if self.kind.currentData() == "unit":
+            item = self.unit_list.currentItem()
+            return ("unit", item.data(Qt.ItemDataRole.UserRole)) if item else None
+        member_id = self.picker.current()
+        return ("member", member_id) if member_id else None
+
+
 class PickDialog(QDialog):
     """Pick one member, or (with units=True) one member or one unit."""
 
@@ -115,45 +170,22 @@ class PickDialog(QDialog):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.kind = QComboBox()
-        self.kind.addItem("党员", "member")
-        if units_too:
-            self.kind.addItem("报到单位", "unit")
-        self.picker = MemberPicker(ledger, multi=False)
-        self.unit_list = QListWidget()
-        for u in units.list_units(ledger):
-            item = QListWidgetItem(u["name"])
-            item.setData(Qt.ItemDataRole.UserRole, u["id"])
-            self.unit_list.addItem(item)
-        self.unit_list.hide()
-        self.kind.currentIndexChanged.connect(self.switch)
+        self.chooser = AssigneeChooser(ledger, units_too)
+        self.kind, self.picker, self.unit_list = (self.chooser.kind, self.chooser.picker,
+                                                  self.chooser.unit_list)
         buttons = dialog_buttons(self.accept_choice, self.reject)
         layout = QVBoxLayout(self)
-        if units_too:
-            layout.addWidget(self.kind)
-        layout.addWidget(self.picker)
-        layout.addWidget(self.unit_list)
+        layout.addWidget(self.chooser)
         self.hint = QLabel()
         self.hint.setObjectName("formError")
         layout.addWidget(self.hint)
         layout.addWidget(buttons)
-        self.picker.list.itemDoubleClicked.connect(lambda _i: self.accept_choice())
-        self.unit_list.itemDoubleClicked.connect(lambda _i: self.accept_choice())
+        self.chooser.chosen.connect(self.accept_choice)
         self.choice: tuple[str, int] | None = None
         self.resize(480, 460)
 
-    def switch(self) -> None:
-        unit = self.kind.currentData() == "unit"
-        self.picker.setVisible(not unit)
-        self.unit_list.setVisible(unit)
-
     def accept_choice(self) -> None:
-        if self.kind.currentData() == "unit":
-            item = self.unit_list.currentItem()
-            chosen = ("unit", item.data(Qt.ItemDataRole.UserRole)) if item else None
-        else:
-            member_id = self.picker.current()
-            chosen = ("member", member_id) if member_id else None
+        chosen = self.chooser.choice()
         if chosen is None:
             self.hint.setText("请先在列表中选中一项")
             return

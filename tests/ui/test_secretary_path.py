@@ -184,25 +184,32 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     assert not orders_page.buttons["评价"].isEnabled()
 
     def pick_zhao(dialog):
-        dialog.picker.search.setText("zyr")
-        dialog.picker.list.setCurrentRow(0)
-        dialog.accept_choice()
+        dialog.chooser.picker.search.setText("zyr")
+        dialog.chooser.picker.list.setCurrentRow(0)
+        dialog.run()
 
     answer(pick_zhao)
     orders_page.buttons["派单"].click()
     orders_page.table.selectRow(0)
+    answer(lambda dialog: dialog.run())  # 接单 today
     orders_page.buttons["接单"].click()
     orders_page.table.selectRow(0)
     today = dt.date.today().isoformat()
-    answer(text_answer(today), text_answer("已打扫干净"))
+
+    def done(dialog):
+        dialog.note.setText("已打扫干净")
+        dialog.run()
+
+    answer(done)
     orders_page.buttons["完成"].click()
     orders_page.table.selectRow(0)
 
-    def rate(dialog: QInputDialog):
-        dialog.setTextValue("满意")
-        dialog.accept()
+    def rate(dialog):
+        dialog.rating.setCurrentText("满意")
+        dialog.note.setText("很好")
+        dialog.run()
 
-    answer(rate, text_answer("很好"))
+    answer(rate)
     orders_page.buttons["评价"].click()
     order = orders.list_orders(led)[0]
     assert (order["state"], order["assignee_member_name"], order["rating"]) == (
