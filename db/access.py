@@ -145,6 +145,8 @@ VIEWS: list[tuple[str, str]] = [
                      "OR subject_id IN (SELECT id FROM temp.members)"),
     ("sync_log", "0"),
     ("users", "id = (SELECT user_id FROM temp.scope_actor)"),
+    ("signin_sheets", "activity_id IN (SELECT id FROM temp.activities)"),
+    ("certificates", "member_id IN (SELECT id FROM temp.members)"),
 ]
 HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
                   "members": {"id_sealed": "''", "id_index": "''"}}
@@ -202,6 +204,16 @@ GUARDS: list[tuple[str, str, str, str]] = [
      "只能修改您负责网格内党员的积分"),
     ("evaluations", "INSERT", MEMBER_IN_SCOPE.format("NEW.member_id"), "只能评价您负责网格内的党员"),
     ("evaluations", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id"), "只能评价您负责网格内的党员"),
+    ("signin_sheets", "INSERT", IN_SCOPE.format(
+        "(SELECT node_id FROM main.activities WHERE id = NEW.activity_id)"),
+     "只能为您负责网格内的活动打印签到表"),
+    ("signin_sheets", "UPDATE", IN_SCOPE.format(
+        "(SELECT node_id FROM main.activities WHERE id = OLD.activity_id)"),
+     "只能修改您负责网格内活动的签到表"),
+    ("certificates", "INSERT", MEMBER_IN_SCOPE.format("NEW.member_id"),
+     "只能为您负责网格内的党员出具志愿服务记录证明"),
+    ("certificates", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
+     "OLD.member_id", "只能修改您负责网格内党员的志愿服务记录证明"),
     ("users", "UPDATE", "NEW.username = OLD.username AND NEW.role = OLD.role AND "
                         "NEW.node_id IS OLD.node_id AND NEW.active = OLD.active AND "
                         "(NEW.pw_hash = OLD.pw_hash OR OLD.id = (SELECT user_id FROM temp.scope_actor))",
@@ -213,7 +225,8 @@ READ_ONLY = ["meetings", "meeting_attendees", "reward_items", "settings", "ranki
              "ranking_rows", "sync_base", "sync_log", "sync_peers", "audit_seals",
              "audit_witness", "audit_alerts"]
 NO_DELETE = ["grid_nodes", "members", "units", "unit_items", "posts", "post_claims", "orders",
-             "activities", "activity_participants", "points_entries", "evaluations", "users"]
+             "activities", "activity_participants", "points_entries", "evaluations", "users",
+             "signin_sheets", "certificates"]
 
 
 def _quote(text: str) -> str:

@@ -3,18 +3,44 @@ community; it feeds every card, count and ranking that needs it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from . import audit, points, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
-from .validate import clean, one_of, parse_date, parse_number, required
+from .validate import clean, nfkc, one_of, parse_date, parse_number, required
 
 KINDS = ("集中服务日", "志愿服务", "主题党日", "点单服务", "共建项目", "联席会议", "应急响应")
 PROJECT_KIND = "共建项目"  # an activity of this kind by a unit is one of its 实事
 FIELDS = ("date", "kind", "title", "content", "node_id", "place", "post_id", "order_id",
-          "unit_id", "verified", "verifier", "verified_date")
+          "unit_id", "verified", "verifier", "verified_date", "start_time", "end_time",
+          "leader", "recorder")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.：点时](\d{1,2})?分?)?$")
+
+
+def parse_time(value: Any, field: str, label: str) -> str:
+    """A time of day as people write it (9:00, 9：30, 14.30, 9点, 930) to HH:MM; blank stays blank."""
+    text = nfkc(clean(value)).replace(" ", "")
+    if not text:
+        return ""
+    if re.fullmatch(r"\d{3,4}", text):
+        text = f"{text[:-2]}:{text[-2:]}"
+    match = _TIME.match(text)
+    hour, minute = (int(match.group(1)), int(match.group(2) or 0)) if match else (99, 0)
+    if hour > 23 or minute > 59:
+        raise ValidationError(field, label, f"“{value}”不是有效时间，应写成 09:00 或 14:30")
+    return f"{hour:02d}:{minute:02d}"
+
+
+def span_hours(start: str, end: str) -> float | None:
+    """Hours from start to end (HH:MM each), to the half hour as services are counted; None
+    when either is blank."""
+    if not start or not end:
+        return None
+    minutes = (int(end[:2]) * 60 + int(end[3:])) - (int(start[:2]) * 60 + int(start[3:]))
+    return max(0.0, round(minutes / 30) / 2)
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
@@ -24,6 +50,12 @@ def _clean(values: dict[str, Any]) -> dict[str, Any]:
     out["title"] = required(out["title"], "title", "活动名称")
     out["content"] = clean(out["content"])
     out["place"] = clean(out["place"])
+    out["start_time"] = parse_time(out["start_time"], "start_time", "开始时间")
+    out["end_time"] = parse_time(out["end_time"], "end_time", "结束时间")
+    if out["start_time"] and out["end_time"] and out["end_time"] <= out["start_time"]:
+        raise ValidationError("end_time", "结束时间", "应晚于开始时间")
+    out["leader"] = clean(out["leader"])
+    out["recorder"] = clean(out["recorder"])
     out["verified"] = 1 if out["verified"] else 0
     out["verifier"] = clean(out["verifier"])
     out["verified_date"] = parse_date(out["verified_date"], "verified_date", "审核日期")
@@ -149,7 +181,9 @@ def member_services(ledger: Ledger, member_id: int, start: str = "", end: str = 
     """Every service the member did in [start, end]: the rows of the 纪实卡."""
     sql = (
         "SELECT a.id AS activity_id, a.date, a.kind, a.title, a.content, a.place, a.verified, "
-        "a.verifier, a.verified_date, p.hours, p.uuid AS participant_uuid, "
+        "a.verifier, a.verified_date, a.start_time, a.end_time, a.leader, a.recorder, p.hours, "
+        "p.uuid AS participant_uuid, p.sign_in, p.sign_out, "
+        "(SELECT s.number FROM signin_sheets s WHERE s.id = p.sheet_id) AS sheet_number, "
         "(SELECT coalesce(sum(e.delta), 0) FROM points_entries e WHERE e.source_kind = 'activity' "
         " AND e.source_uuid = p.uuid AND e.deleted = 0) AS points "
         "FROM activity_participants p JOIN activities a ON a.id = p.activity_id "

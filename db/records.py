@@ -22,12 +22,16 @@ TABLE_LABELS = {
     "post_claims": "认岗记录",
     "orders": "群众需求",
     "activities": "活动纪实",
+    # before 活动参与: a participant names the sheet it was entered from, and an import
+    # resolves references to the tables it has already taken in
+    "signin_sheets": "签到表",
     "activity_participants": "活动参与",
     "meetings": "联席会议",
     "meeting_attendees": "参会单位",
     "points_entries": "积分记录",
     "evaluations": "评价",
     "reward_items": "积分商品",
+    "certificates": "志愿服务证明",
 }
 SYNCED_TABLES = tuple(TABLE_LABELS)
 

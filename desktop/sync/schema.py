@@ -70,11 +70,17 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "date": "日期", "kind": "活动类型", "title": "活动名称", "content": "活动内容",
         "node_id": "所在网格", "place": "地点", "post_id": "服务岗位", "order_id": "群众需求",
         "unit_id": "组织单位", "verified": "已审核", "verifier": "审核人",
-        "verified_date": "审核日期",
+        "verified_date": "审核日期", "start_time": "开始时间", "end_time": "结束时间",
+        "leader": "活动负责人", "recorder": "记录人",
+    },
+    "signin_sheets": {
+        "activity_id": "活动", "number": "签到表编号", "source": "名单来源", "node_id": "网格",
+        "post_id": "服务岗位", "roster": "预填党员UUID", "blank_rows": "空白行数",
+        "printed_date": "打印日期", "entered_date": "录入日期",
     },
     "activity_participants": {
         "activity_id": "活动", "member_id": "党员", "unit_id": "单位", "hours": "时长（小时）",
-        "note": "备注",
+        "note": "备注", "sheet_id": "签到表", "sign_in": "签到时间", "sign_out": "签退时间",
     },
     "meetings": {"date": "日期", "title": "会议名称", "place": "地点", "topics": "议题",
                  "minutes": "会议纪要"},
@@ -93,6 +99,15 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "name": "商品名称", "price": "所需积分", "stock": "库存", "note": "说明",
         "status": "状态",
     },
+    "certificates": {
+        "number": "证明编号", "community": "社区", "year": "年份", "serial": "序号",
+        "member_id": "党员", "name": "姓名", "id_type": "证件类型", "id_masked": "证件号码（隐去部分）",
+        "period_start": "服务开始日期", "period_end": "服务结束日期", "times": "服务次数",
+        "hours": "服务时长（小时）", "content": "服务内容", "issuer": "出具单位",
+        "leader": "负责人", "handler": "经办人", "phone": "联系电话", "issued_date": "出具日期",
+        "note": "备注", "status": "状态", "void_reason": "作废原因", "void_date": "作废日期",
+        "prints": "打印次数",
+    },
 }
 
 CODES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -103,6 +118,8 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "posts": {"category": posts.CATEGORIES, "status": posts.STATUSES},
     "orders": {"kind": orders.KINDS, "state": orders.STATES, "rating": ("", *orders.RATINGS)},
     "activities": {"kind": activities.KINDS},
+    "signin_sheets": {"source": ("", "网格", "岗位", "名单")},
+    "certificates": {"status": ("有效", "作废")},
 }
 BOOLEAN_COLUMNS = {("activities", "verified")}
 # Columns that personal-data masking hides, and that must stay text in Excel.
@@ -114,6 +131,7 @@ PHONE_COLUMNS = {("grid_nodes", "leader_phone"), ("units", "contact_phone"),
 REF_NAME_SQL = {
     "grid_nodes": "name", "units": "name", "members": "name", "posts": "name",
     "orders": "title", "activities": "date || ' ' || title", "meetings": "date || ' ' || title",
+    "signin_sheets": "number",
 }
 
 
