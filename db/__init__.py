@@ -10,7 +10,8 @@ from .errors import (
     ValidationError,
     WorkflowError,
 )
-from .ledger import SCHEMA_VERSION, Ledger, open_ledger
+from .ledger import SCHEMA_VERSION, Ledger
+from .opening import open_ledger
 
 __all__ = [
     "SCHEMA_VERSION", "DamagedLedgerError", "DuplicateMemberError", "Ledger", "LedgerError", "LedgerVersionError",

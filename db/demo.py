@@ -18,7 +18,8 @@ from typing import Any
 from . import demo_data as D
 from . import orders as order_rules
 from .activities import KINDS as ACTIVITY_KINDS
-from .ledger import Ledger, open_ledger
+from .ledger import Ledger
+from .opening import open_ledger
 from .pinyin import name_keys
 from .points import activity_delta, activity_reason, order_deltas, order_reasons
 from .posts import SEVEN

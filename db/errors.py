@@ -47,3 +47,15 @@ class LedgerVersionError(LedgerError):
 
 class DamagedLedgerError(LedgerVersionError):
     """The file is not a readable ledger: another file type, or a ledger damaged on disk."""
+
+
+class AccessDeniedError(LedgerError):
+    """The logged-in user's role does not allow this."""
+
+
+class LoginError(LedgerError):
+    """Wrong user name or password, or a try made before the waiting time is over."""
+
+    def __init__(self, message: str, wait_seconds: int = 0):
+        super().__init__(message)
+        self.wait_seconds = wait_seconds

@@ -44,7 +44,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .errors import LedgerError
+from .errors import LedgerError, LoginError
+from .kdf import derive, wait_seconds
+from .roles import SECRETARY
 
 FORMAT = "1"
 PROBE_N = 2 ** 9  # scrypt cost of the probe index: ~1 ms and 512 KiB a number (memory-hard)
@@ -275,8 +277,6 @@ def put_slot(ledger_path: str | Path, username: str, role: str, salt: str, kdf: 
              derived_hex: str, keys: Keys) -> None:
     """Give a user a slot (replacing theirs): the keys their role may hold, wrapped by their
     password's key."""
-    from .access import SECRETARY
-
     secretary = role == SECRETARY
     nonce = os.urandom(12)
     wrapped = AESGCM(_kek(derived_hex)).encrypt(nonce, keys.payload(secretary),
@@ -333,8 +333,6 @@ def unlock(ledger_path: str | Path, username: str, password: str) -> tuple[Keys,
     """Open an encrypted ledger's slot with the user's password, before the ledger can be read:
     (keys, scrypt result, role). Wrong passwords are counted in the keyring with the same
     waits as the ledger's own login (one write transaction per try, across processes)."""
-    from .users import LoginError, derive, wait_seconds
-
     username = (username or "").strip()
     with _ring(ledger_path) as ring:
         ring.row_factory = sqlite3.Row

@@ -1,4 +1,7 @@
-"""Opening a ledger file: pragmas, migrations, identity, and the transaction helper.
+"""A ledger file's connection: pragmas, migrations, and the transaction helper.
+
+Opening one for use (decrypting, finishing a cut-off re-keying, backing up before a migration,
+entering the session) is db.opening, above the modules it needs.
 
 A Ledger wraps one sqlite3 connection (one per thread) through sqlite-utils. Every write in
 `db` happens inside `ledger.transaction()`, which nests as savepoints, so an operation made of
@@ -19,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from .errors import DamagedLedgerError, LedgerError, LedgerVersionError
+from .errors import DamagedLedgerError, LedgerVersionError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APP_ID = 0x42414F44  # "BAOD", stamped in PRAGMA application_id
@@ -119,6 +122,21 @@ def _check_file(path: Path, password: str | None) -> None:
             raise DamagedLedgerError(f"“{path.name}”不是报到台账文件（也不是SQLite数据库），无法打开")
 
 
+KEY_FUNCTIONS = ("baodao_id_seal", "baodao_id_index", "baodao_id_probe", "baodao_id_mask",
+                 "baodao_id_open", "baodao_id_birth")
+
+
+def _locked(_value: Any) -> str:
+    raise PermissionError("没有登录，不能读写身份证号")
+
+
+def lock_functions(conn: Any) -> None:
+    """Every connection has the key functions that the sealing triggers of a ledger with keys
+    name (db.vault); without a logged-in session's keys they refuse."""
+    for name in KEY_FUNCTIONS:
+        conn.create_function(name, 1, _locked)
+
+
 def _connect(path: str, password: str | None = None) -> sqlite3.Connection:
     from .crypto import connect
 
@@ -130,9 +148,7 @@ def _connect(path: str, password: str | None = None) -> sqlite3.Connection:
         raise DamagedLedgerError(f"“{Path(path).name}”不是报到台账文件，或已损坏：{error}") from None
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
-    from .vault import uninstall
-
-    uninstall(conn)  # the ID sealing functions, refusing until a session installs its keys
+    lock_functions(conn)  # the ID sealing functions, refusing until a session installs its keys
     if path != ":memory:":
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
@@ -204,69 +220,3 @@ def network_share(path: Path, mounts: str | None = None) -> bool:
                     len(point) > len(best):
                 best, fstype = point, parts[2]
     return fstype in NETWORK_FILESYSTEMS
-
-
-def open_ledger(path: str | Path, create: bool = True,
-                backup_dir: str | Path | None = None, password: str | None = None) -> Ledger:
-    """Open (or create) a ledger file and bring it to the current schema.
-
-    With backup_dir, a ledger about to be upgraded to a newer schema is backed up there first.
-    An encrypted ledger needs its password (given here once; remembered for this process)."""
-    from .crypto import password_for, remember
-
-    path = Path(path) if str(path) != ":memory:" else path
-    if password:
-        remember(path, password)
-    password = password or password_for(path)
-    if isinstance(path, Path):
-        if not create and not path.exists():
-            raise LedgerVersionError(f"找不到台账文件“{path}”")
-        if network_share(path):
-            raise LedgerError(
-                f"“{path.name}”在网络共享位置上。多人同时通过网络打开同一个台账会损坏数据，"
-                "请把台账复制到本机硬盘后再打开，单位之间请用“导出到U盘”交换数据。")
-        from .crypto import recover
-
-        recover(path)  # a password change cut off by a crash is finished or rolled back first
-        _check_file(path, password)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    conn = _connect(str(path), password)
-    try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if backup_dir is not None and 0 < version < SCHEMA_VERSION:
-            from .backup import create as create_backup
-
-            create_backup(Ledger(conn, str(path)), backup_dir, f"升级前第{version}版")
-        migrate(conn, Path(str(path)).name)
-        if conn.execute("SELECT value FROM meta WHERE key = 'office_id'").fetchone() is None:
-            now = utcnow()
-            conn.executescript("BEGIN")
-            conn.executemany(
-                "INSERT INTO meta(key, value) VALUES (?, ?)",
-                [("office_id", new_uuid()), ("created_at", now)],
-            )
-            conn.execute("COMMIT")
-    except BaseException as error:
-        conn.close()
-        from .crypto import database_errors
-
-        if isinstance(error, database_errors()) and not isinstance(error, sqlite3.OperationalError):
-            raise DamagedLedgerError(f"“{Path(str(path)).name}”已损坏，无法读取：{error}") from None
-        raise
-    ledger = Ledger(conn, str(path))
-    _enter_session(ledger)
-    return ledger
-
-
-def _enter_session(ledger: Ledger) -> None:
-    """A ledger with users opens locked, unless this process has logged in to it already."""
-    from .access import LOCKED, Actor, install, session_for
-
-    if not ledger.scalar("SELECT count(*) FROM main.users WHERE active = 1"):
-        return
-    actor = session_for(ledger.path)
-    if actor is not None:
-        row = ledger.one("SELECT id, username, role, node_id FROM main.users "
-                         "WHERE id = ? AND active = 1", (actor.user_id,))
-        actor = Actor(row["username"], row["role"], row["node_id"], row["id"]) if row else None
-    install(ledger, actor or LOCKED)

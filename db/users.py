@@ -14,11 +14,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
-import hmac
 import logging
 import math
-import re
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -38,109 +35,11 @@ from .access import (
     remember_session,
     require_secretary,
 )
-from .errors import LedgerError, NotFoundError, ValidationError
+from .errors import LedgerError, LoginError, NotFoundError, ValidationError
+from .kdf import current_kdf, derive, matches, new_hash, outdated, wait_seconds
 from .ledger import Ledger, utcnow
 
 MIN_PASSWORD = 6
-FREE_TRIES = 3
-# scrypt cost for new hashes (OWASP Password Storage Cheat Sheet: N=2^17, r=8, p=1, 128 MiB);
-# about 0.3 s a hash on a 2-core office PC. Tests lower SCRYPT_N (tests/conftest.py).
-SCRYPT_N = 2 ** 17
-SCRYPT_R = 8
-SCRYPT_P = 1
-LEGACY = (2 ** 14, 8, 1)  # a bare 64-hex-digit hash: the parameters before the upgrade
-MAX_KDF_MEMORY = 2 ** 30  # a stored hash asking for more is refused, not computed
-_STORED = re.compile(r"(scrypt2?)\$n=(\d{1,8}),r=(\d{1,3}),p=(\d{1,3})\$([0-9a-f]{64})")
-_LEGACY = re.compile(r"[0-9a-f]{64}")
-
-
-class LoginError(LedgerError):
-    """Wrong user name or password, or a try made before the waiting time is over."""
-
-    def __init__(self, message: str, wait_seconds: int = 0):
-        super().__init__(message)
-        self.wait_seconds = wait_seconds
-
-
-def wait_seconds(failures: int) -> int:
-    """Seconds to wait before the next try after `failures` wrong passwords in a row."""
-    if failures < FREE_TRIES:
-        return 0
-    return min(300, 2 ** (failures - FREE_TRIES + 1))
-
-
-def _derive(password: str, salt: str, n: int, r: int, p: int) -> str:
-    """The scrypt key (hex) of a password: the one costly step of every check."""
-    return hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=n, r=r, p=p,
-                          dklen=32, maxmem=min(2 * 128 * n * r * p, MAX_KDF_MEMORY) + 2 ** 20).hex()
-
-
-def _kdf() -> str:
-    return f"n={SCRYPT_N},r={SCRYPT_R},p={SCRYPT_P}"
-
-
-def _verifier(derived: str) -> str:
-    """What is stored of a password (scrypt2): an HMAC of the scrypt result, so the stored
-    hash does not give the key that opens the user's slot (db.keys)."""
-    return hmac.new(bytes.fromhex(derived), b"baodao password check", hashlib.sha256).hexdigest()
-
-
-def _hash(password: str, salt: str, keyed: bool = True) -> tuple[str, str]:
-    """A new stored hash naming its parameters, and the scrypt result behind it. On a ledger
-    from before key slots (not keyed yet) the old form is kept: the first 书记 login makes
-    every user's slot from it (vault.enrol_all)."""
-    derived = _derive(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    if not keyed:
-        return f"scrypt${_kdf()}${derived}", derived
-    return f"scrypt2${_kdf()}${_verifier(derived)}", derived
-
-
-def derive(password: str, salt: str, kdf: str) -> str | None:
-    """The scrypt result for a slot's parameters ("n=…,r=…,p=…"); None when they are absurd."""
-    found = _parameters(f"scrypt${kdf}${'0' * 64}")
-    if found is None:
-        return None
-    n, r, p, _key = found
-    return _derive(password, salt, n, r, p)
-
-
-def _parameters(stored: str) -> tuple[int, int, int, str] | None:
-    """(n, r, p, stored key or verifier) of a stored hash; None for one malformed or absurdly
-    costly."""
-    if _LEGACY.fullmatch(stored):
-        return (*LEGACY, stored)
-    match = _STORED.fullmatch(stored)
-    if match is None:
-        return None
-    n, r, p = (int(match.group(i)) for i in (2, 3, 4))
-    if n < 2 or n & (n - 1) or not r or not p or 128 * n * r * p > MAX_KDF_MEMORY:
-        return None
-    return n, r, p, match.group(5)
-
-
-def _matches(password: str, salt: str, stored: str, derived: str | None = None) -> str | None:
-    """The scrypt result when the password is right (computed unless given), else None."""
-    found = _parameters(stored)
-    if found is None:
-        return None
-    n, r, p, key = found
-    derived = derived or _derive(password, salt, n, r, p)
-    expected = _verifier(derived) if stored.startswith("scrypt2$") else derived
-    return derived if hmac.compare_digest(expected, key) else None
-
-
-def outdated(stored: str) -> bool:
-    """True for a hash made with less than the current cost, or of a form that stores the
-    scrypt result itself (remade at the next login)."""
-    found = _parameters(stored)
-    return (found is None or found[0] < SCRYPT_N or found[1] < SCRYPT_R or
-            not stored.startswith("scrypt2$"))
-
-
-def _kdf_of(stored: str) -> str:
-    found = _parameters(stored)
-    n, r, p = found[:3] if found else (SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    return f"n={n},r={r},p={p}"
 
 
 def _check_password(password: str) -> None:
@@ -202,7 +101,7 @@ def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY
         raise ValidationError("role", "角色", "第一个用户必须是书记，否则没有人能管理用户")
     _check_password(password)
     salt = secrets.token_hex(16)
-    stored, derived = _hash(password, salt)
+    stored, derived = new_hash(password, salt)
     now = utcnow()
     with ledger.transaction():
         cursor = ledger.execute(
@@ -212,7 +111,7 @@ def add_user(ledger: Ledger, username: str, password: str, role: str = SECRETARY
         user_id = int(cursor.lastrowid or 0)
         held = vault.start(ledger) if first else vault.secretary_keys(ledger)
         if held is not None:
-            keys.put_slot(ledger.path, username, role, salt, _kdf(), derived, held)
+            keys.put_slot(ledger.path, username, role, salt, current_kdf(), derived, held)
             vault.sign_user(ledger, held, user_id)
         audit.record(ledger, "增加用户", f"{username}（{role}）")
     if first:
@@ -259,14 +158,14 @@ def _new_password(ledger: Ledger, user_id: int, password: str, held: keys.Keys |
     """Store a new hash and remake the user's slot with it (inside the caller's transaction)."""
     row = _get(ledger, user_id)
     salt = secrets.token_hex(16)
-    stored, derived = _hash(password, salt, keys.exists(ledger.path))
+    stored, derived = new_hash(password, salt, keys.exists(ledger.path))
     ledger.execute("UPDATE main.users SET pw_salt = ?, pw_hash = ?, failures = 0, "
                    "retry_after = '', updated_at = ? WHERE id = ?",
                    (salt, stored, utcnow(), user_id))
     if keys.exists(ledger.path):
         if held is None or (row["role"] == SECRETARY and not held.secretary):
             raise AccessDeniedError("无权限：没有打开钥匙，不能为该用户设密码")
-        keys.put_slot(ledger.path, row["username"], row["role"], salt, _kdf(), derived, held)
+        keys.put_slot(ledger.path, row["username"], row["role"], salt, current_kdf(), derived, held)
 
 
 def set_password(ledger: Ledger, user_id: int, new: str, old: str | None = None) -> None:
@@ -277,7 +176,7 @@ def set_password(ledger: Ledger, user_id: int, new: str, old: str | None = None)
     if not own:
         require_secretary(ledger, "重设其他用户的密码")
     row = _get(ledger, user_id)
-    if own and not (old is not None and _matches(old, row["pw_salt"], row["pw_hash"])):
+    if own and not (old is not None and matches(old, row["pw_salt"], row["pw_hash"])):
         raise ValidationError("old", "原密码", "不正确")
     _check_password(new)
     with ledger.transaction():
@@ -358,7 +257,7 @@ def _check(ledger: Ledger, username: str, password: str,
     """The actor, the scrypt result (it opens the user's slot) and the user's row."""
     row = _take_try(ledger, username)
     failures = row["failures"] + 1
-    found = _matches(password, row["pw_salt"], row["pw_hash"], derived)
+    found = matches(password, row["pw_salt"], row["pw_hash"], derived)
     if found is None:
         wait = wait_seconds(failures)
         with _write_lock(ledger):
@@ -396,7 +295,7 @@ def _upgrade(ledger: Ledger, actor: Actor, password: str, row: dict[str, Any],
     """Remake a weaker hash (or one that stores the scrypt result) with the current cost and
     form, and the user's slot with it, unless the password changed meanwhile."""
     salt = secrets.token_hex(16)
-    stored, derived = _hash(password, salt, keys.exists(ledger.path))
+    stored, derived = new_hash(password, salt, keys.exists(ledger.path))
     try:
         with _write_lock(ledger):
             changed = ledger.execute(
@@ -404,7 +303,7 @@ def _upgrade(ledger: Ledger, actor: Actor, password: str, row: dict[str, Any],
                 "WHERE id = ? AND pw_hash = ?",
                 (salt, stored, utcnow(), actor.user_id, row["pw_hash"])).rowcount
             if changed and held is not None:
-                keys.put_slot(ledger.path, actor.username, actor.role, salt, _kdf(), derived,
+                keys.put_slot(ledger.path, actor.username, actor.role, salt, current_kdf(), derived,
                               held)
     except (sqlite3.Error, keys.KeyringError) as error:  # the login stands; tried again next time
         logging.getLogger("baodao").warning("password hash upgrade failed: %s", error)
@@ -436,7 +335,7 @@ def login(ledger: Ledger, username: str, password: str, derived: str | None = No
         vault.fill_lookups(ledger)
         ledger.tampered_users = vault.tampered_users(ledger, held)
     if outdated(row["pw_hash"]) and (held is not None or not row["pw_hash"].startswith(
-            f"scrypt${_kdf()}$")):
+            f"scrypt${current_kdf()}$")):
         _upgrade(ledger, actor, password, row, held)
     with _write_lock(ledger):
         audit.record(ledger, "登录", Path(ledger.path).name)
@@ -459,7 +358,7 @@ def recover(path: str | Path, recovery: str, username: str, new_password: str) -
     rebuilds a lost keyring). Returns the other users who need a new password from a 书记
     (their slots were in the lost keyring)."""
     from .crypto import looks_encrypted, remember
-    from .ledger import open_ledger
+    from .opening import open_ledger
 
     held = keys.parse_recovery(path, recovery)
     lost = not keys.exists(path)

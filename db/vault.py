@@ -16,7 +16,8 @@ from typing import Any
 
 from . import keys
 from .errors import LedgerError
-from .ledger import Ledger
+from .kdf import kdf_of
+from .ledger import Ledger, lock_functions
 
 BIRTH_YEAR = "[0-9][0-9][0-9][0-9]年"
 
@@ -122,10 +123,8 @@ def enrol_all(ledger: Ledger, held: keys.Keys, me: int, derived: str) -> None:
         value = derived if row["id"] == me else stored
         if row["pw_hash"].startswith("scrypt2$") and row["id"] != me:
             continue
-        from .users import _kdf_of
-
         keys.put_slot(ledger.path, row["username"], row["role"], row["pw_salt"],
-                      _kdf_of(row["pw_hash"]), value, held)
+                      kdf_of(row["pw_hash"]), value, held)
         sign_user(ledger, held, row["id"])
 
 
@@ -172,19 +171,9 @@ def mask(number: str | None) -> str:
     return "*" * len(number)
 
 
-FUNCTIONS = ("baodao_id_seal", "baodao_id_index", "baodao_id_probe", "baodao_id_mask",
-             "baodao_id_open", "baodao_id_birth")
-
-
-def _locked(_value: Any) -> str:
-    raise PermissionError("没有登录，不能读写身份证号")
-
-
 def uninstall(conn: Any) -> None:
-    """Every connection has the key functions (migration 0007's triggers name them); without a
-    logged-in session's keys they refuse."""
-    for name in FUNCTIONS:
-        conn.create_function(name, 1, _locked)
+    """Take a session's keys off a connection (logout, lock): the functions refuse again."""
+    lock_functions(conn)
 
 
 def install(ledger: Ledger, held: keys.Keys) -> None:

@@ -21,6 +21,11 @@ def default_ledger() -> Path:
     return data_dir() / "台账.baodao.db"
 
 
+def backup_folder() -> Path:
+    """Where the app keeps its backups (taken before imports, restores and upgrades, daily)."""
+    return data_dir() / "备份"
+
+
 def demo_ledger() -> Path:
     return data_dir() / "演示台账-丽景社区.baodao.db"
 

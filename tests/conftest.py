@@ -24,17 +24,17 @@ def _cheap_password_hashes(request, monkeypatch):
     """New password hashes at scrypt N=2^10 instead of 2^17 (0.3 s each) in every test but
     those that ask for `real_kdf`. Hashes name their cost, so checks stay right either way."""
     if "real_kdf" not in request.fixturenames:
-        from db import users
+        from db import kdf
 
-        monkeypatch.setattr(users, "SCRYPT_N", 2 ** 10)
+        monkeypatch.setattr(kdf, "SCRYPT_N", 2 ** 10)
 
 
 @pytest.fixture
 def real_kdf():
     """Password hashes at the production cost (see _cheap_password_hashes)."""
-    from db import users
+    from db import kdf
 
-    return users
+    return kdf
 
 
 @pytest.fixture

@@ -72,3 +72,63 @@ def test_imports_point_one_way():
 def test_the_rule_checker_sees_relative_imports():
     # desktop/sync/export.py says "from . import schema": it must count as desktop.sync.schema
     assert "desktop.sync.schema" in _imports(ROOT / "desktop" / "sync" / "export.py")
+
+
+def _module_graph(folders: tuple[str, ...]) -> dict[str, set[str]]:
+    """module -> the project modules it imports (at any depth of the file: an import inside a
+    function ties two modules as much as one at the top)."""
+    modules = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__"): p
+               for folder in folders for p in (ROOT / folder).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        targets = set()
+        for name in _imports(path):
+            while name and name not in modules:  # "db.access.Actor" -> "db.access"
+                name = name.rpartition(".")[0]
+            if name and name != module and not modules[name].name == "__init__.py":
+                targets.add(name)
+        graph[module] = targets
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for other in graph.get(node, ()):
+            if other not in index:
+                visit(other)
+                low[node] = min(low[node], low[other])
+            elif other in stack:
+                low[node] = min(low[node], index[other])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                top = stack.pop()
+                group.append(top)
+                if top == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_import_cycles():
+    """The lowest modules know nothing of those above them: opening a ledger (db.opening)
+    sits above the connection, the keys, the sessions and the backups; the 积分 tabs know
+    their page by an interface (desktop.ui.points_host), not by its class."""
+    assert _cycles(_module_graph(("db", "desktop"))) == []
+
+
+def test_the_cycle_finder_finds_one():
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

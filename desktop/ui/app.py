@@ -209,11 +209,14 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
 
     window = MainWindow(ledger, store)
     remember(store, ledger.path)
-    from PySide6.QtCore import QTimer
+    from db import vault
 
-    from .key_dialogs import start_sealing
+    if vault.unsealed(ledger):  # ID numbers left in full: sealed once the window shows
+        from PySide6.QtCore import QTimer
 
-    QTimer.singleShot(0, lambda: start_sealing(window))  # ID numbers left in full, if any
+        from .key_dialogs import start_sealing
+
+        QTimer.singleShot(0, lambda: start_sealing(window))
     from db import audit
 
     audit.record(ledger, "打开台账", Path(ledger.path).name)
@@ -222,6 +225,8 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
         other = _open(path, window)
         if other is not None:
             window.set_ledger(other)
+            from .key_dialogs import start_sealing
+
             start_sealing(window)
             remember(store, other.path)
             from db import audit

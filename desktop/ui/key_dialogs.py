@@ -4,6 +4,7 @@ and using it when every 书记 password is forgotten (db.keys, db.users.recover)
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -182,7 +183,10 @@ def start_sealing(window: Any) -> None:
     from .worker import run_job
 
     ledger = getattr(window, "ledger", None)
-    if ledger is None or not is_secretary(ledger) or not vault.unsealed(ledger):
+    try:
+        if ledger is None or not is_secretary(ledger) or not vault.unsealed(ledger):
+            return
+    except sqlite3.Error:  # the window has moved on to another ledger, or closed
         return
     path = ledger.path
 

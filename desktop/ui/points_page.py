@@ -5,6 +5,7 @@ redemption and the 爱心存折, and the rankings with closing (freezing) and le
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Signal
@@ -28,6 +29,7 @@ from db.orders import RATINGS
 from db.periods import is_finished, parse_period
 
 from .forms import EditDialog, confirm, date_field, number_field, show_error, text_field
+from .points_host import PointsHost
 from .ranking_tab import RankingTab, fill_period_combo, period_code
 from .report_common import (
     Column,
@@ -84,7 +86,7 @@ class RecalcDialog(QDialog):
 
 
 class RulesTab(QWidget):
-    def __init__(self, page: PointsPage):
+    def __init__(self, page: PointsHost):
         super().__init__(page)
         self.page = page
         self.base = _spin(80, 0, 1000)
@@ -275,7 +277,7 @@ class NoShowDialog(EditDialog):
 
 
 class EntriesTab(QWidget):
-    def __init__(self, page: PointsPage):
+    def __init__(self, page: PointsHost):
         super().__init__(page)
         self.page = page
         self.subject: tuple[str, int] | None = None
@@ -394,8 +396,7 @@ class PointsPage(QWidget):
     def preview(self, path: Any, warnings: list[str], count: int, title: str, what: str) -> None:
         show_pdf(self, path, warnings, count, title, what)
 
-    def output_dir(self):  # type: ignore[no-untyped-def]
-        from pathlib import Path
+    def output_dir(self) -> Path:
 
         from desktop.paths import data_dir
 

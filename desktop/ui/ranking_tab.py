@@ -28,7 +28,7 @@ from .report_common import Column, RowsModel, period_combo, table_view
 from .worker import Job, run_job
 
 if TYPE_CHECKING:
-    from .points_page import PointsPage
+    from .points_host import PointsHost
 
 
 def fill_period_combo(box: QComboBox, granularity: str, count: int,
@@ -82,7 +82,7 @@ def rank_text(row: dict[str, Any]) -> str:
 
 
 class RankingTab(QWidget):
-    def __init__(self, page: PointsPage):
+    def __init__(self, page: PointsHost):
         super().__init__(page)
         self.page = page
         self.kind = QComboBox()

@@ -28,7 +28,7 @@ from db import open_ledger
 from db.grid import LEVEL_NAMES
 from desktop.sync import roster as roster_mod
 from desktop.sync.errors_book import write_errors
-from desktop.ui.sync_dialogs import EXCEL_FILTER, IssuesWidget, _item
+from desktop.ui.sync_common import EXCEL_FILTER, IssuesWidget, _item
 from desktop.ui.worker import run_job
 
 

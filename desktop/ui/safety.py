@@ -29,7 +29,7 @@ from .worker import run_job
 
 
 def backup_folder() -> Path:
-    return paths.data_dir() / "备份"
+    return paths.backup_folder()
 
 
 def removable_root(path: str | Path) -> Path | None:

@@ -14,7 +14,7 @@ from .forms import EditDialog, confirm, number_field, show_error, text_field
 from .report_common import Column, RowsModel, table_view
 
 if TYPE_CHECKING:
-    from .points_page import PointsPage
+    from .points_host import PointsHost
 
 
 class ItemDialog(EditDialog):
@@ -40,7 +40,7 @@ class ItemDialog(EditDialog):
 
 
 class ShopTab(QWidget):
-    def __init__(self, page: PointsPage):
+    def __init__(self, page: PointsHost):
         super().__init__(page)
         self.page = page
         self.model = RowsModel([Column("name", "商品"), Column("price", "所需积分", "r"),

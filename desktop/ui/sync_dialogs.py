@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -39,23 +38,17 @@ from PySide6.QtWidgets import (
 from db import merge, open_ledger, settings
 from desktop.sync import roster as roster_mod
 from desktop.sync.drives import removable_drives
-from desktop.sync.errors_book import write_errors
-from desktop.sync.exchange import Conflict, Issue, Preview
+from desktop.sync.exchange import Conflict, Preview
 from desktop.sync.reader import PasswordRequired
+from desktop.ui.sync_common import (
+    DIFF_BRUSH,
+    EXCEL_FILTER,
+    ROSTER_FILTER,
+    SYNC_HEADERS,
+    IssuesWidget,
+    _item,
+)
 from desktop.ui.worker import run_job
-
-EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
-ROSTER_FILTER = "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)"
-DIFF_BRUSH = QBrush(QColor("#FFF2CC"))
-SYNC_HEADERS = {"UUID", "版本", "更新时间", "修改单位", "创建时间", "已删除"}
-
-
-def _item(text: Any, align_right: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem("" if text is None else str(text))
-    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-    if align_right:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
 
 
 def _ask_password(parent: QWidget | None, message: str) -> str | None:
@@ -268,45 +261,6 @@ def export_to_usb(parent: QWidget | None, ledger_path: str | Path) -> ExportDial
 
 
 # -- invalid rows -----------------------------------------------------------------------------
-
-class IssuesWidget(QWidget):
-    """Rejected rows with sheet, row, column and reason, and 保存错误清单."""
-
-    def __init__(self, issues: list[Issue], parent: QWidget | None = None):
-        super().__init__(parent)
-        self.issues = issues
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(len(issues), 4)
-        self.table.setHorizontalHeaderLabels(["工作表", "行号", "列", "原因"])
-        for row, issue in enumerate(issues):
-            self.table.setItem(row, 0, _item(issue.sheet))
-            self.table.setItem(row, 1, _item(issue.row or "", True))
-            self.table.setItem(row, 2, _item(issue.column))
-            self.table.setItem(row, 3, _item(issue.reason))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        layout.addWidget(self.table)
-        save = QPushButton("保存错误清单…")
-        save.setEnabled(bool(issues))
-        save.clicked.connect(self.save)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(f"共 {len(issues)} 条，可保存为Excel发回报送单位修改"))
-        row.addStretch(1)
-        row.addWidget(save)
-        layout.addLayout(row)
-
-    def save(self) -> Path | None:
-        path, _ = QFileDialog.getSaveFileName(self, "保存错误清单", "错误清单.xlsx", EXCEL_FILTER)
-        if not path:
-            return None
-        write_errors(path, self.issues)
-        QMessageBox.information(self, "保存错误清单", f"已保存到\n{path}")
-        return Path(path)
-
 
 # -- conflicts --------------------------------------------------------------------------------
 

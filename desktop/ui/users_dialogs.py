@@ -141,8 +141,7 @@ class OpenDialog(LoginDialog):
     def check(self) -> Any:
         from db import keys
         from db.crypto import remember
-
-        from .safety import backup_folder
+        from desktop.paths import backup_folder
 
         name, password = self.user.currentText(), self.password.text()
         try:

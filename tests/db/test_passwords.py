@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from db import keys, access, grid, open_ledger, settings, users
+from db import access, kdf, keys, grid, open_ledger, settings, users
 from db.users import LoginError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +64,7 @@ def legacy_hash(password: str) -> tuple[str, str]:
 
 
 def test_new_hashes_follow_owasp_and_old_ones_are_upgraded_at_login(office, real_kdf):
-    assert users.SCRYPT_N >= 2 ** 17 and users.SCRYPT_R >= 8
+    assert kdf.SCRYPT_N >= 2 ** 17 and kdf.SCRYPT_R >= 8
     row = stored(office, "王书记")
     scheme, params, key = row["pw_hash"].split("$")
     n, r, p = (int(part.split("=")[1]) for part in params.split(","))
@@ -109,7 +109,7 @@ def test_new_hashes_follow_owasp_and_old_ones_are_upgraded_at_login(office, real
 
 
 def test_unlock_upgrades_only_a_hash_the_connection_may_change(office, monkeypatch):
-    monkeypatch.setattr(users, "SCRYPT_N", 2 ** 11)  # the fixture's 2^10 hashes are now weak
+    monkeypatch.setattr(kdf, "SCRYPT_N", 2 ** 11)  # the fixture's 2^10 hashes are now weak
     before = stored(office, "李网格")["pw_hash"]
     assert users.outdated(before) and before.startswith("scrypt2$n=1024,")
     with open_ledger(office, create=False) as ledger:
@@ -148,17 +148,17 @@ def test_a_malformed_or_absurd_stored_hash_is_a_wrong_password(office, bad):
 CHILD = r"""
 import datetime as dt, json, sys, time
 from pathlib import Path
-from db import open_ledger, users
+from db import kdf, open_ledger, users
 
 path, folder, me, clocks = sys.argv[1], Path(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
 checked = [0]
-derive = users._derive
+derive = kdf._derive
 
 def counting(*args):
     checked[0] += 1
     return derive(*args)
 
-users._derive = counting
+kdf._derive = counting
 ledger = open_ledger(path, create=False)
 for number, clock in enumerate(clocks):
     users._now = lambda clock=clock: dt.datetime.fromisoformat(clock)

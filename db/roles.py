@@ -1,0 +1,7 @@
+"""The two roles of a ledger with users (db.users, db.access): a leaf module, so that the
+keys (db.keys) and the scopes (db.access) can both name them."""
+
+SECRETARY = "书记"
+GRID_WORKER = "网格员"
+ROLES = (SECRETARY, GRID_WORKER)
+DENIED = "无权限"
