@@ -71,13 +71,13 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _compliance(args: argparse.Namespace) -> int:
-    from db import compliance
+    from db import compliance, periods
 
     if args.out:
         _suffix(args.out, (".xlsx", ".pdf"))
     with open_ledger(args.ledger, create=False) as ledger:
         node_id = node_arg(ledger, args.grid)
-        q = compliance.quarter(args.quarter)
+        q = compliance.quarter(args.quarter or periods.last_finished("quarter").code)
         lists = compliance.check_lists(ledger, q.code, node_id, full_phones=args.full_phones)
         if args.json:
             print(json.dumps(lists, ensure_ascii=False, indent=2))
@@ -123,7 +123,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     c = sub.add_parser("compliance", help="达标检查：无服务党员、无实事或未参会单位、超期需求、缺额岗位")
     c.add_argument("ledger", help="台账文件")
-    c.add_argument("--quarter", required=True, help="季度，如 2026Q3")
+    c.add_argument("--quarter", help="季度，如 2026Q3（默认最近结束的季度）")
     c.add_argument("--grid", metavar="NODE", help="只检查该网格")
     c.add_argument("--full-phones", action="store_true", help="显示完整电话（默认隐藏中间4位）")
     c.add_argument("--json", action="store_true", help="以JSON输出")

@@ -15,18 +15,20 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from db import compliance, emergency, stats
+from db import compliance, emergency, periods, stats
 from db.errors import LedgerError
 from db.ledger import Ledger
 
 from .charts import make_chart, month_chart, node_chart
-from .forms import show_error
+from .forms import confirm, show_error
+from .ranking_tab import fill_period_combo, period_code, start_quarter_letters
 from .report_common import (
     Column,
     RowsModel,
@@ -181,9 +183,9 @@ class ComplianceTab(QWidget):
     def __init__(self, page: StatsPage):
         super().__init__(page)
         self.page = page
-        self.quarter = period_combo(quarters(count=6))
-        mark_running(self.quarter)
-        self.quarter.setCurrentIndex(self.quarter.findText(last_finished_quarter()))
+        # The running quarter (marked （进行中）) and six finished ones; the last finished first.
+        self.quarter = period_combo([])
+        fill_period_combo(self.quarter, "quarter", 6)
         self.node = grid_combo(page.ledger, (1, 2, 3, 4, 5), "全部网格")
         self.full = QCheckBox("显示完整电话")
         check = QPushButton("检查")
@@ -195,11 +197,23 @@ class ComplianceTab(QWidget):
         self.export_button.clicked.connect(self.export)
         self.print_button.clicked.connect(self.print_pdf)
         self.letters_button.clicked.connect(self.letters)
+        self.top = QSpinBox()
+        self.top.setRange(0, 500)
+        self.top.setValue(10)
+        self.top.setPrefix("感谢信前 ")
+        self.top.setSuffix(" 名")
+        self.top.setToolTip("季度党员排行和报到单位排行各取前几名发感谢信（并列的一并）")
+        self.all_letters_button = QPushButton("本季度全部信函…")
+        self.all_letters_button.setToolTip(
+            "在后台一次生成所选季度的全部提醒函（无服务的党员、未办实事或未参加联席会议的单位）"
+            "和感谢信（季度排行前几名），不必逐个标签生成")
+        self.all_letters_button.clicked.connect(self.all_letters)
         bar = QHBoxLayout()
         for w in (QLabel("季度"), self.quarter, QLabel("范围"), self.node, self.full, check):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.letters_button, self.export_button, self.print_button):
+        for w in (self.letters_button, self.top, self.all_letters_button, self.export_button,
+                  self.print_button):
             bar.addWidget(w)
         self.tabs = QTabWidget()
         self.models: dict[str, RowsModel] = {}
@@ -220,7 +234,7 @@ class ComplianceTab(QWidget):
 
     def refresh(self) -> None:
         try:
-            q = compliance.quarter(period_of(self.quarter))
+            q = compliance.quarter(period_code(self.quarter))
             self.lists = compliance.check_lists(self.page.ledger, q.code, self.node.currentData(),
                                                 full_phones=self.full.isChecked())
         except LedgerError as error:
@@ -281,6 +295,34 @@ class ComplianceTab(QWidget):
         out = self.page.output_dir() / f"提醒函{self.code}-{key}.pdf"
         path, warnings = write_letters(self.page.ledger, letters, out)
         show_pdf(self, path, warnings, len(letters), "提醒函预览", "份提醒函")
+
+    def all_letters(self) -> None:
+        """All of the chosen quarter's 提醒函 and 感谢信 in one PDF, in the background (the
+        积分 page's 排行 tab does the same job); a cancel writes nothing and uses no 文号."""
+        try:
+            quarter = periods.parse_period(period_code(self.quarter))
+        except LedgerError as error:
+            show_error(self, "本季度全部信函", error)
+            return
+        if not periods.is_finished(quarter) and not confirm(
+                self, "本季度全部信函",
+                f"{quarter.label}还没有结束：名单只算到今天，本季度稍后才参加服务的党员和单位"
+                "也会收到提醒函。仍要生成吗？"):
+            return
+        out = self.page.output_dir() / f"感谢信提醒函{quarter.code}.pdf"
+
+        def done(result: tuple[Any, Path | None, list[str]]) -> None:
+            batch, written, warnings = result
+            if written is None:
+                self.page.status.setText(f"{batch.label}没有需要发的感谢信或提醒函。")
+                return
+            self.page.status.setText(f"已生成{batch.summary}。{''.join(batch.notes)}")
+            show_pdf(self, written, warnings, len(batch.letters), "感谢信与提醒函预览", "份信函")
+
+        self.page.job = start_quarter_letters(self, self.page.ledger.path, quarter.code,
+                                              self.top.value(), out, done)
+        self.page.job.cancelled.connect(
+            lambda: self.page.status.setText("已取消：没有生成任何信函，文号未占用。"))
 
 
 class EmergencyTab(QWidget):
