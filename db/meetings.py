@@ -55,12 +55,6 @@ def update_meeting(ledger: Ledger, meeting_id: int, unit_ids: Iterable[int] | No
             _set_attendees(ledger, meeting_id, unit_ids)
 
 
-def delete_meeting(ledger: Ledger, meeting_id: int) -> None:
-    with ledger.transaction():
-        records.tombstone_where(ledger, "meeting_attendees", "meeting_id = ?", (meeting_id,))
-        records.tombstone(ledger, "meetings", meeting_id)
-
-
 def list_meetings(ledger: Ledger, start: str = "", end: str = "9999") -> list[dict[str, Any]]:
     return ledger.query(
         "SELECT mt.*, (SELECT count(*) FROM meeting_attendees a WHERE a.meeting_id = mt.id "

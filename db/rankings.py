@@ -171,11 +171,6 @@ def close_period(ledger: Ledger, kind: str, period_code: str, closed_by: str = "
     return get_ranking(ledger, kind, period.code)
 
 
-def closed_periods(ledger: Ledger, kind: str) -> list[dict[str, Any]]:
-    return ledger.query("SELECT * FROM ranking_snapshots WHERE kind = ? ORDER BY period DESC",
-                        (kind,))
-
-
 @dataclass
 class Selection:
     """Who gets a 感谢信 (head) and who a 提醒函 (tail), and what the user should be told about

@@ -7,7 +7,6 @@ travels too, under its English name until it gets a label here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from db import activities, members, orders, posts, units
 from db.ledger import Ledger
@@ -208,8 +207,3 @@ def ref_names(ledger: Ledger, table: str) -> tuple[dict[int, str], dict[int, str
         names[row_id] = name
     return uuids, names
 
-
-def to_cell(col: Column, value: Any) -> Any:
-    if col.kind == "bool":
-        return "是" if value else "否"
-    return value
