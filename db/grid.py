@@ -189,6 +189,23 @@ def find_node(ledger: Ledger, path: str) -> dict[str, Any] | None:
     return matches[0] if len(matches) == 1 else None
 
 
+def resolve_node(ledger: Ledger, text: str) -> int:
+    """The node a command's --grid names (an id, a unique name or a path of names): the one
+    resolver of every command. A name several nodes carry is refused with their paths."""
+    node = find_node(ledger, text)
+    if node is not None:
+        return int(node["id"])
+    parts = [p for p in text.strip().replace("\\", "/").split("/") if p]
+    same = ledger.query("SELECT id FROM grid_nodes WHERE name = ? AND deleted = 0 ORDER BY id",
+                        (parts[-1],)) if parts else []
+    fitting = [r["id"] for r in same if path_names(ledger, r["id"])[-len(parts):] == parts]
+    if len(fitting) > 1:
+        paths = "、".join("/".join(path_names(ledger, i)[1:]) for i in fitting[:5])
+        raise ValidationError("grid", "网格", f"“{text}”有{len(fitting)}个同名网格（{paths}），"
+                              "请写出上级，如“杨树小区/3号楼”，或写编号")
+    raise ValidationError("grid", "网格", f"找不到网格“{text}”（可写编号、名称或“小区/楼院”路径）")
+
+
 def choices(ledger: Ledger, levels: tuple[int, ...]) -> list[tuple[str, int]]:
     """(label, id) for every live node of the given levels, labelled by its path below the
     community (or below the street when the ledger holds several communities)."""

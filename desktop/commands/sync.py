@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from db import open_ledger
+from db import grid, open_ledger
 
 
 def _progress(quiet: bool):
@@ -16,24 +16,11 @@ def _progress(quiet: bool):
     return report
 
 
-def _find_node(ledger, text: str) -> int:
-    from db.errors import NotFoundError
-
-    if text.isdigit():
-        row = ledger.one("SELECT id FROM grid_nodes WHERE id = ? AND deleted = 0", (int(text),))
-    else:
-        row = ledger.one("SELECT id FROM grid_nodes WHERE name = ? AND deleted = 0 "
-                         "ORDER BY level LIMIT 1", (text,))
-    if row is None:
-        raise NotFoundError(f"找不到网格“{text}”")
-    return int(row["id"])
-
-
 def _export(args: argparse.Namespace) -> int:
     from desktop.sync.export import export_ledger
 
     with open_ledger(args.ledger, create=False) as ledger:
-        node = _find_node(ledger, args.grid) if args.grid else None
+        node = grid.resolve_node(ledger, args.grid) if args.grid else None
         result = export_ledger(ledger, args.out, mask=args.mask, password=args.password,
                                grid_node=node, for_office=args.for_office, full=args.full,
                                progress=_progress(args.quiet))

@@ -69,3 +69,21 @@ def test_find_node_by_path(ledger):
     assert grid.find_node(ledger, "杨树小区")["id"] == ledger.nodes["杨树小区"]
     assert grid.find_node(ledger, str(ledger.nodes["2单元"]))["name"] == "2单元"
     assert grid.find_node(ledger, "不存在") is None
+
+
+def test_one_resolver_for_every_commands_grid_argument(ledger):
+    """--grid takes an id, a unique name or a path; a name two nodes carry is refused with
+    both paths, never resolved to the first one."""
+    from db.errors import ValidationError
+
+    compound = ledger.nodes["杨树小区"]
+    other = grid.add_node(ledger, ledger.scalar("SELECT parent_id FROM grid_nodes WHERE id = ?",
+                                                (compound,)), "柳树小区")
+    grid.add_node(ledger, other, "3号楼")
+    assert grid.resolve_node(ledger, str(compound)) == compound
+    assert grid.resolve_node(ledger, "杨树小区") == compound
+    assert grid.resolve_node(ledger, "杨树小区/3号楼") == ledger.nodes["3号楼"]
+    with pytest.raises(ValidationError, match="有2个同名网格.*杨树小区/3号楼.*柳树小区/3号楼"):
+        grid.resolve_node(ledger, "3号楼")
+    with pytest.raises(ValidationError, match="找不到网格“白杨小区”"):
+        grid.resolve_node(ledger, "白杨小区")
