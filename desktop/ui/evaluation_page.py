@@ -24,7 +24,7 @@ from db.errors import LedgerError
 from db.ledger import Ledger
 from db.settings import GRADE_SCHEMES
 
-from .forms import confirm, show_error
+from .forms import show_error
 from .ranking_tab import fill_period_combo
 from .report_common import (
     ChoiceDelegate,
@@ -128,8 +128,31 @@ class EvaluationPage(QWidget):
     def dirty(self) -> bool:
         return bool(self.model.edited)
 
+    def can_leave(self) -> bool:
+        """Unsaved grades or comments: ask 保存 / 放弃 / 取消 before they are lost (leaving the
+        page, closing the window, loading another sheet). True when it is fine to go on."""
+        if not self.dirty():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "评价尚未保存",
+                          f"评价表中有{len(self.model.edited)}项修改还没有保存。要保存吗？",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.button(QMessageBox.StandardButton.Save).setText("保存")
+        box.button(QMessageBox.StandardButton.Discard).setText("放弃修改")
+        box.button(QMessageBox.StandardButton.Cancel).setText("取消")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        answer = box.exec()
+        if answer == QMessageBox.StandardButton.Save:
+            self.save()
+            return not self.dirty()  # a refused save keeps the page open
+        if answer == QMessageBox.StandardButton.Discard:
+            self.model.edited = set()
+            self.load()  # show what is saved, not the abandoned edits
+            return True
+        return False
+
     def load(self) -> None:
-        if self.dirty() and not confirm(self, "评价", "当前表格有未保存的修改，放弃这些修改吗？"):
+        if not self.can_leave():
             return
         kind = self.kind.currentData()
         try:

@@ -296,6 +296,13 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
+        leaving = self.current_page()
+        if self.stack.currentIndex() != row and hasattr(leaving, "can_leave") \
+                and not leaving.can_leave():  # unsaved edits (评价) and the user said 取消
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(self.stack.currentIndex())
+            self.nav.blockSignals(False)
+            return
         key = self.keys[row]
         fresh = key not in self.pages
         page = self.pages[key]
@@ -394,5 +401,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for key, page in list(self.pages.items()):
+            if hasattr(page, "can_leave") and getattr(page, "dirty", lambda: True)():
+                self.nav.setCurrentRow(self.keys.index(key))  # show what the question is about
+                if not page.can_leave():
+                    event.ignore()
+                    return
         self.save_state()
         super().closeEvent(event)
