@@ -24,6 +24,7 @@ from db import periods, rankings
 from db.errors import LedgerError
 
 from .forms import confirm, show_error
+from .icons import with_icon
 from .report_common import Column, RowsModel, period_combo, table_view
 from .worker import Job, run_job
 
@@ -164,8 +165,8 @@ class RankingTab(QWidget):
         self.model.set_rows([dict(row, rank_text=rank_text(row)) for row in r.rows])
         running = "" if periods.is_finished(r.period) else \
             f"{r.period.label}还没有结束，排行会随之后的服务变化。"
-        self.state.setText(("🔒 " if r.frozen else "") + r.status_text
-                           + ("" if r.frozen else running))
+        self.state.setText(with_icon("lock", r.status_text) if r.frozen  # an emoji padlock: a box without emoji font
+                           else r.status_text + running)
         self.state.setStyleSheet("color:#8a4b00;background:#fff4e0;padding:6px;" if r.frozen
                                  else "color:#1f5e2e;background:#eaf6ec;padding:6px;")
         what = "名" if r.kind == "member" else "个单位"
