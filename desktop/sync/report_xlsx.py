@@ -19,30 +19,29 @@ from db import stats as stats_rules
 from .xlsx_write import (
     HEADER_FILL,
     HEADER_FONT,
+    WRAP,
+    WRAP_FROM,
+    fit_row_height,
     header_cells,
+    print_setup,
     save_atomically,
     text_cell,
 )
 
 TITLE_FONT = Font(bold=True, size=14)
-
-
-def _fit_landscape(sheet: Any) -> None:
-    """Printed landscape on A4, one page across."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = "9"  # A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+TOP = Alignment(vertical="top")
 
 
 def _titled_sheet(book: Workbook, name: str, title: str, subtitle: str,
                   headers: Sequence[str], rows: Sequence[Sequence[Any]],
                   widths: Sequence[int], formats: dict[int, str] | None = None,
-                  landscape: bool = False, notes: Sequence[str] = ()) -> Any:
-    """A sheet with a title line, a subtitle line, then a table (headers bold, frozen)."""
+                  landscape: bool | None = None, notes: Sequence[str] = ()) -> Any:
+    """A sheet with a title line, a subtitle line, then a table (headers bold, frozen, and
+    with the title repeated on every printed page). Wide columns wrap; landscape when the
+    columns are wide unless told."""
     sheet = book.create_sheet(title=name[:31])
-    if landscape:  # page setup first: a write-only sheet writes it with its first row
-        _fit_landscape(sheet)
+    # Page setup first: a write-only sheet writes it with its first row.
+    print_setup(sheet, widths, title_rows=3, landscape=landscape)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     head = text_cell(sheet, title)
@@ -58,7 +57,9 @@ def _titled_sheet(book: Workbook, name: str, title: str, subtitle: str,
         cells.append(cell)
     sheet.append(cells)
     sheet.freeze_panes = "A4"
-    for row in rows:
+    for row_index, row in enumerate(rows, start=4):
+        fit_row_height(sheet, row_index, [i[0] if isinstance(i, tuple) else i for i in row],
+                       widths)
         out = []
         for index, item in enumerate(row):
             # (value, number format) pairs carry their own format, e.g. a rate as 0.0%.
@@ -68,6 +69,10 @@ def _titled_sheet(book: Workbook, name: str, title: str, subtitle: str,
                 cell.number_format = fmt
             if value == "—":
                 cell.alignment = Alignment(horizontal="right")
+            elif index < len(widths) and widths[index] >= WRAP_FROM:
+                cell.alignment = WRAP
+            else:
+                cell.alignment = TOP  # level with the first line of a wrapped neighbour
             out.append(cell)
         sheet.append(out)
     if notes:
@@ -86,10 +91,11 @@ def _table_sheet(book: Workbook, name: str, columns: Sequence[tuple[str, str]],
     """Header on row 1 (frozen), one row per dict; rates as 0.0%, a missing rate as “—”."""
     sheet = book.create_sheet(title=name)
     sheet.freeze_panes = "A2"
-    _fit_landscape(sheet)  # the chart beside its table on the same sheet of paper
-    sheet.column_dimensions["A"].width = 22 if first[0] == "name" else 10
-    for index in range(2, len(columns) + 2):
-        sheet.column_dimensions[get_column_letter(index)].width = 11
+    widths = [22 if first[0] == "name" else 10] + [11] * len(columns)
+    # Landscape: the chart beside its table on the same sheet of paper.
+    print_setup(sheet, widths, landscape=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(header_cells(sheet, [first[1], *[label for _, label in columns]]))
     for row in rows:
         cells = [text_cell(sheet, row[first[0]])]
@@ -192,8 +198,15 @@ def ranking_workbook(title: str, status: str, rows: list[dict[str, Any]], path: 
 
 def callsheet_workbook(scope: str, sheet: list[emergency.CallCell], path: str | Path,
                        masked: bool = True) -> Path:
+    """One row per member. A 网格单元's leaders and units are written on its first row only:
+    repeated on every member's row, their wrapped lists made the printout seven times longer."""
     book = Workbook(write_only=True)
+    rows = emergency.rows(sheet)
+    lead, units = emergency.HEADERS.index("负责人"), emergency.HEADERS.index("包联单位")
+    for before, row in zip(rows, rows[1:], strict=False):
+        if row[0] == before[0]:
+            row[lead] = row[units] = ""
     _titled_sheet(book, "应急联络表", f"{scope}平急两用应急联络表",
                   "电话已部分隐藏" if masked else "含完整电话，请妥善保管",
-                  emergency.HEADERS, emergency.rows(sheet), (24, 40, 10, 8, 16, 24, 20, 50))
+                  emergency.HEADERS, rows, (24, 40, 10, 8, 16, 24, 20, 50))
     return save_atomically(book, path)

@@ -1,6 +1,7 @@
 """Writing .xlsx files that Excel and WPS open as people expect: every string is a text cell
 (an ID or a phone never becomes a number, `=1+1` never becomes a formula), headers bold and
-frozen, sensible widths, written to a temporary file and renamed into place."""
+frozen, sensible widths, a print setup (A4, one page wide, headers repeated on every page),
+written to a temporary file and renamed into place."""
 
 from __future__ import annotations
 
@@ -14,11 +15,60 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 HEADER_FONT = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 TEXT_FORMAT = "@"
+WRAP = Alignment(wrap_text=True, vertical="top")
+WRAP_FROM = 20  # columns at least this wide wrap their text instead of being cut at the edge
+LINE_HEIGHT = 15.0  # points per line of 11 pt Chinese text
+# Portrait holds about this many characters of column width on A4 before shrinking hurts.
+PORTRAIT_UP_TO = 100
+MM = 1 / 25.4  # openpyxl margins are in inches
+
+
+def print_setup(sheet: Any, widths: Sequence[float], title_rows: int = 1,
+                landscape: bool | None = None) -> None:
+    """How the sheet prints: A4, landscape when the columns are wide, scaled to one page
+    across (as many pages down as it takes), the header rows repeated on every page, margins
+    and a page-number footer kept 10 mm or more from the paper's edges (office printers clip
+    closer than that). Call it before the first row of a write-only sheet."""
+    setup = sheet.page_setup
+    setup.paperSize = "9"  # A4
+    if landscape is None:
+        landscape = sum(widths) > PORTRAIT_UP_TO
+    setup.orientation = "landscape" if landscape else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    setup.fitToWidth, setup.fitToHeight = 1, 0  # 0: as many pages down as needed
+    if title_rows:
+        sheet.print_title_rows = f"1:{title_rows}"
+    sheet.page_margins = PageMargins(left=12 * MM, right=12 * MM, top=15 * MM, bottom=18 * MM,
+                                     header=10 * MM, footer=10 * MM)
+    sheet.print_options.horizontalCentered = True
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+    sheet.oddFooter.center.size = 9
+
+
+def wrapped(cell: WriteOnlyCell, width: float) -> WriteOnlyCell:
+    """A long column's cell wraps (a name list or an address is never cut off in print)."""
+    if width >= WRAP_FROM:
+        cell.alignment = WRAP
+    return cell
+
+
+def fit_row_height(sheet: Any, row_index: int, values: Sequence[Any],
+                   widths: Sequence[float]) -> None:
+    """Make the row tall enough for its wrapped cells, set before the row is written (Excel
+    and LibreOffice keep a stored height, and a write-only sheet has none unless told: the
+    wrapped lines would print over the next row)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if width >= WRAP_FROM and value is not None:
+            lines = max(lines, -(-_width(value) // max(int(width) - 1, 1)))
+    if lines > 1:
+        sheet.row_dimensions[row_index].height = LINE_HEIGHT * min(lines, 20)
 
 
 def text_cell(sheet: Worksheet, value: Any) -> WriteOnlyCell:
@@ -64,11 +114,15 @@ def write_sheet(book: Workbook, title: str, headers: Sequence[str],
     sheet.freeze_panes = "A2"
     rows = list(rows)
     widths = [max([_width(h)] + [_width(r[i]) for r in rows[:500]]) for i, h in enumerate(headers)]
+    widths = [min(max(width + 2, 6), 60) for width in widths]
+    print_setup(sheet, widths)
     for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 6), 60)
+        sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(header_cells(sheet, headers))
-    for row in rows:
-        sheet.append([text_cell(sheet, v) for v in row])
+    for index, row in enumerate(rows, start=2):
+        fit_row_height(sheet, index, row, widths)
+        sheet.append([wrapped(text_cell(sheet, v), widths[i] if i < len(widths) else 0)
+                      for i, v in enumerate(row)])
     return len(rows)
 
 
