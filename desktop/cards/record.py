@@ -4,6 +4,8 @@ title, the member and the column headings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib.units import mm
 
 from db.validate import birth_year
@@ -15,6 +17,28 @@ TITLE = "在职党员进社区情况纪实卡"
 # Column widths as fractions of the content width; their sum is 1.
 COLUMNS = (("序号", 0.065), ("服务日期", 0.125), ("服务类型", 0.12), ("服务内容", 0.38),
            ("时长(小时)", 0.10), ("积分", 0.07), ("审核人", 0.14))
+# With a signature column for the member to sign each row (the paper the 纪实 rules ask for).
+SIGNED = (("序号", 0.06), ("服务日期", 0.125), ("服务类型", 0.105), ("服务内容", 0.325),
+          ("时长(小时)", 0.09), ("积分", 0.06), ("审核人", 0.105), ("本人签名", 0.13))
+
+
+def _when(row: dict[str, Any]) -> str:
+    """The date, and below it the activity's times when it has them."""
+    start, end = row.get("start_time") or "", row.get("end_time") or ""
+    if start and end:
+        return f"{row['date']}\n{start}-{end}"
+    return f"{row['date']}\n{start}" if start else row["date"]
+
+
+def _what(row: dict[str, Any]) -> str:
+    """The service, where it took place and the 签到表 its hours came from."""
+    text = service_text(row)
+    extra = []
+    if row.get("place"):
+        extra.append(f"地点：{row['place']}")
+    if row.get("sheet_number"):
+        extra.append(f"签到表：{row['sheet_number']}")
+    return "\n".join([text, *extra])
 
 
 def _top(lay: Layout, base: Common, card: RecordCard, continued: bool) -> float:
@@ -60,12 +84,20 @@ def _header(lay: Layout, y: float, card: RecordCard, full: bool) -> float:
     return y
 
 
-def _cells(lay: Layout, values: list[str]) -> list[Cell]:
+def _cells(lay: Layout, values: list[str], columns: tuple[tuple[str, float], ...] = COLUMNS
+           ) -> list[Cell]:
     w = lay.s.content_width
     cells = []
-    for (name, share), value in zip(COLUMNS, values, strict=True):
+    for (name, share), value in zip(columns, values, strict=True):
         wide = name == "服务内容"
-        cells.append(Cell(w * share, value, align="l" if wide else "c", nowrap=not wide))
+        cell = Cell(w * share, value, align="l" if wide else "c", nowrap=not wide)
+        if not wide and "\n" in value:
+            # a date over its times: each line kept whole, in smaller type when narrow (A5)
+            room = cell.width - 2 * lay.cell_pad(cell)
+            widest = max(lay.fonts.width(line, lay.s.table) for line in value.split("\n"))
+            if widest > room:
+                cell.size = max(5.0, lay.s.table * room / widest)
+        cells.append(cell)
     return cells
 
 
@@ -94,26 +126,32 @@ def _footer(lay: Layout, y: float, card: RecordCard, base: Common) -> float:
     return y + box
 
 
-def layout_record(lay: Layout, card: RecordCard, base: Common) -> list[Page]:
-    """Add the pages of one record card to lay (on a fresh page); returns them."""
+def layout_record(lay: Layout, card: RecordCard, base: Common,
+                  signatures: bool = False) -> list[Page]:
+    """Add the pages of one record card to lay (on a fresh page); returns them. With
+    signatures, each row gets a 本人签名 cell."""
     s = lay.s
     first = len(lay.pages) - 1
     size = s.table
+    columns = SIGNED if signatures else COLUMNS
     y = _header(lay, _top(lay, base, card, False), card, True) + 2.5 * mm
-    heads = [name for name, _ in COLUMNS]
+    heads = [name for name, _ in columns]
 
     def table_head(y: float) -> float:
         return y + lay.row(s.margin_x, y, [Cell(c.width, c.text, True)
-                                            for c in _cells(lay, heads)], size)
+                                            for c in _cells(lay, heads, columns)], size)
 
     y = table_head(y)
-    rows = [[str(i), r["date"], r["kind"], service_text(r), fmt_number(r["hours"]),
-             fmt_number(r["points"]), r["verifier"]] for i, r in enumerate(card.rows, 1)]
+    tail = [""] if signatures else []
+    rows = [[str(i), _when(r), r["kind"], _what(r), fmt_number(r["hours"]),
+             fmt_number(r["points"]), r["verifier"], *tail] for i, r in enumerate(card.rows, 1)]
     if not rows:
-        rows = [["", "", "", "本期没有经社区审核的服务记录", "", "", ""]]
+        rows = [["", "", "", "本期没有经社区审核的服务记录", "", "", "", *tail]]
     min_row = s.row * 0.8
+    if signatures:
+        min_row = max(min_row, 9 * mm)  # room to sign
     for i, values in enumerate(rows):
-        cells = _cells(lay, values)
+        cells = _cells(lay, values, columns)
         measured = lay.measure_row(cells, size, min_row)
         h = measured[0]
         last = i == len(rows) - 1
@@ -127,7 +165,7 @@ def layout_record(lay: Layout, card: RecordCard, base: Common) -> list[Page]:
     # Blank ruled rows down to the totals, as on the printed form, for handwritten additions.
     blank = int((s.bottom - _footer_height(lay) - y) // min_row)
     if blank > 0:
-        widths = [c.width for c in _cells(lay, [""] * len(COLUMNS))]
+        widths = [c.width for c in _cells(lay, [""] * len(columns), columns)]
         y += lay.blank_rows(s.margin_x, y, widths, min_row, blank)
     if y + _footer_height(lay) > s.bottom:
         lay.new_page()
