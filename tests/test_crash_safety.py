@@ -13,6 +13,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.slow  # kills / many files / many offices: README's quick run skips it
+
 SCRIPT = r"""
 import hashlib, json, os, random, shutil, signal, sqlite3, sys, time
 from pathlib import Path

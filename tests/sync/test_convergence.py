@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +24,8 @@ step = st.one_of(
     st.tuples(st.just("add"), st.integers(0, 2), st.integers(0, 9), st.just("")),
     st.tuples(st.just("sync"), st.integers(0, 2), st.integers(0, 2), st.just("")),
 )
+
+pytestmark = pytest.mark.slow  # kills / many files / many offices: README's quick run skips it
 
 
 def _export(src, folder, counter):

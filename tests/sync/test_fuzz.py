@@ -20,6 +20,8 @@ from desktop.sync.reader import FileRejected
 from tests.sync.conftest import snapshot
 from tests.sync.helpers import rewrite_entry, wps_roster
 
+pytestmark = pytest.mark.slow  # kills / many files / many offices: README's quick run skips it
+
 LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
           + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
                      for i in range(1, 10))
