@@ -45,7 +45,7 @@ LABELS = {
 def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = None,
              today: dt.date | None = None) -> dict[str, Any]:
     """Check and normalise a full member record; raises ValidationError on the first bad field."""
-    out = {k: values.get(k) for k in FIELDS}
+    out: dict[str, Any] = {k: values.get(k) for k in FIELDS}
     out["name"] = required(out["name"], "name", "姓名")
     if len(out["name"]) > 30:
         raise ValidationError("name", "姓名", "不能超过30个字")
@@ -58,8 +58,8 @@ def validate(ledger: Ledger, values: dict[str, Any], member_id: int | None = Non
                              (member_id,))
         if current is None or current["id_number"] != out["id_number"]:
             raise ValidationError("id_number", "身份证号", "请填写完整的18位身份证号")
-        info = SimpleNamespace(number=out["id_number"], gender=current["gender"],
-                               birth_date=current["birth_date"])
+        info: Any = SimpleNamespace(number=out["id_number"], gender=current["gender"],
+                                    birth_date=current["birth_date"])
     else:
         info = parse_id_number(out["id_number"], today=today)
     out["id_number"] = info.number
@@ -238,3 +238,47 @@ def count_members(ledger: Ledger, text: str = "", node_id: int | None = None,
 def search_members(ledger: Ledger, text: str, limit: int = 50,
                    status: str | None = "在册") -> list[dict[str, Any]]:
     return list_members(ledger, text, status=status, limit=limit)
+
+
+# -- linking free-text work units to a registered unit ----------------------------------------
+
+# A member writes where they work ("衡水市第二人民医院"); the unit reports as its party
+# organisation ("衡水市第二人民医院党委"). Both name the same unit.
+_PARTY_SUFFIX = re.compile(r"(机关党委|党工委|党总支|党支部|党委|党组)$")
+
+
+def unit_name_key(name: str | None) -> str:
+    """A work-unit name compared loosely: width and spaces folded, a party-organisation suffix
+    dropped."""
+    text = re.sub(r"\s+", "", nfkc(name or ""))
+    return _PARTY_SUFFIX.sub("", text) or text
+
+
+def loose_for_unit(ledger: Ledger, unit_id: int) -> list[dict[str, Any]]:
+    """Members not linked to any registered unit whose free-text work unit names this one
+    (the same name, or the same without 党委/党组/党支部 …), in pinyin order."""
+    unit = records.get(ledger, "units", unit_id)
+    key = unit_name_key(unit["name"])
+    rows = ledger.query(
+        "SELECT id, name, work_unit_name, residence_node_id, room, report_date, status "
+        "FROM members WHERE deleted = 0 AND work_unit_id IS NULL AND work_unit_name != '' "
+        "ORDER BY name_pinyin, id")
+    return [r for r in rows if unit_name_key(r["work_unit_name"]) == key]
+
+
+def link_to_unit(ledger: Ledger, unit_id: int, member_ids: list[int]) -> int:
+    """Link the given members to the unit, all or none (one transaction); returns how many
+    changed. A member linked to another unit meanwhile is left as it is."""
+    with ledger.transaction():
+        unit = records.get(ledger, "units", unit_id)
+        linked = 0
+        for member_id in member_ids:
+            member = records.get(ledger, "members", member_id)
+            if member["work_unit_id"] is not None:
+                continue
+            if records.update(ledger, "members", member_id,
+                              {"work_unit_id": unit_id, "work_unit_name": unit["name"]}):
+                linked += 1
+        if linked:
+            audit.record(ledger, "关联党员", f"报到单位 {unit['name']}：{linked}名党员")
+        return linked
