@@ -1,4 +1,5 @@
-"""Card commands: `baodao print record-cards|feedback-cards|info-cards LEDGER ... --out FILE`."""
+"""Card commands: `baodao print record-cards|feedback-cards|info-cards|signin-sheet|certificate|
+certificate-register LEDGER ... --out FILE`."""
 
 from __future__ import annotations
 
@@ -59,8 +60,106 @@ def _print(args: argparse.Namespace) -> int:
     return 0
 
 
+def _done(path: object, warnings: list[str], what: str) -> int:
+    for warning in warnings:
+        print(f"警告：{warning}", file=sys.stderr)
+    print(f"已生成 {path}：{what}")
+    return 0
+
+
+def _signin(args: argparse.Namespace) -> int:
+    from db import signin
+    from desktop.cards.signin_sheet import signin_pdf
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        if args.sheet:
+            sheet = signin.find_sheet(ledger, args.sheet, args.activity)
+            sheet_id = sheet["id"]
+        else:
+            if args.activity is None:
+                raise ValidationError("activity", "活动", "请用 --activity 指定活动编号，或用 --sheet 重印已有的签到表")
+            node_id = None
+            if args.grid:
+                node = find_node(ledger, args.grid)
+                if node is None:
+                    raise ValidationError("grid", "网格", f"找不到网格“{args.grid}”（可写编号、名称或“小区/楼院”路径）")
+                node_id = node["id"]
+            source = "网格" if node_id else "岗位" if args.post else "名单" if args.members else ""
+            if not source:
+                raise ValidationError("source", "名单来源", "请用 --grid、--post 或 --members 指定预填的党员")
+            sheet_id = signin.create_sheet(ledger, args.activity, source, node_id=node_id,
+                                           post_id=args.post, member_ids=args.members,
+                                           blank_rows=args.blank)
+        path, warnings, pages = signin_pdf(ledger, sheet_id, args.out)
+        number = signin.get_sheet(ledger, sheet_id)["number"]
+    return _done(path, warnings, f"签到表 {number}，{pages} 页")
+
+
+def _certificate(args: argparse.Namespace) -> int:
+    from db import certificates
+    from desktop.cards.certificate import certificate_pdf
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        if args.number:
+            cert_id = certificates.by_number(ledger, args.number)["id"]
+        else:
+            missing = [flag for flag, value in (("--member", args.member), ("--start", args.start),
+                                                ("--end", args.end)) if value is None]
+            if missing:
+                raise ValidationError("member", "证明对象",
+                                      f"出具新证明须指定 {'、'.join(missing)}（补打已有证明用 --number）")
+            cert_id = certificates.issue(ledger, args.member, args.start, args.end, args.leader or "",
+                                         args.handler_name or "", phone=args.phone or "",
+                                         note=args.note or "", issued_date=args.date)
+        path, warnings, reprint = certificate_pdf(ledger, cert_id, args.out)
+        cert = certificates.get(ledger, cert_id)
+    return _done(path, warnings, f"志愿服务记录证明 {cert['number']}（{cert['name']}，"
+                 f"{cert['hours']:g} 小时）" + ("，补打" if reprint else ""))
+
+
+def _register_book(args: argparse.Namespace) -> int:
+    from db import certificates
+    from desktop.cards.certificate import register_pdf
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        path, warnings = register_pdf(ledger, args.out, args.year)
+        count = len(certificates.register(ledger, args.year))
+    return _done(path, warnings, f"志愿服务记录证明登记簿，{count} 份")
+
+
+def _records(cards: argparse._SubParsersAction) -> None:
+    c = cards.add_parser("signin-sheet", help="打印活动签到表（新编号；--sheet 重印已有的）")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--activity", type=int, metavar="ID", help="活动编号")
+    c.add_argument("--grid", metavar="NODE", help="预填居住在该网格下的在册党员")
+    c.add_argument("--post", type=int, metavar="ID", help="预填认领该岗位的党员")
+    c.add_argument("--members", type=_ids, metavar="1,2,3", help="预填这些编号的党员（按所给顺序）")
+    c.add_argument("--blank", type=int, metavar="N", help="至少留给临时到场党员的空白行数（默认6）")
+    c.add_argument("--sheet", metavar="编号", help="重印已有的签到表（完整编号，或配合 --activity 写序号）")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_signin, cards="signin-sheet")
+    c = cards.add_parser("certificate", help="出具并打印志愿服务记录证明（--number 补打已有的）")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--member", type=int, metavar="ID", help="党员编号")
+    c.add_argument("--start", help="服务开始日期，如 2026-01-01")
+    c.add_argument("--end", help="服务结束日期，如 2026-06-30")
+    c.add_argument("--leader", help="负责人")
+    c.add_argument("--handler", dest="handler_name", help="经办人")
+    c.add_argument("--phone", help="联系电话")
+    c.add_argument("--note", help="备注")
+    c.add_argument("--date", help="出具日期（默认今天）")
+    c.add_argument("--number", help="补打：已出具证明的编号，如 丽景社区-2026-0001")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_certificate, cards="certificate")
+    c = cards.add_parser("certificate-register", help="打印志愿服务记录证明登记簿")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--year", type=int, help="只列该年出具的证明")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_register_book, cards="certificate-register")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print", help="打印纪实卡、反馈卡、基本信息卡（PDF）")
+    p = sub.add_parser("print", help="打印纪实卡、反馈卡、基本信息卡、签到表、志愿服务记录证明及登记簿（PDF）")
     cards = p.add_subparsers(dest="cards", metavar="卡片", required=True)
     for name, kind in COMMANDS.items():
         c = cards.add_parser(name, help=HELP[name])
@@ -80,3 +179,4 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--out", required=True, help="输出的PDF文件")
         c.add_argument("--verbose", "-v", action="store_true", help="显示进度")
         c.set_defaults(handler=_print, cards=name)
+    _records(cards)
