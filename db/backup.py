@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import access, keys
-from .crypto import connect, database_errors, password_for, remember
+from .crypto import connect, database_errors, password_for, remember, unreadable_errors
 from .errors import LedgerError
 from .ledger import Ledger
 
@@ -120,7 +120,7 @@ def counts(path: str | Path, password: str | None = None) -> dict[str, int]:
     """A backup's main counts, read without changing it ({} when unreadable)."""
     try:
         conn = connect(path, password, readonly=True)
-    except (LedgerError, *database_errors()):
+    except unreadable_errors():
         return {}
     try:
         one = lambda sql: conn.execute(sql).fetchone()[0]  # noqa: E731
@@ -167,7 +167,7 @@ def restore(ledger: Ledger, backup_path: str | Path, folder: str | Path) -> Path
     source_path = Path(backup_path)
     try:
         source = connect(source_path, password_for(ledger.path), readonly=True)
-    except (LedgerError, *database_errors()):
+    except unreadable_errors():
         raise LedgerError(f"备份文件“{source_path.name}”无法读取（已损坏，或用了别的密码）") from None
     try:
         try:
@@ -230,7 +230,7 @@ def newest_good(folder: str | Path, ledger_path: str | Path) -> Backup | None:
                     return candidate
             finally:
                 conn.close()
-        except (LedgerError, *database_errors()):
+        except unreadable_errors():
             continue
     return None
 

@@ -119,7 +119,7 @@ def check_lists(ledger: Ledger, code: str, node_id: int | None = None,
             row["phone"] = phone(row["phone"])
     for rows in out.values():
         for row in rows:
-            row["place"] = places.get(row.get("node"), "")
+            row["place"] = places.get(row.get("node") or 0, "")
     return out
 
 

@@ -40,6 +40,11 @@ def database_errors() -> tuple[type[Exception], ...]:
         return (sqlite3.DatabaseError,)
 
 
+def unreadable_errors() -> tuple[type[Exception], ...]:
+    """A file that cannot be opened as a ledger: ours (wrong password) or either driver's."""
+    return (LedgerError, *database_errors())
+
+
 def integrity_errors() -> tuple[type[Exception], ...]:
     try:
         return (sqlite3.IntegrityError, _cipher().IntegrityError)
@@ -128,7 +133,7 @@ def rekey_files(ledger_path: str | Path, others: list[Path], old: str | None,
             partial = path.with_name(path.name + ".rekey")
             try:
                 _rekey_copy(path, partial, old, new)
-            except (LedgerError, *database_errors()):
+            except unreadable_errors():
                 partial.unlink(missing_ok=True)
                 if index == 0:
                     raise

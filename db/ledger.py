@@ -62,6 +62,8 @@ class Ledger:
         self.db = sqlite_utils.Database(conn, execute_plugins=False)
         self.office = self.meta("office_id") or ""
         self.actor: Any = None  # db.access.Actor once someone logs in; None: single-user
+        # users whose row was edited in the file, found at the last 书记 login (db.vault)
+        self.tampered_users: list[str] = []
 
     # -- reading -------------------------------------------------------------------------
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:

@@ -52,7 +52,7 @@ def preview(ledger: Ledger, start: str = "", end: str = "9999") -> list[Differen
     out: list[Difference] = []
 
     def check(kind: str, uuid: str, member: Any, unit: Any, name: str, date: str,
-              what: Callable[[], str], new: float) -> None:
+              what: Callable[..., str], new: float) -> None:
         old = have.get((kind, uuid, member, unit), 0.0)
         if abs(old - new) > 0.001:  # the text is only built for the few that differ
             out.append(Difference(kind, uuid, member, unit, name, date, what(),

@@ -175,7 +175,7 @@ def month_rows(ledger: Ledger, period_code: str, node_id: int | None = None) -> 
         return f" AND {col} IN (SELECT id FROM sub)" if node_id is not None else ""
 
     keys = [k for k, _ in TREND] + ["projects", "unit_times"]
-    months = {m: dict.fromkeys(keys, 0) for m in _months(p0, p1)}
+    months: dict[str, dict[str, Any]] = {m: dict.fromkeys(keys, 0) for m in _months(p0, p1)}
     for m, n, projects in ledger.conn.execute(
             cte + "SELECT substr(a.date, 1, 7), count(*), coalesce(sum(a.kind = '共建项目' "
             "AND a.unit_id IS NOT NULL), 0) FROM activities a WHERE a.deleted = 0 "

@@ -39,8 +39,9 @@ def validate(ledger: Ledger, values: dict[str, Any], unit_id: int | None = None)
             out["agreement_end"] < out["agreement_start"]:
         raise ValidationError("agreement_end", "协议截止日期", "早于协议起始日期")
     out["agreement_content"] = clean(out["agreement_content"])
-    out["member_count"] = int(out["member_count"] or 0)
-    if out["member_count"] < 0:
+    count = int(out["member_count"] or 0)
+    out["member_count"] = count
+    if count < 0:
         raise ValidationError("member_count", "党员人数", "不能为负数")
     out["status"] = one_of(out["status"] or "在册", STATUSES, "status", "状态")
     out["note"] = clean(out["note"])
@@ -98,7 +99,8 @@ def get_unit(ledger: Ledger, unit_id: int) -> dict[str, Any]:
 
 def list_units(ledger: Ledger, text: str = "", status: str | None = "在册",
                category: str | None = None, node_id: int | None = None) -> list[dict[str, Any]]:
-    clauses, params = ["u.deleted = 0"], []
+    clauses: list[str] = ["u.deleted = 0"]
+    params: list[Any] = []
     if text:
         clauses.append("(u.name LIKE ? OR u.name_initials LIKE ? OR u.contact_name LIKE ?)")
         params += [f"%{text}%", f"{text.lower()}%", f"%{text}%"]
