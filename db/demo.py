@@ -229,6 +229,7 @@ class _Gen:
                 rng.choice(("老年", "残疾", "未成年", "困难")) if household else "",
                 status, initials, full))
         self.live = [r[0] for r in rows if r[20] == "在册"]
+        self.reported = {r[0]: dt.date.fromisoformat(r[14]) for r in rows}
         self.member_names = {r[0]: r[1] for r in rows}
         self.bulk("members", (
             "id", "name", "gender", "ethnicity", "id_number", "birth_date", "mobile",
@@ -259,7 +260,13 @@ class _Gen:
             if key in seen:
                 continue
             seen.add(key)
-            claimed = self.day(dt.date(2024, 1, 1), dt.date(2026, 10, 31))
+            first, last = dt.date(2024, 1, 1), dt.date(2026, 10, 31)
+            claimed = self.day(first, last)
+            # Claimed on or after the member's report date: the draw is stretched onto the
+            # days left after it, not redrawn, so the RNG stream (and every later record)
+            # stays as it was.
+            start = max(first, self.reported[key[1]])
+            claimed = start + (claimed - first) * (last - start).days // (last - first).days
             released = "" if rng.random() > 0.05 else (claimed + dt.timedelta(days=60)).isoformat()
             claim_rows.append((*key, claimed.isoformat(), released))
         self.bulk("posts", ("id", "name", "category", "capacity", "requirement", "node_id"), rows)
@@ -351,6 +358,44 @@ class _Gen:
         self.bulk("points_entries", ("member_id", "unit_id", "date", "delta", "reason",
                                      "source_kind", "source_uuid"), entries)
 
+    def consistent(self) -> None:
+        """Nobody serves, takes an order or attends before reporting: a member's or unit's
+        report date is moved back to its first service, order or meeting when that came
+        earlier (a few days before it), and a member joined the party, at 18 or older, before
+        reporting."""
+        member_firsts = (
+            "SELECT p.member_id, min(a.date) FROM activity_participants p JOIN activities a "
+            "ON a.id = p.activity_id WHERE p.member_id IS NOT NULL GROUP BY 1",
+            "SELECT member_id, min(claimed_date) FROM post_claims GROUP BY 1",
+            "SELECT assignee_member_id, min(dispatched_date) FROM orders "
+            "WHERE assignee_member_id IS NOT NULL AND dispatched_date != '' GROUP BY 1")
+        unit_firsts = (
+            "SELECT p.unit_id, min(a.date) FROM activity_participants p JOIN activities a "
+            "ON a.id = p.activity_id WHERE p.unit_id IS NOT NULL GROUP BY 1",
+            "SELECT unit_id, min(date) FROM activities WHERE unit_id IS NOT NULL GROUP BY 1",
+            "SELECT t.unit_id, min(m.date) FROM meeting_attendees t JOIN meetings m "
+            "ON m.id = t.meeting_id WHERE t.unit_id IS NOT NULL GROUP BY 1",
+            "SELECT assignee_unit_id, min(dispatched_date) FROM orders "
+            "WHERE assignee_unit_id IS NOT NULL AND dispatched_date != '' GROUP BY 1")
+        for table, queries in (("members", member_firsts), ("units", unit_firsts)):
+            first: dict[int, str] = {}
+            for query in queries:
+                for row_id, day in self.L.conn.execute(query):
+                    first[row_id] = min(day, first.get(row_id, day))
+            moved = []
+            for row_id, report in self.L.conn.execute(f"SELECT id, report_date FROM {table}"):
+                if row_id in first and first[row_id] < report:
+                    # Deterministic, not drawn: the RNG stream stays as it was.
+                    back = dt.date.fromisoformat(first[row_id]) - dt.timedelta(days=row_id % 9)
+                    moved.append((back.isoformat(), row_id))
+            self.L.conn.executemany(f"UPDATE {table} SET report_date = ? WHERE id = ?", moved)
+        self.L.conn.execute(
+            "UPDATE members SET join_date = date(report_date, '-1 month') "
+            "WHERE join_date > date(report_date, '-1 month')")
+        # Joined at 18 at the earliest (the draw counts 365-day years).
+        self.L.conn.execute("UPDATE members SET join_date = date(birth_date, '+18 years') "
+                            "WHERE join_date < date(birth_date, '+18 years')")
+
     def meetings(self) -> None:
         rng, rows, attendees = self.rng, [], []
         meeting_id = 0
@@ -379,7 +424,7 @@ def generate(path: str | Path, profile: str = "community", seed: int = 2026,
     gen = _Gen(ledger, seed, PROFILES[profile])
     steps = (("网格", gen.grid), ("报到单位", gen.units), ("在职党员", gen.members),
              ("服务岗位", gen.posts), ("活动纪实", gen.activities), ("群众需求", gen.orders),
-             ("联席会议", gen.meetings))
+             ("联席会议", gen.meetings), ("报到日期核对", gen.consistent))
     ledger.conn.execute("PRAGMA synchronous = OFF")  # a fresh file: nothing to lose yet
     try:
         with ledger.transaction():
