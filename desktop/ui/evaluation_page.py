@@ -25,6 +25,7 @@ from db.ledger import Ledger
 from db.settings import GRADE_SCHEMES
 
 from .forms import show_error
+from .models import load
 from .ranking_tab import fill_period_combo
 from .report_common import (
     ChoiceDelegate,
@@ -154,14 +155,14 @@ class EvaluationPage(QWidget):
     def load(self) -> None:
         if not self.can_leave():
             return
-        kind = self.kind.currentData()
-        try:
-            rows = suggest.evaluation_sheet(self.ledger, self.period.currentText().strip(), kind,
-                                            self.node.currentData())
-        except LedgerError as error:
-            show_error(self, "评价", error)
-            return
-        self.code = suggest._period(self.period.currentText().strip())
+        kind, period, node = self.kind.currentData(), self.period.currentText().strip(), \
+            self.node.currentData()
+        # A city's sheet takes about a second to build: off the GUI thread when large.
+        load(self, "评价", lambda ledger: (suggest.evaluation_sheet(ledger, period, kind, node),
+                                            suggest._period(period), kind), self._loaded)
+
+    def _loaded(self, result: tuple[list[dict[str, Any]], str, str]) -> None:
+        rows, self.code, kind = result
         self.loaded_kind = kind
         self.model.set_rows(rows, MEMBER_COLUMNS if kind == "member" else UNIT_COLUMNS)
         grade_col = [c.key for c in self.model.columns].index("grade")

@@ -139,3 +139,63 @@ def overdue_styler(today: str | None = None) -> Callable[[dict[str, Any]], QBrus
 
 def pending_styler(row: dict[str, Any]) -> QBrush | None:
     return PENDING if row.get("verified") == "待审核" else None
+
+
+# A ledger with more members than this loads its 积分/评价/报表 figures on a worker thread
+# (a city ledger takes 0.5–1 s per figure set); a small one loads at once, in line.
+BACKGROUND_FROM = 5000
+
+
+def is_large(ledger: Ledger) -> bool:
+    if ledger.path == ":memory:":
+        return False  # another thread cannot open an in-memory ledger
+    count = ledger.query("SELECT count(*) AS n FROM members")[0]["n"]
+    return bool(count > BACKGROUND_FROM)
+
+
+def load(owner: Any, title: str, compute: Callable[[Ledger], Any],
+         show: Callable[[Any], None]) -> Any:
+    """compute(ledger) → show(result), off the GUI thread when the ledger is large: the page
+    stays responsive while a 44,000-member ranking is counted. compute gets a Ledger of its
+    own there (one sqlite connection per thread). A newer load by the same owner and title
+    supersedes an older one still running; a LedgerError is shown under the title, as before.
+    Returns the job when one was started."""
+    from db.errors import LedgerError
+
+    from .forms import show_error
+
+    ledger = owner.page.ledger if hasattr(owner, "page") else owner.ledger
+    loads = owner.__dict__.setdefault("_loads", {})
+    generation = loads[title] = loads.get(title, 0) + 1
+    if not is_large(ledger):
+        try:
+            result = compute(ledger)
+        except LedgerError as error:
+            show_error(owner, title, error)
+            return None
+        show(result)
+        return None
+    from db import open_ledger
+
+    from .worker import run_job
+
+    path = ledger.path
+
+    def work(_progress: Any, _cancelled: Any) -> Any:
+        with open_ledger(path, create=False) as own:
+            return compute(own)
+
+    def done(result: Any) -> None:
+        if loads.get(title) == generation:
+            show(result)
+
+    def failed(error: BaseException, _trace: str) -> None:
+        if loads.get(title) == generation:
+            from desktop.faults import message
+
+            show_error(owner, title, error if isinstance(error, LedgerError) else message(error))
+
+    job = run_job(owner, title, work, done, failed)
+    job.dialog.setMinimumDuration(4000)  # only a long count shows a (cancellable) dialog
+    owner.__dict__.setdefault("_jobs", {})[title] = job
+    return job

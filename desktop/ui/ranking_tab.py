@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 
 from db import periods, rankings
 from db.errors import LedgerError
+from db.ledger import Ledger
 
 from .forms import confirm, show_error
 from .icons import with_icon
+from .models import load
 from .report_common import Column, RowsModel, period_combo, table_view
 from .worker import Job, run_job
 
@@ -155,14 +157,19 @@ class RankingTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            self.ranking = rankings.get_ranking(self.page.ledger, self.kind.currentData(),
-                                                period_code(self.period))
-        except LedgerError as error:
-            show_error(self, "积分排行", error)
-            return
+        kind, code = self.kind.currentData(), period_code(self.period)
+
+        def compute(ledger: Ledger) -> tuple[Any, list[dict[str, Any]]]:
+            ranking = rankings.get_ranking(ledger, kind, code)
+            return ranking, [dict(row, rank_text=rank_text(row)) for row in ranking.rows]
+
+        # A city's 42,000 members take a second to rank: counted off the GUI thread.
+        load(self, "积分排行", compute, self._show)
+
+    def _show(self, result: tuple[Any, list[dict[str, Any]]]) -> None:
+        self.ranking, rows = result
         r = self.ranking
-        self.model.set_rows([dict(row, rank_text=rank_text(row)) for row in r.rows])
+        self.model.set_rows(rows)
         running = "" if periods.is_finished(r.period) else \
             f"{r.period.label}还没有结束，排行会随之后的服务变化。"
         self.state.setText(with_icon("lock", r.status_text) if r.frozen  # an emoji padlock: a box without emoji font

@@ -28,6 +28,7 @@ from db.ledger import Ledger
 
 from .charts import make_chart, month_chart, node_chart
 from .forms import confirm, show_error
+from .models import load
 from .ranking_tab import fill_period_combo, period_code, start_quarter_letters
 from .report_common import (
     Column,
@@ -115,13 +116,12 @@ class StatsTab(QWidget):
         fill_grid_combo(self.node, self.page.ledger, (1, 2, 3, 4), "全部网格")
 
     def refresh(self) -> None:
-        try:
-            self.result = stats.statistics(self.page.ledger, period_of(self.period),
-                                           self.node.currentData())
-        except LedgerError as error:
-            show_error(self, "统计", error)
-            return
-        r = self.result
+        period, node = period_of(self.period), self.node.currentData()
+        # Counted off the GUI thread on a city ledger (about half a second).
+        load(self, "统计", lambda ledger: stats.statistics(ledger, period, node), self._show)
+
+    def _show(self, result: dict[str, Any]) -> None:
+        self.result = r = result
         running = f"，进行中，统计至{dt.date.today().isoformat()}" if r["in_progress"] else ""
         self.heading.setText(f"{r['scope']}　{r['label']}（{r['start']}至{r['end']}{running}）")
         f = r["figures"]
@@ -233,14 +233,16 @@ class ComplianceTab(QWidget):
         fill_grid_combo(self.node, self.page.ledger, (1, 2, 3, 4, 5), "全部网格")
 
     def refresh(self) -> None:
-        try:
-            q = compliance.quarter(period_code(self.quarter))
-            self.lists = compliance.check_lists(self.page.ledger, q.code, self.node.currentData(),
-                                                full_phones=self.full.isChecked())
-        except LedgerError as error:
-            show_error(self, "达标检查", error)
-            return
-        self.code = q.code
+        code, node, full = period_code(self.quarter), self.node.currentData(), self.full.isChecked()
+
+        def compute(ledger: Ledger) -> tuple[str, dict[str, list[dict[str, Any]]]]:
+            q = compliance.quarter(code)
+            return q.code, compliance.check_lists(ledger, q.code, node, full_phones=full)
+
+        load(self, "达标检查", compute, self._show)  # off the GUI thread on a city ledger
+
+    def _show(self, result: tuple[str, dict[str, list[dict[str, Any]]]]) -> None:
+        self.code, self.lists = result
         for i, c in enumerate(compliance.CHECKS):
             rows = self.lists[c.key]
             self.models[c.key].set_rows(rows)
