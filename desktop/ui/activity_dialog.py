@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
@@ -100,6 +101,13 @@ class ActivityDialog(EditDialog):
         self.sync_table()
         self.snapshot_people = self.people()
         self.resize(980, 640)
+        # A city's grid and units lists hold thousands of names: sizing each drop-down to its
+        # longest entry, item by item, held up the dialog's first show.
+        for box in self.findChildren(QComboBox):
+            if box.count() > 200:
+                box.setSizeAdjustPolicy(
+                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                box.setMinimumContentsLength(16)
 
     def sync_table(self) -> None:
         ticked = self.picker.checked()
