@@ -217,6 +217,8 @@ class UnitDetail(DetailDialog):
         self.ledger, self.unit_id = ledger, unit_id
         super().__init__("报到单位详情", parent)
         self.add_button("编辑…", self.edit)
+        self.add_button("关联同名党员…", self.link_members).setToolTip(
+            "工作单位写作本单位名称、但还没有关联到本单位的党员")
         self.fill()
 
     def fill(self) -> None:
@@ -267,6 +269,18 @@ class UnitDetail(DetailDialog):
         from .dialogs import UnitDialog
 
         if UnitDialog(self.ledger, self.unit_id, self).exec():
+            self.rebuild()
+            self.edited.emit()
+
+    def link_members(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from .unit_link import offer_link
+
+        if not members.loose_for_unit(self.ledger, self.unit_id):
+            QMessageBox.information(self, "关联同名党员", "没有工作单位写作本单位名称而未关联的党员。")
+            return
+        if offer_link(self, self.ledger, self.unit_id):
             self.rebuild()
             self.edited.emit()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from db import grid, members, orders, posts, units
-from db.errors import ValidationError
+from db.errors import DuplicateMemberError, ValidationError
 from db.ledger import Ledger
 from db.validate import parse_id_number
 
@@ -30,6 +30,8 @@ class MemberDialog(EditDialog):
     def __init__(self, ledger: Ledger, member_id: int | None = None, parent: QWidget | None = None,
                  defaults: dict[str, Any] | None = None):
         self.ledger, self.member_id = ledger, member_id
+        self.existing_id: int | None = None
+        self.duplicate: DuplicateMemberError | None = None
         fields = [
             text_field("name", "姓名"),
             text_field("id_number", "身份证号", "18位，最后一位可为X"),
@@ -88,7 +90,35 @@ class MemberDialog(EditDialog):
             self.derived.setText(f"出生日期：{info.birth_date}　性别：{info.gender}（由身份证号得出）")
             self.error.hide()
 
+    def try_save(self) -> bool:
+        """A new 报到 refused as a duplicate (same 身份证号) offers to open the existing record;
+        the dialog then closes with existing_id set and nothing saved."""
+        self.duplicate: DuplicateMemberError | None = None
+        ok = super().try_save()
+        duplicate, self.duplicate = self.duplicate, None
+        if ok or duplicate is None or self.member_id:
+            return ok
+        box = QMessageBox(QMessageBox.Icon.Information, "该党员已报到",
+                          f"身份证号相同的党员“{duplicate.existing_name}”已经报到，不能重复报到。\n"
+                          "要打开已有的记录吗？（本次填写的内容不保存）", parent=self)
+        open_button = box.addButton("打开已有记录", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("返回修改", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(open_button)
+        box.exec()
+        if box.clickedButton() is open_button:
+            self.existing_id = duplicate.existing_id
+            self.form.snapshot = self.form.values()  # nothing to keep: the record exists
+            self.reject()
+        return False
+
     def save(self, values: dict[str, Any]) -> int | None:
+        try:
+            return self._save(values)
+        except DuplicateMemberError as error:
+            self.duplicate = error
+            raise
+
+    def _save(self, values: dict[str, Any]) -> int | None:
         unit = values.pop("work_unit_id")
         if isinstance(unit, str):
             values["work_unit_id"], values["work_unit_name"] = None, unit

@@ -19,6 +19,7 @@ from .models import overdue_styler, pending_styler
 from .order_steps import StepDialog
 from .pickers import MemberPicker
 from .register_page import RegisterPage
+from .unit_link import offer_link
 
 ALL = ("全部", None)
 
@@ -51,6 +52,10 @@ class MembersPage(RegisterPage):
         dialog = MemberDialog(self.ledger, parent=self)
         if dialog.exec():
             self.after_save(dialog.saved_id)
+        elif dialog.existing_id is not None:  # a refused second 报到: show the first one
+            self.refresh()
+            self.select_id(dialog.existing_id)
+            self.open_record(dialog.existing_id)
 
     def after_save(self, record_id: int | None) -> None:
         self.refresh()
@@ -87,9 +92,13 @@ class UnitsPage(RegisterPage):
     def new_record(self) -> None:
         dialog = UnitDialog(self.ledger, parent=self)
         if dialog.exec():
+            linked = offer_link(self, self.ledger, dialog.saved_id) if dialog.saved_id else 0
             self.refresh()
             self.select_id(dialog.saved_id or 0)
             self.changed.emit()
+            window = self.window()
+            if linked and hasattr(window, "statusBar"):
+                window.statusBar().showMessage(f"已关联{linked}名党员到该单位", 10000)
 
     def open_record(self, record_id: int | None) -> None:
         if record_id is None:
@@ -101,6 +110,7 @@ class UnitsPage(RegisterPage):
     def edit_selected(self) -> None:
         ids = self.selected_ids()
         if ids and UnitDialog(self.ledger, ids[0], self).exec():
+            offer_link(self, self.ledger, ids[0])  # a new name may match members' free text
             self.refresh()
             self.changed.emit()
 

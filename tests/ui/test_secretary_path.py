@@ -42,7 +42,7 @@ def text_answer(value):
 def test_wizard_requires_street_and_creates_ledger(qtbot, tmp_path):
     wizard = SetupWizard(path=tmp_path / "l.db")
     qtbot.addWidget(wizard)
-    wizard.create()
+    wizard.create_ledger()
     assert "街道" in wizard.error.text()
     assert not (tmp_path / "l.db").exists()
     wizard.street.setText("河东街道")
@@ -59,7 +59,7 @@ def window(qtbot):
     wizard = SetupWizard()
     wizard.street.setText("河东街道")
     wizard.community.setText("丽景社区")
-    wizard.create()
+    wizard.create_ledger()
     led = open_ledger(paths.default_ledger())
     win = build_window(led, ui_settings())
     qtbot.addWidget(win)
@@ -141,7 +141,15 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     dup = MemberDialog(led, parent=window)
     qtbot.addWidget(dup)
     fill(dup, name="赵玉如", id_number=good)
+    offered = []
+
+    def back_to_form(box):
+        offered.append(box.text())
+        next(b for b in box.buttons() if b.text() == "返回修改").click()
+
+    answer(back_to_form)  # the other choice, 打开已有记录: tests/ui/test_unit_link_ui.py
     assert not dup.try_save()
+    assert "“赵玉茹”已经报到" in offered[0] and dup.existing_id is None
     assert "该党员已报到" in dup.error.text() and "赵玉茹" in dup.error.text()
     dup.form.snapshot = dup.form.values()
     dup.reject()
