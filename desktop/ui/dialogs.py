@@ -93,7 +93,7 @@ class MemberDialog(EditDialog):
     def try_save(self) -> bool:
         """A new 报到 refused as a duplicate (same 身份证号) offers to open the existing record;
         the dialog then closes with existing_id set and nothing saved."""
-        self.duplicate: DuplicateMemberError | None = None
+        self.duplicate = None
         ok = super().try_save()
         duplicate, self.duplicate = self.duplicate, None
         if ok or duplicate is None or self.member_id:

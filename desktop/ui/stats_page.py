@@ -212,9 +212,9 @@ class ComplianceTab(QWidget):
         for w in (QLabel("季度"), self.quarter, QLabel("范围"), self.node, self.full, check):
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.letters_button, self.top, self.all_letters_button, self.export_button,
-                  self.print_button):
-            bar.addWidget(w)
+        for action in (self.letters_button, self.top, self.all_letters_button,
+                       self.export_button, self.print_button):
+            bar.addWidget(action)
         self.tabs = QTabWidget()
         self.models: dict[str, RowsModel] = {}
         for c in compliance.CHECKS:
@@ -321,10 +321,11 @@ class ComplianceTab(QWidget):
             self.page.status.setText(f"已生成{batch.summary}。{''.join(batch.notes)}")
             show_pdf(self, written, warnings, len(batch.letters), "感谢信与提醒函预览", "份信函")
 
-        self.page.job = start_quarter_letters(self, self.page.ledger.path, quarter.code,
-                                              self.top.value(), out, done)
-        self.page.job.cancelled.connect(
+        job = start_quarter_letters(self, self.page.ledger.path, quarter.code, self.top.value(),
+                                    out, done)
+        job.cancelled.connect(
             lambda: self.page.status.setText("已取消：没有生成任何信函，文号未占用。"))
+        self.page.job = job  # type: ignore[assignment]  # kept alive while it runs
 
 
 class EmergencyTab(QWidget):

@@ -64,9 +64,9 @@ class LinkMembersDialog(QDialog):
         self.update_count()
 
     def checked_ids(self) -> list[int]:
-        return [self.table.item(r, 0).data(Qt.ItemDataRole.UserRole)
-                for r in range(self.table.rowCount())
-                if self.table.item(r, 0).checkState() == Qt.CheckState.Checked]
+        items = [self.table.item(r, 0) for r in range(self.table.rowCount())]
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item is not None and item.checkState() == Qt.CheckState.Checked]
 
     def update_count(self) -> None:
         n = len(self.checked_ids())
