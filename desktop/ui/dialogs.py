@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from db import grid, members, orders, posts, units
-from db.errors import DuplicateMemberError, ValidationError
+from db.errors import DuplicateMemberError, LedgerError, ValidationError
 from db.ledger import Ledger
 from db.validate import parse_id_number
 
@@ -181,6 +181,32 @@ class PostDialog(EditDialog):
         return posts.add_post(self.ledger, **values)
 
 
+def order_history(ledger: Ledger, order: dict[str, Any]) -> str:
+    """办理记录 as the 群众需求 dialog shows it: each step's date, then the notes."""
+    who = ""
+    for get, key in ((members.get_member, "assignee_member_id"),
+                     (units.get_unit, "assignee_unit_id")):
+        if order.get(key) is not None:
+            try:
+                who = get(ledger, order[key])["name"]
+            except LedgerError:  # deleted since
+                who = ""
+    steps = [f"点单 {order['requested_date']}"]
+    for label, key in (("派单", "dispatched_date"), ("接单", "accepted_date"),
+                       ("完成", "completed_date"), ("评价", "rated_date")):
+        if order.get(key):
+            steps.append(f"{label} {order[key]}")
+    lines = [f"当前{order['state']}：" + " → ".join(steps)]
+    if order.get("rating"):
+        lines.append(f"群众评价：{order['rating']}" + (f"（{order['rating_comment']}）"
+                                                  if order.get("rating_comment") else ""))
+    if order.get("result"):
+        lines.append("办理记录：" + "；".join(str(order["result"]).splitlines()))
+    if who:
+        lines.insert(1, f"接单人/单位：{who}")
+    return "\n".join(lines)
+
+
 class OrderDialog(EditDialog):
     def __init__(self, ledger: Ledger, order_id: int | None = None, parent: QWidget | None = None):
         self.ledger, self.order_id = ledger, order_id
@@ -195,7 +221,13 @@ class OrderDialog(EditDialog):
             date_field("requested_date", "点单日期"),
             date_field("due_date", "办结期限"),
         ]
-        super().__init__("编辑群众需求" if order_id else "登记群众需求", fields, parent)
+        # An order under way shows its steps: who took it, each step's date and note.
+        self.history = QLabel(order_history(ledger, orders.get_order(ledger, order_id))
+                              if order_id else "")
+        self.history.setObjectName("hint")
+        self.history.setWordWrap(True)
+        super().__init__("编辑群众需求" if order_id else "登记群众需求", fields, parent,
+                         self.history if order_id else None)
         if order_id:
             self.form.set_values(orders.get_order(ledger, order_id))
         else:

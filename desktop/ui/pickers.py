@@ -45,6 +45,8 @@ class MemberPicker(QWidget):
         self.node.setMinimumContentsLength(12)
         self.list = QListWidget()
         self.list.setMinimumHeight(220)
+        if details:
+            self.list.setSpacing(2)  # two-line entries stay apart
         self.info = QLabel()
         row = QHBoxLayout()
         row.addWidget(self.search, 2)

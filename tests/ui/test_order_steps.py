@@ -109,3 +109,20 @@ def test_a_refused_step_is_shown_in_the_dialog(qtbot, ledger, ids, monkeypatch):
     assert not dialog.run()
     assert dialog.error.text() == f"接单日期：不能晚于今天（{days_ago(2)}）"
     assert orders.get_order(ledger, order_id)["state"] == "已派单"
+
+
+def test_the_order_dialog_shows_each_steps_date_and_note(qtbot, ledger, ids):
+    from desktop.ui.dialogs import OrderDialog
+
+    zhao = members.add_member(ledger, name="赵玉茹", id_number=ids())
+    order_id = orders.add_order(ledger, title="修水管", requested_date=days_ago(5))
+    orders.dispatch(ledger, order_id, member_id=zhao, date=days_ago(4), note="带上扳手")
+    orders.accept(ledger, order_id, date=days_ago(4))
+    orders.complete(ledger, order_id, date=days_ago(2), result="已修好")
+    dialog = OrderDialog(ledger, order_id)
+    qtbot.addWidget(dialog)
+    assert dialog.history.text().splitlines() == [
+        f"当前已完成：点单 {days_ago(5)} → 派单 {days_ago(4)} → 接单 {days_ago(4)} → "
+        f"完成 {days_ago(2)}",
+        "接单人/单位：赵玉茹",
+        f"办理记录：派单 {days_ago(4)}：带上扳手；完成 {days_ago(2)}：已修好"]
