@@ -46,16 +46,22 @@ class ActivityDialog(EditDialog):
         self.ledger, self.activity_id = ledger, activity_id
         fields = [
             date_field("date", "活动日期"),
+            text_field("start_time", "开始时间", "如 09:00"),
+            text_field("end_time", "结束时间", "如 11:30"),
             choice_field("kind", "活动类型", activities.KINDS),
             text_field("title", "活动名称", "如 义诊进社区"),
             memo_field("content", "服务内容", 50),
             lookup_field("node_id", "活动网格", grid.choices(ledger, (2, 3, 4, 5))),
             text_field("place", "地点"),
+            text_field("leader", "活动负责人"),
+            text_field("recorder", "记录人"),
             lookup_field("unit_id", "组织单位", unit_items(ledger), "（社区组织）"),
             check_field("verified", "社区审核", "已审核（计入纪实卡和积分）"),
             text_field("verifier", "审核人"),
             date_field("verified_date", "审核日期"),
         ]
+        for key in ("start_time", "end_time"):
+            next(f for f in fields if f.key == key).widget.setMaximumWidth(230)
         self.picker = MemberPicker(ledger)
         self.hours = QDoubleSpinBox()
         self.hours.setRange(0, 24)
@@ -75,6 +81,16 @@ class ActivityDialog(EditDialog):
         row.addWidget(self.hours)
         row.addWidget(apply_all)
         row.addStretch(1)
+        # 签到表: printed before the activity, entered after it (the activity must be saved).
+        self.print_sheet = QPushButton("打印签到表…")
+        self.enter_sheet = QPushButton("按签到表录入…")
+        for button, slot in ((self.print_sheet, self.open_print_sheet),
+                             (self.enter_sheet, self.open_enter_sheet)):
+            button.clicked.connect(slot)
+            button.setEnabled(activity_id is not None)
+            if activity_id is None:
+                button.setToolTip("请先保存活动")
+            row.addWidget(button)
         row.addWidget(self.summary)
         inner = QHBoxLayout()
         inner.addWidget(self.picker, 3)
@@ -108,6 +124,32 @@ class ActivityDialog(EditDialog):
                 box.setSizeAdjustPolicy(
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                 box.setMinimumContentsLength(16)
+
+    def open_print_sheet(self) -> None:
+        from .signin_dialogs import SigninPrintDialog
+
+        assert self.activity_id is not None
+        SigninPrintDialog(self.ledger, self.activity_id, self.picker.checked(), self).exec()
+
+    def open_enter_sheet(self) -> None:
+        from .signin_dialogs import SigninEntryDialog
+
+        assert self.activity_id is not None
+        if SigninEntryDialog(self.ledger, self.activity_id, self).exec():
+            self.reload_people()
+
+    def reload_people(self) -> None:
+        """After 按签到表录入 (written at once): the participants as the ledger now has them."""
+        self.picker.ticked.clear()
+        self.hour_of.clear()
+        for p in activities.participants(self.ledger, self.activity_id or 0):
+            if p["member_id"]:
+                self.picker.ticked[p["member_id"]] = p["member_name"]
+                self.hour_of[p["member_id"]] = p["hours"]
+        self.picker.reload()
+        self.table.setRowCount(0)
+        self.sync_table()
+        self.snapshot_people = self.people()
 
     def sync_table(self) -> None:
         ticked = self.picker.checked()
