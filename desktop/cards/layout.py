@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
@@ -127,7 +128,7 @@ class Layout:
         self.pages.append(self.page)
         return self.page
 
-    def add(self, item: Item) -> None:
+    def add(self, item: Any) -> None:  # an Item, or a painter's own kind (report_pdf.Bar)
         self.page.items.append(item)
 
     def text(self, x: float, y: float, text: str, size: float, align: str = "l",

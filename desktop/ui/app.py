@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -52,7 +53,7 @@ class SetupWizard(QDialog):
         form = QFormLayout()
         form.addRow("街道名称：", self.street)
         form.addRow("社区名称：", self.community)
-        buttons = dialog_buttons(self.create, self.reject, "创建台账")
+        buttons = dialog_buttons(self.create_ledger, self.reject, "创建台账")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -60,7 +61,7 @@ class SetupWizard(QDialog):
         layout.addWidget(buttons)
         self.setMinimumWidth(460)
 
-    def create(self) -> None:
+    def create_ledger(self) -> None:
         if not self.street.text().strip():
             self.error.setText("请填写街道名称")
             self.street.setFocus()
@@ -78,7 +79,8 @@ class SetupWizard(QDialog):
 
 
 def remember(store: QSettings, path: str) -> None:
-    recent = [p for p in (store.value("recent", []) or []) if p != path]
+    stored: Any = store.value("recent", []) or []
+    recent = [p for p in stored if p != path]
     store.setValue("recent", [path, *recent][:RECENT_MAX])
     store.setValue("last_ledger", path)
 
@@ -167,9 +169,12 @@ def make_demo(target: Path) -> bool:
 
     loop = QEventLoop()
     outcome: list[bool] = []
+    def failed(error: BaseException, _trace: str) -> None:
+        outcome.append(False)
+        QMessageBox.critical(None, "演示台账", str(error))
+
     job = run_job(None, "正在生成演示台账", work, on_done=lambda _r: outcome.append(True),
-                  on_error=lambda e, _t: (outcome.append(False),
-                                          QMessageBox.critical(None, "演示台账", str(e))))
+                  on_error=failed)
     job.cancelled.connect(lambda: outcome.append(False))
     for signal in (job.done, job.error, job.cancelled):
         signal.connect(loop.quit)
@@ -266,9 +271,11 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
 
     workarea.use_private_temp()  # personal data in temporary files stays in the data folder
     crashlog.setup_logging()
-    crashlog.install(lambda text, report: QMessageBox.critical(
-        None, "程序出错", f"程序遇到意外错误，操作没有完成：\n{text}\n\n"
-        f"错误报告（已隐去个人信息）保存在：\n{report}"))
+    def crashed(text: str, report: Path) -> None:
+        QMessageBox.critical(None, "程序出错", f"程序遇到意外错误，操作没有完成：\n{text}\n\n"
+                             f"错误报告（已隐去个人信息）保存在：\n{report}")
+
+    crashlog.install(crashed)
     app.setApplicationName("报到台账")
     app.setOrganizationName("Baodao")
     from .help import app_icon, load_qt_translations

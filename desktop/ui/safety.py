@@ -429,7 +429,9 @@ class IdleLock:
                 return False
 
         self.filter = Filter(window)
-        QApplication.instance().installEventFilter(self.filter)
+        app = QApplication.instance()
+        assert app is not None  # a window exists, so the application does
+        app.installEventFilter(self.filter)
         self.timer = QTimer(window)
         self.timer.timeout.connect(self.tick)
         self.timer.start(15000)

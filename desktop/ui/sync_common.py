@@ -64,11 +64,11 @@ class IssuesWidget(QWidget):
         save = QPushButton("保存错误清单…")
         save.setEnabled(bool(issues))
         save.clicked.connect(self.save)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(f"共 {len(issues)} 条，可保存为Excel发回报送单位修改"))
-        row.addStretch(1)
-        row.addWidget(save)
-        layout.addLayout(row)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(f"共 {len(issues)} 条，可保存为Excel发回报送单位修改"))
+        bar.addStretch(1)
+        bar.addWidget(save)
+        layout.addLayout(bar)
 
     def save(self) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(self, "保存错误清单", "错误清单.xlsx", EXCEL_FILTER)

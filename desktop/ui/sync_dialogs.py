@@ -96,8 +96,8 @@ class ExportDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         form.addRow("", self.summary)
-        self.mask = QCheckBox("隐去身份证号和电话（对方只能查看，不能导入）")
-        form.addRow("", self.mask)
+        self.mask_ids = QCheckBox("隐去身份证号和电话（对方只能查看，不能导入）")
+        form.addRow("", self.mask_ids)
         self.protect = QCheckBox("设置打开密码（Excel和WPS打开时需输入；建议始终设置）")
         self.protect.setChecked(True)  # the file carries full ID numbers: protected by default
         form.addRow("", self.protect)
@@ -115,7 +115,7 @@ class ExportDialog(QDialog):
         self.protect.toggled.connect(self._sync_enabled)
         for signal in (self.receiver.currentIndexChanged, self.scope.currentIndexChanged):
             signal.connect(self._describe)
-        for box in (self.full, self.mask):
+        for box in (self.full, self.mask_ids):
             box.toggled.connect(self._describe)
         buttons = QHBoxLayout()
         refresh = QPushButton("刷新")
@@ -141,7 +141,7 @@ class ExportDialog(QDialog):
         1,204 条变更"."""
         office, name = self.receiver.currentData(), self.receiver.currentText()
         self.full.setEnabled(office is not None)
-        if office is None or self.mask.isChecked():
+        if office is None or self.mask_ids.isChecked():
             self.summary.setText("将导出所选范围内的全部数据")
             return
         peer = next(p for p in self.peers if p["office"] == office)
@@ -197,7 +197,7 @@ class ExportDialog(QDialog):
             if password != self.password2.text():
                 QMessageBox.warning(self, "导出到U盘", "两次输入的密码不一致")
                 return None
-        if password is None and not self.mask.isChecked():
+        if password is None and not self.mask_ids.isChecked():
             answer = QMessageBox.warning(
                 self, "导出到U盘",
                 "导出文件将含有完整的身份证号和手机号，又没有设置打开密码：\n"
@@ -207,7 +207,7 @@ class ExportDialog(QDialog):
                 QMessageBox.StandardButton.No)
             if answer != QMessageBox.StandardButton.Yes:
                 return None
-        return {"mask": self.mask.isChecked(), "password": password,
+        return {"mask": self.mask_ids.isChecked(), "password": password,
                 "grid_node": self.scope.currentData(), "for_office": self.receiver.currentData(),
                 "full": self.full.isChecked()}
 
@@ -333,7 +333,9 @@ class ConflictsWidget(QWidget):
 
     def _label(self, row: int) -> None:
         choice = self.choices[self.conflicts[row].uuid]
-        self.list.item(row, 2).setText("本台账" if choice == "mine" else "对方")
+        item = self.list.item(row, 2)
+        if item is not None:
+            item.setText("本台账" if choice == "mine" else "对方")
 
     def show_conflict(self, row: int) -> None:
         if not 0 <= row < len(self.conflicts):
@@ -530,7 +532,7 @@ def _import_summary(result: Any) -> str:
 def _show_preview(parent, ledger_path: str, preview: Preview, on_applied) -> QDialog:
     dialog = ImportPreviewDialog(parent, preview)
 
-    def prepare() -> Callable[[Any, Any], Any]:
+    def prepare() -> Callable[[Any, Any, Any], Any]:
         from desktop.sync.apply import apply
 
         choices = dialog.choices()
@@ -557,8 +559,10 @@ def import_roster(parent: QWidget | None, ledger_path: str | Path,
         with open_ledger(ledger_path, create=False) as ledger:
             return parsed, roster_mod.remembered(ledger)
 
-    run_job(parent, "读取花名册", work,
-            lambda got: _show_mapping(parent, ledger_path, got[0], got[1], on_applied),
+    def show(got: Any) -> None:
+        _show_mapping(parent, ledger_path, got[0], got[1], on_applied)
+
+    run_job(parent, "读取花名册", work, show,
             _reading_failed(parent, "导入花名册", lambda again: import_roster(
                 parent, ledger_path, on_applied, path, again)))
 
@@ -568,7 +572,7 @@ def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialo
 
     dialog = MappingDialog(parent, ledger_path, parsed, known)
 
-    def prepare() -> Callable[[Any, Any], Any]:
+    def prepare() -> Callable[[Any, Any, Any], Any]:
         mapping = dialog.mapping()
         create = dialog.create_missing.isChecked()
         return lambda ledger, progress, cancelled: roster_mod.apply(

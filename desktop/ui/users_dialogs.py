@@ -175,6 +175,7 @@ class UnlockDialog(LoginDialog):
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None):
         actor = actor_of(ledger)
+        assert actor is not None  # only a ledger someone is logged in to locks
         super().__init__(ledger, parent, "台账已锁定",
                          "长时间未操作，台账已锁定。请输入密码解锁：", actor.username)
 
@@ -400,7 +401,8 @@ def change_own_password(window: Any) -> None:
     dialog = PasswordForm(window, "修改我的密码")
     while dialog.exec():
         try:
-            users.set_password(window.ledger, actor.user_id, dialog.new.text(), dialog.old.text())
+            users.set_password(window.ledger, actor.user_id or 0, dialog.new.text(),
+                               dialog.old.text())
         except LedgerError as error:
             dialog.error.setText(str(error))
             continue
@@ -417,7 +419,7 @@ def switch_user(window: Any) -> None:
     central.hide()
     try:
         if not login(window.ledger, window):
-            QApplication.instance().quit()
+            QApplication.quit()
             return
     finally:
         central.show()

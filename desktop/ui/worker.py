@@ -59,9 +59,9 @@ class Job(QObject):
         # and Qt (never Python's garbage collector, which may run on a worker thread) frees it.
         super().__init__(QCoreApplication.instance())
         self.owner = parent
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.runner = _Runner(fn)
-        self.runner.moveToThread(self.thread)
+        self.runner.moveToThread(self.worker_thread)
         self.dialog = QProgressDialog(title, "取消", 0, 1000, parent)
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -69,8 +69,8 @@ class Job(QObject):
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
         self.dialog.canceled.connect(self._cancel)
-        self.thread.started.connect(self.runner.run)
-        self.thread.finished.connect(self.runner.deleteLater)
+        self.worker_thread.started.connect(self.runner.run)
+        self.worker_thread.finished.connect(self.runner.deleteLater)
         self.runner.progressed.connect(self._progress)
         self.runner.succeeded.connect(self._finished)
         self.runner.failed.connect(self._failed)
@@ -80,7 +80,7 @@ class Job(QObject):
     def start(self) -> Job:
         _gc_pause()
         self.dialog.setValue(0)
-        self.thread.start()
+        self.worker_thread.start()
         return self
 
     def _cancel(self) -> None:
@@ -95,8 +95,8 @@ class Job(QObject):
             self.dialog.setValue(int(max(0.0, min(1.0, fraction)) * 1000))
 
     def _end(self) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self.worker_thread.quit()
+        self.worker_thread.wait()
         _gc_resume()
         # QProgressDialog emits canceled() when closed: the job is over, so stop listening.
         # The dialog is gone already when its parent window was closed meanwhile.
@@ -126,7 +126,7 @@ class Job(QObject):
 
     def wait(self, timeout_ms: int = 60000) -> bool:
         """For tests and for closing the app: block until the thread ends."""
-        return self.thread.wait(timeout_ms)
+        return self.worker_thread.wait(timeout_ms)
 
 
 _RUNNING: set[Job] = set()
@@ -154,8 +154,8 @@ def wait_for_all(timeout_ms: int = 10000) -> None:
     while running takes the whole process down)."""
     for job in list(_RUNNING):
         job.runner.stop.set()
-        job.thread.quit()
-        job.thread.wait(timeout_ms)
+        job.worker_thread.quit()
+        job.worker_thread.wait(timeout_ms)
 
 
 atexit.register(wait_for_all)

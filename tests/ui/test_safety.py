@@ -46,7 +46,7 @@ def test_damaged_ledger_offers_the_newest_good_backup(qtbot, answer):
 def test_health_check_runs_in_background_and_makes_the_daily_backup(qtbot):
     window = make_window(qtbot)
     job = safety.start_health_check(window)
-    qtbot.waitUntil(lambda: not job.thread.isRunning(), timeout=10000)
+    qtbot.waitUntil(lambda: not job.worker_thread.isRunning(), timeout=10000)
     qtbot.waitUntil(lambda: bool(backup.list_backups(safety.backup_folder(), window.ledger.path)),
                     timeout=5000)
 

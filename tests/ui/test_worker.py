@@ -19,7 +19,7 @@ def test_result_arrives_on_gui_thread(qtbot):
 
     job = run_job(None, "测试", work, on_done=lambda r: got.append((r, threading.get_ident())))
     qtbot.waitUntil(lambda: got == [(42, main)], timeout=5000)
-    assert not job.thread.isRunning()
+    assert not job.worker_thread.isRunning()
 
 
 def test_cancel_button_stops_the_work(qtbot):
