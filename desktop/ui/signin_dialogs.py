@@ -44,7 +44,7 @@ def preview_pdf(parent: QWidget | None, path: Path, pages: int, warnings: list[s
     result = PrintResult(path, 1, pages, fonts.primary_label, fonts.embedded, warnings,
                          notes or [])
     dialog = PreviewDialog(parent, result, title)
-    dialog.summary.setText(f"{title}，共 {pages} 页")
+    dialog.summary.setText(f"{title}，共 {dialog.document.pageCount() or pages} 页")
     dialog.show()
     return dialog
 
