@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPageLayout, QPageSize, QPainter
@@ -77,9 +78,10 @@ class PrintOptionsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("打印卡片")
         self.ledger_path = str(ledger_path)
-        self.scope = {"member_ids": member_ids, "node_id": node_id, "unit_id": unit_id}
+        self.scope: dict[str, Any] = {"member_ids": member_ids, "node_id": node_id,
+                                      "unit_id": unit_id}
         self.preview: PreviewDialog | None = None
-        self.job = None
+        self.job: Any = None
         self.kind = QComboBox()
         for key, label in KIND_CHOICES:
             self.kind.addItem(label, key)
@@ -120,7 +122,7 @@ class PrintOptionsDialog(QDialog):
         layout.addWidget(buttons)
         for signal in (self.kind.currentIndexChanged, self.a4.toggled, self.a5.toggled):
             signal.connect(self._update)
-        self.two_up.toggled.connect(lambda on: on and self.a5.setChecked(True))
+        self.two_up.toggled.connect(self._two_up_toggled)
         self._update()
         self.resize(480, self.sizeHint().height())
 
@@ -138,6 +140,10 @@ class PrintOptionsDialog(QDialog):
         if not secretary:
             self.full_id.setToolTip("完整身份证号只有书记能查看和打印")
         self.scope_label.setText(self.describe_scope())
+
+    def _two_up_toggled(self, on: bool) -> None:
+        if on:
+            self.a5.setChecked(True)  # two A5 cards on one A4 sheet
 
     def build_job(self) -> PrintJob:
         kind = self.current_kind()

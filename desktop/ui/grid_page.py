@@ -161,7 +161,7 @@ class GridModel(QAbstractItemModel):
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
         data = QMimeData()
-        ids = sorted({self.node_id(i) for i in indexes if i.isValid()})
+        ids = sorted({self.node_id(i) or 0 for i in indexes if i.isValid()})
         data.setData(MIME, ",".join(str(i) for i in ids).encode())
         return data
 

@@ -61,7 +61,7 @@ class OverviewPage(QWidget):
         self.generation = getattr(self, "generation", 0) + 1
         generation, path, year = self.generation, self.ledger.path, str(dt.date.today().year)
         if self.body is None:
-            self.loading = QLabel("正在统计…")
+            self.loading: QLabel | None = QLabel("正在统计…")
             self.layout_.addWidget(self.loading)
 
         def compute(ledger: Ledger) -> tuple[dict, dict, list]:
@@ -89,8 +89,9 @@ class OverviewPage(QWidget):
         self.job.dialog.setMinimumDuration(60000)
 
     def build(self, f: dict, ident: dict, months: list) -> None:
-        if getattr(self, "loading", None) is not None:
-            self.loading.setParent(None)
+        loading = getattr(self, "loading", None)
+        if loading is not None:
+            loading.setParent(None)
             self.loading = None
         if self.body is not None:
             self.layout_.removeWidget(self.body)

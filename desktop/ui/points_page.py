@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QSettings, Signal
 from PySide6.QtWidgets import (
@@ -87,7 +87,7 @@ class RecalcDialog(QDialog):
 
 class RulesTab(QWidget):
     def __init__(self, page: PointsHost):
-        super().__init__(page)
+        super().__init__(cast(QWidget, page))  # the page is a QWidget providing PointsHost
         self.page = page
         self.base = _spin(80, 0, 1000)
         self.per_hour = _spin(1)
@@ -278,7 +278,7 @@ class NoShowDialog(EditDialog):
 
 class EntriesTab(QWidget):
     def __init__(self, page: PointsHost):
-        super().__init__(page)
+        super().__init__(cast(QWidget, page))  # the page is a QWidget providing PointsHost
         self.page = page
         self.subject: tuple[str, int] | None = None
         self.name = ""
@@ -340,9 +340,9 @@ class EntriesTab(QWidget):
         self.model.set_rows(rows)
         extra = ""
         if kind == "member":
-            extra = f"，爱心存折余额{redeem.passbook_balance(ledger, sid):g}分"
-        self.title.setText(f"{self.name}：积分{points.balance(ledger, **who):g}分"
-                           f"（基础分{base:g}）{extra}")
+            extra = f"，可兑换积分{redeem.spendable(ledger, sid):g}分（爱心存折）"
+        self.title.setText(f"{self.name}：累计积分{points.accumulated(ledger, **who):g}分"
+                           f"（含基础分{base:g}）{extra}")
         self._buttons()
 
     def reload(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -86,7 +86,7 @@ def rank_text(row: dict[str, Any]) -> str:
 
 class RankingTab(QWidget):
     def __init__(self, page: PointsHost):
-        super().__init__(page)
+        super().__init__(cast(QWidget, page))  # the page is a QWidget providing PointsHost
         self.page = page
         self.kind = QComboBox()
         self.kind.addItem("党员", "member")

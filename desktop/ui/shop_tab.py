@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -41,7 +41,7 @@ class ItemDialog(EditDialog):
 
 class ShopTab(QWidget):
     def __init__(self, page: PointsHost):
-        super().__init__(page)
+        super().__init__(cast(QWidget, page))  # the page is a QWidget providing PointsHost
         self.page = page
         self.model = RowsModel([Column("name", "商品"), Column("price", "所需积分", "r"),
                                 Column("stock", "库存", "r",
