@@ -142,7 +142,7 @@ class _Gen:
 
         streets = [add(None, 1, D.STREETS[i % len(D.STREETS)], i + 1, True)
                    for i in range(p.streets)]
-        communities = []
+        communities: list[int] = []
         for i, count in enumerate(self.spread(p.communities, p.streets)):
             for j in range(count):
                 word = D.COMMUNITY_WORDS[len(communities) % len(D.COMMUNITY_WORDS)]
@@ -244,7 +244,9 @@ class _Gen:
             "WHERE id = ?) WHERE id = ?", [(m, m, node) for m, node in leaders])
 
     def posts(self) -> None:
-        rng, rows, claim_rows = self.rng, [], []
+        rng = self.rng
+        rows: list[tuple[Any, ...]] = []
+        claim_rows: list[tuple[Any, ...]] = []
         post_id = 0
         communities = [n for n, v in self.nodes.items() if v[0] == 2]
         for community in communities:
@@ -274,7 +276,9 @@ class _Gen:
                   claim_rows)
 
     def activities(self) -> None:
-        rng, rows, part_rows = self.rng, [], []
+        rng = self.rng
+        rows: list[tuple[Any, ...]] = []
+        part_rows: list[tuple[Any, ...]] = []
         weights = (25, 30, 15, 8, 10, 4, 8)
         for activity_id in range(1, self.p.activities + 1):
             kind = rng.choices(ACTIVITY_KINDS, weights=weights)[0]
@@ -440,7 +444,7 @@ def generate(path: str | Path, profile: str = "community", seed: int = 2026,
             community = next((v[2] for v in gen.nodes.values() if v[0] == 2), None)
             ledger.set_meta("street", first)
             ledger.set_meta("community" if PROFILES[profile].communities == 1 else "office_name",
-                            community if PROFILES[profile].communities == 1 else first)
+                            (community or "") if PROFILES[profile].communities == 1 else first)
             if PROFILES[profile].communities == 1:
                 ledger.set_meta("office_name", community or first)
             ledger.set_meta("demo_profile", profile)
