@@ -152,19 +152,27 @@ def _import_roster(args: argparse.Namespace) -> int:
         print(f"工作表“{parsed.sheet}”，表头在第{parsed.header_row}行，数据{len(parsed.rows)}行")
         for header, field in mapping.items():
             print(f"  {header} → {roster.FIELD_LABELS.get(field, '（不导入）') if field else '（不导入）'}")
-        result = roster.preview(ledger, parsed, mapping)
+        result = roster.preview(ledger, parsed, mapping, create_missing=args.create_grid)
         print(f"新增 {result.new}，更新 {result.updated}，未变 {result.unchanged}，"
               f"无效 {len(result.issues)}")
+        for level, path, rows in result.new_nodes:
+            print(f"新建{level}：{path}（{rows}人居住）")
+        if result.missing_nodes and not args.create_grid:
+            print(f"有{result.missing_nodes}行所填的小区/楼院/单元不在本台账的网格中；"
+                  "加 --create-grid 可按花名册新建这些网格")
         for issue in result.issues[:30]:
             print(f"无效：{issue.line()}")
         if args.errors and result.issues:
-            write_errors(args.errors, result.issues, parsed)
+            write_errors(args.errors, result.issues, parsed, mapping)
             print(f"错误清单已保存到 {args.errors}")
         if args.dry_run:
             print("（试运行，台账未改动）")
             return 0
-        done = roster.apply(ledger, parsed, mapping, file_name=Path(args.file).name)
-        print(f"已导入：新增 {done.new} 人，更新 {done.updated} 人；备份：{done.backup or '无'}")
+        done = roster.apply(ledger, parsed, mapping, file_name=Path(args.file).name,
+                            create_missing=args.create_grid)
+        nodes = f"新建网格 {len(done.new_nodes)} 个；" if done.new_nodes else ""
+        print(f"已导入：新增 {done.new} 人，更新 {done.updated} 人；{nodes}"
+              f"备份：{done.backup or '无'}")
     return 0
 
 
@@ -209,4 +217,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--password", help="文件的打开密码")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--errors", help="把无效行保存为错误清单 .xlsx，发回给报送单位")
+    p.add_argument("--create-grid", action="store_true",
+                   help="花名册里填的小区/楼院/单元在网格中没有时，按花名册新建（先试运行看清单）")
     p.set_defaults(handler=_import_roster)

@@ -88,3 +88,35 @@ def test_roster_template_and_import(tmp_path, capsys, ids):
     assert number not in text
     with open_ledger(tmp_path / "c.db") as led:
         assert members.find_by_id_number(led, number)["name"] == "张伟"
+
+
+def test_import_roster_creates_the_grid_it_names_only_when_asked(tmp_path, capsys, ids):
+    """A first roster into a new ledger: the 小区/楼院/单元 it names are listed, and created
+    with --create-grid (after a dry run that creates nothing)."""
+    import openpyxl
+
+    _ledger(tmp_path / "new.db", "丽景社区").close()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["姓名", "身份证号", "小区", "楼栋", "单元"])
+    for name, building in (("张伟", "1号楼"), ("李娜", "2号楼")):
+        sheet.append([name, ids(), "杨树小区", building, "1单元"])
+    for row in sheet.iter_rows(min_row=2, min_col=2, max_col=2):
+        row[0].number_format = "@"
+    path = tmp_path / "花名册.xlsx"
+    book.save(path)
+    args = ["import-roster", str(tmp_path / "new.db"), str(path)]
+    assert main([*args, "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "新增 0" in text and "加 --create-grid" in text
+    assert main([*args, "--create-grid", "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "新增 2" in text and "新建小区：" in text and "杨树小区" in text
+    with open_ledger(tmp_path / "new.db") as led:
+        assert led.scalar("SELECT count(*) FROM grid_nodes WHERE name = '杨树小区'") == 0
+    assert main([*args, "--create-grid"]) == 0
+    assert "已导入：新增 2 人" in capsys.readouterr().out
+    with open_ledger(tmp_path / "new.db") as led:
+        assert led.scalar("SELECT count(*) FROM grid_nodes WHERE name IN "
+                          "('杨树小区', '1号楼', '2号楼', '1单元') AND deleted = 0") == 5  # 1单元 twice
+        assert led.scalar("SELECT count(*) FROM members") == 2
