@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from db import demo, evaluations, open_ledger, points, redeem
+from db import certificates, demo, evaluations, open_ledger, points, redeem, signin
 from db.records import TABLE_LABELS
 from desktop.sync.rowcheck import check_row, grid_problems, text_reason
 
@@ -47,6 +47,14 @@ def community(tmp_path_factory):
     redeem.add_item(ledger, name="理发券", price=5)
     points.adjust(ledger, "协助社区防汛", 30, member_id=member, date="2026-08-01")
     redeem.redeem(ledger, member, item, date="2026-08-02")
+    # a 签到表 entered and a 志愿服务记录证明 (issue 16), as their screens make them
+    served = ledger.one("SELECT p.member_id, a.id, a.date FROM activity_participants p "
+                        "JOIN activities a ON a.id = p.activity_id JOIN members m ON m.id = "
+                        "p.member_id WHERE a.verified = 1 AND m.status = '在册' ORDER BY a.id LIMIT 1")
+    sheet = signin.create_sheet(ledger, served["id"], "名单", member_ids=[served["member_id"]])
+    signin.enter_sheet(ledger, sheet, [signin.Entry(served["member_id"], True, "9:00", "11:00")])
+    certificates.issue(ledger, served["member_id"], served["date"], served["date"], "王书记",
+                       "李干事", phone="0318-2345678", issued_date="2026-11-01")
     yield ledger
     ledger.close()
 
