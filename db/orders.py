@@ -158,10 +158,11 @@ def dispatch(ledger: Ledger, order_id: int, member_id: int | None = None,
 def give_back(ledger: Ledger, order_id: int, reason: str = "") -> None:
     """退回: the assignee cannot take it; the order waits to be dispatched again."""
     with ledger.transaction():
-        _start(ledger, order_id, "退回")
+        order = _start(ledger, order_id, "退回")
         records.update(ledger, "orders", order_id, {
             "state": "待派单", "assignee_member_id": None, "assignee_unit_id": None,
-            "dispatched_date": "", "accepted_date": "", "result": clean(reason)})
+            "dispatched_date": "", "accepted_date": "",
+            "result": _log(order, "退回", _today(), reason)})  # the log keeps the earlier steps
 
 
 def accept(ledger: Ledger, order_id: int, date: str | None = None, note: str = "") -> None:

@@ -137,3 +137,12 @@ def test_a_completion_without_step_notes_keeps_the_plain_result(ledger, member):
     for action in PATH["已完成"]:
         ACTIONS[action](ledger, order_id, member)
     assert orders.get_order(ledger, order_id)["result"] == "已打扫"
+
+
+def test_giving_back_keeps_the_step_log(ledger, member, monkeypatch):
+    monkeypatch.setattr(orders, "_today", lambda: "2026-05-03")
+    order_id = new_order(ledger)
+    orders.dispatch(ledger, order_id, member_id=member, date="2026-05-02", note="周末上门")
+    orders.give_back(ledger, order_id, "出差")
+    assert orders.get_order(ledger, order_id)["result"].splitlines() == [
+        "派单 2026-05-02：周末上门", "退回 2026-05-03：出差"]
