@@ -218,6 +218,9 @@ class MainWindow(QMainWindow):
             for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
                                 ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
                 self.action(printing, label, lambda _c=False, k=kind: self.print_cards(k))
+            printing.addSeparator()
+            self.action(printing, "志愿服务记录证明…", self.issue_certificate)
+            self.action(printing, "证明登记簿…", self.certificate_register)
         users_menu = bar.addMenu("用户(&U)")
         self.secretary_actions += [
             self.action(users_menu, "用户管理…", lambda: accounts.UsersDialog(self).exec()),
@@ -283,6 +286,19 @@ class MainWindow(QMainWindow):
         node_id = self.node_filter[0] if member_ids is None and unit_id is None else None
         self.cards.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
                                      node_id=node_id, unit_id=unit_id)
+
+    def issue_certificate(self) -> None:
+        """志愿服务记录证明 for the member selected on the members page (or one picked)."""
+        from .certificate_dialogs import IssueDialog
+
+        page = self.current_page()
+        chosen = page.selected_ids() if isinstance(page, MembersPage) else []
+        IssueDialog(self.ledger, self, chosen[0] if len(chosen) == 1 else None).exec()
+
+    def certificate_register(self) -> None:
+        from .certificate_dialogs import RegisterDialog
+
+        RegisterDialog(self.ledger, self).exec()
 
     def about(self) -> None:
         from .help import show_about
