@@ -62,6 +62,11 @@ def _subtree(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
                                 f"OR unit_id {inside}", mem, unitj)
     sel["evaluations"] = ids(f"SELECT id FROM evaluations WHERE member_id {inside} "
                              f"OR unit_id {inside}", mem, unitj)
+    # the paper trail (migration 0008): the sign-in sheets of the activities there, and the
+    # certificates of the members there
+    sel["signin_sheets"] = ids(f"SELECT id FROM signin_sheets WHERE activity_id {inside}",
+                               inn(sel["activities"]))
+    sel["certificates"] = ids(f"SELECT id FROM certificates WHERE member_id {inside}", mem)
     return sel
 
 

@@ -68,3 +68,22 @@ def test_two_communities_never_share_a_number_and_the_street_keeps_both(make_led
     assert not any(c["duplicate"] for c in book)
     assert {s["number"] for s in street.query("SELECT number FROM signin_sheets")} == \
         {"丽景社区签到-2026-0001", "和平社区签到-2026-0001"}
+
+
+def test_a_grid_part_carries_its_sheets_and_certificates(make_ledger, tmp_path):
+    """A file of one grid subtree (or a street's file for one community) carries the sign-in
+    sheets of the activities there and the certificates of the members there."""
+    source = make_ledger("a")
+    _member, sheet, cert = _records(source, "王芳", "19800101")
+    node = source.scalar("SELECT id FROM grid_nodes WHERE name = '杨树小区'")
+    out = tmp_path / "part.xlsx"
+    export_ledger(source, out, grid_node=node)
+    book = openpyxl.load_workbook(out, read_only=True)
+    assert len(list(book["签到表"].iter_rows())) == 2  # heading + the sheet
+    assert len(list(book["志愿服务证明"].iter_rows())) == 2
+    book.close()
+    target = make_ledger("b")
+    apply(target, preview_file(target, out), backup=False)
+    assert target.scalar("SELECT number FROM certificates") == source.scalar(
+        "SELECT number FROM certificates WHERE id = ?", (cert,))
+    assert target.scalar("SELECT count(*) FROM signin_sheets") == 1
