@@ -44,7 +44,7 @@ def span_hours(start: str, end: str) -> float | None:
 
 
 def _clean(values: dict[str, Any]) -> dict[str, Any]:
-    out = {k: values.get(k) for k in FIELDS}
+    out: dict[str, Any] = {k: values.get(k) for k in FIELDS}
     out["date"] = parse_date(out["date"], "date", "活动日期", allow_blank=False)
     out["kind"] = one_of(out["kind"], KINDS, "kind", "活动类型")
     out["title"] = required(out["title"], "title", "活动名称")

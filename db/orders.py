@@ -209,7 +209,8 @@ def is_overdue(order: dict[str, Any], today: str | None = None) -> bool:
 def list_orders(ledger: Ledger, state: str | None = None, text: str = "",
                 overdue_only: bool = False, today: str | None = None,
                 member_id: int | None = None) -> list[dict[str, Any]]:
-    clauses, params = ["o.deleted = 0"], []
+    clauses: list[str] = ["o.deleted = 0"]
+    params: list[Any] = []
     if member_id is not None:
         clauses.append("o.assignee_member_id = ?")
         params.append(member_id)

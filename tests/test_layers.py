@@ -85,7 +85,7 @@ def _module_graph(folders: tuple[str, ...]) -> dict[str, set[str]]:
         for name in _imports(path):
             while name and name not in modules:  # "db.access.Actor" -> "db.access"
                 name = name.rpartition(".")[0]
-            if name and name != module and not modules[name].name == "__init__.py":
+            if name and name != module and modules[name].name != "__init__.py":
                 targets.add(name)
         graph[module] = targets
     return graph

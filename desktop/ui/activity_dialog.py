@@ -119,11 +119,11 @@ class ActivityDialog(EditDialog):
         self.resize(980, 640)
         # A city's grid and units lists hold thousands of names: sizing each drop-down to its
         # longest entry, item by item, held up the dialog's first show.
-        for box in self.findChildren(QComboBox):
-            if box.count() > 200:
-                box.setSizeAdjustPolicy(
+        for combo in self.findChildren(QComboBox):
+            if combo.count() > 200:
+                combo.setSizeAdjustPolicy(
                     QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                box.setMinimumContentsLength(16)
+                combo.setMinimumContentsLength(16)
 
     def open_print_sheet(self) -> None:
         from .signin_dialogs import SigninPrintDialog
@@ -169,9 +169,14 @@ class ActivityDialog(EditDialog):
 
     def read_table(self) -> None:
         for row in range(self.table.rowCount()):
-            member_id = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            member_id = self._cell(row, 0).data(Qt.ItemDataRole.UserRole)
             with contextlib.suppress(ValueError):
-                self.hour_of[member_id] = float(self.table.item(row, 1).text())
+                self.hour_of[member_id] = float(self._cell(row, 1).text())
+
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        item = self.table.item(row, column)
+        assert item is not None  # sync_table fills every cell
+        return item
 
     def apply_hours(self) -> None:
         for member_id in self.picker.checked():
@@ -182,8 +187,8 @@ class ActivityDialog(EditDialog):
         self.summary.setText(f"共 {self.table.rowCount()} 人")
 
     def people(self) -> list[tuple[int, str]]:
-        return [(self.table.item(r, 0).data(Qt.ItemDataRole.UserRole),
-                 self.table.item(r, 1).text()) for r in range(self.table.rowCount())]
+        return [(self._cell(r, 0).data(Qt.ItemDataRole.UserRole), self._cell(r, 1).text())
+                for r in range(self.table.rowCount())]
 
     def save(self, values: dict[str, Any]) -> int | None:
         people = []

@@ -3,6 +3,7 @@ points; a unit's contacts, agreement, lists and members."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -89,7 +90,9 @@ class DetailDialog(QDialog):
     def rebuild(self) -> None:
         index = self.tabs.currentIndex()
         while self.tabs.count():
-            self.tabs.widget(0).deleteLater()
+            tab = self.tabs.widget(0)
+            if tab is not None:
+                tab.deleteLater()
             self.tabs.removeTab(0)
         self.fill()
         self.tabs.setCurrentIndex(max(index, 0))
@@ -100,7 +103,8 @@ class DetailDialog(QDialog):
 
 class MemberDetail(DetailDialog):
     def __init__(self, ledger: Ledger, member_id: int, parent: QWidget | None = None,
-                 show_full_id: bool = False, print_cards: Callable[[int], Any] | None = None):
+                 show_full_id: bool = False,
+                 print_cards: Callable[[str, int], Any] | None = None):
         self.ledger, self.member_id, self.full = ledger, member_id, show_full_id
         super().__init__("党员详情", parent)
         self.add_button("编辑…", self.edit)
@@ -108,7 +112,7 @@ class MemberDetail(DetailDialog):
         if print_cards is not None:
             menu = QMenu(self)
             for kind, label in (("record", "纪实卡"), ("feedback", "反馈卡"), ("info", "基本信息卡")):
-                menu.addAction(label, lambda k=kind: print_cards(k, member_id))
+                menu.addAction(label, functools.partial(print_cards, kind, member_id))
             self.add_button("打印卡片", lambda: None).setMenu(menu)
         self.fill()
 

@@ -94,8 +94,8 @@ class EvaluationPage(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         actions.addWidget(self.summary, 1)
-        for w in (fill_blank, fill_all, QLabel("评价人"), self.evaluator, self.save_button):
-            actions.addWidget(w)
+        for widget in (fill_blank, fill_all, QLabel("评价人"), self.evaluator, self.save_button):
+            actions.addWidget(widget)
         self.model = RowsModel(MEMBER_COLUMNS, self)
         self.model.dataChanged.connect(lambda *_a: self._summary())
         self.view = table_view(self.model)

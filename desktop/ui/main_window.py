@@ -3,6 +3,7 @@ and printing, and a status bar with the ledger file and its counts."""
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable
 from typing import Any
@@ -128,7 +129,7 @@ class MainWindow(QMainWindow):
         self.build_menus()
         self.restore()
         self.show_ledger_info()
-        page = int(self.settings.value("window/page", 0))
+        page = int(str(self.settings.value("window/page", 0) or 0))
         self.nav.setCurrentRow(page if 0 <= page < len(self.keys) else 0)
 
     def make_page(self, key: str) -> QWidget:
@@ -142,14 +143,15 @@ class MainWindow(QMainWindow):
             "activities": lambda: ActivitiesPage(self.ledger, self.settings),
         }
         for extra_key, cls in self.extra.items():
-            builders[extra_key] = lambda c=cls: c(self.ledger, self.settings)
+            builders[extra_key] = functools.partial(cls, self.ledger, self.settings)
         page = builders[key]()
         index = self.keys.index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
         self.stack.insertWidget(index, scrolling(page))
-        self.stack.removeWidget(placeholder)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
         if hasattr(page, "changed"):
             page.changed.connect(self.ledger_changed)
@@ -164,12 +166,15 @@ class MainWindow(QMainWindow):
             if self.node_filter[0] is not None:
                 page.set_node(*self.node_filter)
             if isinstance(page, MembersPage) and self.cards is not None:
-                page.print_cards = lambda kind, mid: self.print_cards(kind, [mid])
+                page.print_cards = self.print_one
         return page
 
     # -- menus and shortcuts -------------------------------------------------------------------
+    def print_one(self, kind: str, member_id: int) -> None:
+        self.print_cards(kind, [member_id])
+
     def action(self, menu: Any, text: str, slot: Callable[[], Any],
-               shortcut: QKeySequence | str | None = None) -> QAction:
+               shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
         act = QAction(text, self)
         act.triggered.connect(slot)
         if shortcut is not None:
@@ -184,15 +189,15 @@ class MainWindow(QMainWindow):
         self.action(file_menu, "打开台账…", self.choose_ledger, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self.fill_recent)
-        if self.sync is not None:
+        sync = self.sync
+        if sync is not None:
             file_menu.addSeparator()
-            self.action(file_menu, "导出到U盘…", lambda: self.sync.export_to_usb(
-                self, self.ledger.path))
-            self.action(file_menu, "导入交换文件…", lambda: self.sync.import_exchange_file(
+            self.action(file_menu, "导出到U盘…", lambda: sync.export_to_usb(self, self.ledger.path))
+            self.action(file_menu, "导入交换文件…", lambda: sync.import_exchange_file(
                 self, self.ledger.path, on_applied=self.reload_all))
-            self.action(file_menu, "导入党员花名册…", lambda: self.sync.import_roster(
+            self.action(file_menu, "导入党员花名册…", lambda: sync.import_roster(
                 self, self.ledger.path, on_applied=self.reload_all))
-            self.action(file_menu, "下载花名册模板…", lambda: self.sync.save_roster_template(self))
+            self.action(file_menu, "下载花名册模板…", lambda: sync.save_roster_template(self))
         file_menu.addSeparator()
         from . import safety
         from . import users_dialogs as accounts
@@ -217,7 +222,7 @@ class MainWindow(QMainWindow):
             printing = bar.addMenu("打印(&P)")
             for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
                                 ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
-                self.action(printing, label, lambda _c=False, k=kind: self.print_cards(k))
+                self.action(printing, label, functools.partial(self.print_cards, kind))
             printing.addSeparator()
             self.action(printing, "志愿服务记录证明…", self.issue_certificate)
             self.action(printing, "证明登记簿…", self.certificate_register)
@@ -237,8 +242,9 @@ class MainWindow(QMainWindow):
 
     def fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in self.settings.value("recent", []) or []:
-            self.action(self.recent_menu, path, lambda _c=False, p=path: self.open_requested.emit(p))
+        recent: Any = self.settings.value("recent", []) or []
+        for path in recent:
+            self.action(self.recent_menu, path, functools.partial(self.open_requested.emit, path))
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction("（无）").setEnabled(False)
 
@@ -249,7 +255,7 @@ class MainWindow(QMainWindow):
         if path:
             self.open_requested.emit(path)
 
-    def current_page(self) -> QWidget:
+    def current_page(self) -> QWidget | None:
         shown = self.stack.currentWidget()
         return shown.widget() if isinstance(shown, QScrollArea) else shown
 
@@ -284,6 +290,8 @@ class MainWindow(QMainWindow):
         elif member_ids is None and isinstance(page, MembersPage):
             member_ids = page.selected_ids() or None
         node_id = self.node_filter[0] if member_ids is None and unit_id is None else None
+        if self.cards is None:
+            return
         self.cards.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
                                      node_id=node_id, unit_id=unit_id)
 
@@ -312,7 +320,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
-        leaving = self.current_page()
+        leaving: Any = self.current_page()
         if self.stack.currentIndex() != row and hasattr(leaving, "can_leave") \
                 and not leaving.can_leave():  # unsaved edits (评价) and the user said 取消
             self.nav.blockSignals(True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ class MembersPage(RegisterPage):
     view = views.MEMBERS
     search_hint = "搜索：姓名、拼音首字母（如 zyr）、身份证号后几位、手机号"
     new_label = "党员报到"
-    print_cards: Callable[[int], Any] | None = None
+    print_cards: Callable[[str, int], Any] | None = None
 
     def add_filters(self) -> None:
         self.add_filter("status", "状态", [(s, s) for s in members.STATUSES] + [ALL], "在册")
@@ -104,8 +105,12 @@ class UnitsPage(RegisterPage):
         if record_id is None:
             return
         detail = UnitDetail(self.ledger, record_id, self)
-        detail.edited.connect(lambda: (self.refresh(), self.changed.emit()))
+        detail.edited.connect(self.refresh_and_tell)
         detail.exec()
+
+    def refresh_and_tell(self) -> None:
+        self.refresh()
+        self.changed.emit()
 
     def edit_selected(self) -> None:
         ids = self.selected_ids()
@@ -127,8 +132,8 @@ class PostsPage(RegisterPage):
     def add_filters(self) -> None:
         self.add_filter("category", "类别", [("全部类别", None)] + [(c, c) for c in posts.CATEGORIES])
 
-    def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [*super().actions(), ("claim", "党员认岗…", self.claim)]
+    def page_actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [*super().page_actions(), ("claim", "党员认岗…", self.claim)]
 
     def new_record(self) -> None:
         if PostDialog(self.ledger, parent=self).exec():
@@ -198,8 +203,7 @@ class OrdersPage(RegisterPage):
         self.model.styler = overdue_styler()
 
     def step_actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [(step, step + "…", lambda _c=False, s=step: self.step(s))
-                for step in self.STEPS]
+        return [(step, step + "…", functools.partial(self.step, step)) for step in self.STEPS]
 
     def update_buttons(self, *args: Any) -> None:
         super().update_buttons(*args)
@@ -265,8 +269,8 @@ class ActivitiesPage(RegisterPage):
         self.period = self.add_period_filter()
         self.model.styler = pending_styler
 
-    def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
-        return [*super().actions(), ("verify", "审核通过…", self.verify)]
+    def page_actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+        return [*super().page_actions(), ("verify", "审核通过…", self.verify)]
 
     def new_record(self) -> None:
         if ActivityDialog(self.ledger, parent=self, verifier=self.verifier).exec():

@@ -79,7 +79,7 @@ class RegisterPage(QWidget):
         top.addWidget(self.search, 1)
         self.filter_row = top
         self.add_filters()
-        for key, label, slot in self.actions():
+        for key, label, slot in self.page_actions():
             button = QPushButton(label)
             button.clicked.connect(slot)
             self.buttons[key] = button
@@ -133,7 +133,7 @@ class RegisterPage(QWidget):
         self.refresh()
 
     # -- to override ---------------------------------------------------------------------------
-    def actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
+    def page_actions(self) -> list[tuple[str, str, Callable[[], Any]]]:
         return [("new", self.new_label, self.new_record), ("edit", "编辑", self.edit_selected),
                 ("delete", "删除", self.delete_selected)]
 
@@ -307,7 +307,8 @@ class RegisterPage(QWidget):
 
         def done(count: int | None) -> None:
             if count is not None:
-                self.window().statusBar().showMessage(f"已导出 {count} 行到 {path}", 10000)
+                window: Any = self.window()  # the main window, with its status bar
+                window.statusBar().showMessage(f"已导出 {count} 行到 {path}", 10000)
 
         def failed(error: BaseException, _trace: str) -> None:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error

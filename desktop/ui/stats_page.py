@@ -66,7 +66,9 @@ class StatsTab(QWidget):
         self.node = grid_combo(ledger, (1, 2, 3, 4), "全部网格")
         run = QPushButton("统计")
         run.clicked.connect(self.refresh)
-        self.period.lineEdit().returnPressed.connect(self.refresh)
+        editor = self.period.lineEdit()
+        if editor is not None:
+            editor.returnPressed.connect(self.refresh)
         self.node.activated.connect(lambda _i: self.refresh())
         export = QPushButton("导出报表…")
         export.setToolTip("同时生成格式化的Excel报表和PDF报表")
@@ -128,6 +130,7 @@ class StatsTab(QWidget):
         for key, (value, _label) in self.tile_labels.items():
             value.setText(stats.format_value(key, f[key]))
         rate_tile = self.tile_labels["completion_rate"][0].parentWidget()
+        assert rate_tile is not None  # each value label sits in its tile
         rate_tile.setToolTip(f"受理{f['orders_received']}件、办结{f['orders_completed']}件。"
                              + stats.COMPLETION_RULE + "。")
         self.note.setText(
@@ -325,7 +328,7 @@ class ComplianceTab(QWidget):
                                     out, done)
         job.cancelled.connect(
             lambda: self.page.status.setText("已取消：没有生成任何信函，文号未占用。"))
-        self.page.job = job  # type: ignore[assignment]  # kept alive while it runs
+        self.page.job = job  # kept alive while it runs
 
 
 class EmergencyTab(QWidget):
@@ -393,7 +396,7 @@ class StatsPage(QWidget):
     def __init__(self, ledger: Ledger, settings: QSettings, parent: QWidget | None = None):
         super().__init__(parent)
         self.ledger, self.settings = ledger, settings
-        self.job = None
+        self.job: Any = None
         self.last_export: tuple[Path, Path, list[str]] | None = None
         self.stats_tab = StatsTab(self)
         self.compliance_tab = ComplianceTab(self)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from db import access, kdf, keys, grid, open_ledger, settings, users
+from db import access, grid, kdf, keys, open_ledger, settings, users
 from db.users import LoginError
 
 ROOT = Path(__file__).resolve().parents[2]
