@@ -9,7 +9,7 @@ import time
 
 from db import open_ledger
 from db.errors import ValidationError
-from db.grid import find_node
+from db.grid import resolve_node
 
 COMMANDS = {"record-cards": "record", "feedback-cards": "feedback", "info-cards": "info"}
 HELP = {"record-cards": "打印在职党员进社区情况纪实卡", "feedback-cards": "打印在职党员进社区反馈卡",
@@ -28,12 +28,7 @@ def _print(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     with open_ledger(args.ledger, create=False) as ledger:
-        node_id = None
-        if args.grid:
-            node = find_node(ledger, args.grid)
-            if node is None:
-                raise ValidationError("grid", "网格", f"找不到网格“{args.grid}”（可写编号、名称或“小区/楼院”路径）")
-            node_id = node["id"]
+        node_id = resolve_node(ledger, args.grid) if args.grid else None
         job = PrintJob(COMMANDS[args.cards], args.period, paper="A5" if args.a5 else "A4",
                        two_up=args.two_up, full_id=getattr(args, "full_id", False),
                        units=getattr(args, "units", False), member_ids=args.members,
@@ -78,12 +73,7 @@ def _signin(args: argparse.Namespace) -> int:
         else:
             if args.activity is None:
                 raise ValidationError("activity", "活动", "请用 --activity 指定活动编号，或用 --sheet 重印已有的签到表")
-            node_id = None
-            if args.grid:
-                node = find_node(ledger, args.grid)
-                if node is None:
-                    raise ValidationError("grid", "网格", f"找不到网格“{args.grid}”（可写编号、名称或“小区/楼院”路径）")
-                node_id = node["id"]
+            node_id = resolve_node(ledger, args.grid) if args.grid else None
             source = "网格" if node_id else "岗位" if args.post else "名单" if args.members else ""
             if not source:
                 raise ValidationError("source", "名单来源", "请用 --grid、--post 或 --members 指定预填的党员")

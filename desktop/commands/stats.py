@@ -10,7 +10,7 @@ from pathlib import Path
 
 from db import open_ledger
 from db.errors import ValidationError
-from db.grid import find_node
+from db.grid import resolve_node
 from db.ledger import Ledger
 from desktop.cards.reports import write_callsheet
 
@@ -18,10 +18,7 @@ from desktop.cards.reports import write_callsheet
 def node_arg(ledger: Ledger, text: str | None) -> int | None:
     if not text:
         return None
-    node = find_node(ledger, text)
-    if node is None:
-        raise ValidationError("grid", "网格", f"找不到网格“{text}”（可写编号、名称或“小区/楼院”路径）")
-    return int(node["id"])
+    return resolve_node(ledger, text)
 
 
 def _suffix(out: str, allowed: tuple[str, ...]) -> str:
