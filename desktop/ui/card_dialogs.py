@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, QSize, QSizeF, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPageLayout, QPageSize, QPainter
+from PySide6.QtGui import QDesktopServices, QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -42,6 +42,7 @@ from desktop import workarea
 from desktop.cards import PrintJob, PrintResult, print_cards
 from desktop.cards.batch import member_ids, unit_ids
 
+from .forms import fitting
 from .worker import run_job
 
 KIND_CHOICES = (("record", "纪实卡（在职党员进社区情况纪实卡）"),
@@ -204,16 +205,6 @@ class PrintOptionsDialog(QDialog):
     def _failed(self, error: BaseException, _trace: str) -> None:
         self.generate_button.setEnabled(True)
         QMessageBox.warning(self, "打印卡片", f"卡片没有生成：\n{error}")
-
-
-def fitting(widget: QWidget, wanted: QSize) -> QSize:
-    """As wanted, but no larger than the free area of the widget's screen less a title bar:
-    a preview 1,000 px tall would hide its buttons on a 1366×768 screen."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is None:
-        return wanted
-    free = screen.availableGeometry()
-    return QSize(min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 60))
 
 
 class PreviewDialog(QDialog):

@@ -122,9 +122,9 @@ class MemberDetail(DetailDialog):
         if self.full and not getattr(self, "logged", False):
             audit.record(self.ledger, "查看完整证件号", f"在职党员 {m['name']}")
             self.logged = True
-        balance = points.balance(self.ledger, self.member_id)
+        balance = points.accumulated(self.ledger, self.member_id)
         self.header.setText(f"<b style='font-size:15pt'>{m['name']}</b>　{m['status']}　"
-                            f"{m['work_unit_name']}　积分 {balance:g}")
+                            f"{m['work_unit_name']}　累计积分 {balance:g}")
         place = grid.path_text(self.ledger, m["residence_node_id"], skip_levels=2)
         claims = posts.member_claims(self.ledger, self.member_id)
         shown_id = m["id_number"] if self.full else mask_id(m["id_number"])
@@ -171,7 +171,7 @@ class MemberDetail(DetailDialog):
         entries = points.entries(self.ledger, member_id=self.member_id)
         self.tabs.addTab(table(["日期", "分值", "原因"], [
             (e["date"], f"{e['delta']:+g}", e["reason"]) for e in entries]),
-            f"积分（{balance:g}）")
+            f"累计积分（{balance:g}）")
 
     def edit(self) -> None:
         from .dialogs import MemberDialog

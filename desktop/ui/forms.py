@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -297,3 +297,13 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     box.button(QMessageBox.StandardButton.Yes).setText("确定")
     box.button(QMessageBox.StandardButton.No).setText("取消")
     return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def fitting(widget: QWidget, wanted: QSize) -> QSize:
+    """As wanted, but no larger than the free area of the widget's screen less a title bar:
+    a preview 1,000 px tall would hide its buttons on a 1366×768 screen."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return wanted
+    free = screen.availableGeometry()
+    return QSize(min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 60))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator, QUrl
+from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QTranslator, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
 
 from desktop import paths
 from desktop.version import __version__
+
+from .forms import fitting
 
 MANUAL_NAME = "使用手册.pdf"
 QT_CATALOGUES = ("qtbase",)  # qtbase_zh_CN.qm holds the standard buttons and dialogs
@@ -81,7 +83,7 @@ class ManualDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(buttons)
-        self.resize(900, 700)
+        self.resize(fitting(self, QSize(900, 700)))  # within a 1366×768 screen's free area
 
     def open_external(self) -> bool:
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.path)))

@@ -250,7 +250,7 @@ def test_a_day_of_work(window, qtbot, answer, tmp_path):
     assert "服务纪实（1次，3小时）" in tabs
     assert "认领岗位（1）" in tabs
     assert detail.services_table.item(0, 2).text() == "义诊进社区"
-    assert "积分 90" in detail.header.text()  # 80 + 5 (activity) + 3 (order) + 2 (满意)
+    assert "累计积分 90" in detail.header.text()  # 80 + 5 (activity) + 3 (order) + 2 (满意)
     assert all(activities.member_services(led, m) for m in others)
 
     # -- 导出当前列表 --------------------------------------------------------------------------

@@ -78,6 +78,9 @@ def test_main_window_fits_on_every_page(qtbot, ledger, small_screen):
 
 
 def test_big_dialogs_fit(qtbot, ledger, small_screen, tmp_path):
+    from desktop.ui.help import ManualDialog
+    from desktop.ui.key_dialogs import RecoveryKeyDialog
+
     member_id = ledger.query("SELECT id FROM members ORDER BY id LIMIT 1")[0]["id"]
     result = print_cards(ledger, PrintJob("record", "2026H1", member_ids=[member_id]),
                          tmp_path / "cards.pdf")
@@ -88,6 +91,8 @@ def test_big_dialogs_fit(qtbot, ledger, small_screen, tmp_path):
         "member-detail": lambda: MemberDetail(ledger, member_id),
         "print-options": lambda: card_dialogs.PrintOptionsDialog(None, ledger.path, "record"),
         "preview": lambda: card_dialogs.PreviewDialog(None, result),
+        "manual": lambda: ManualDialog(None, result.path),  # any PDF: the viewer's own size
+        "recovery-key": lambda: RecoveryKeyDialog(ledger),
     }
     for name, make in made.items():
         dialog = make()
