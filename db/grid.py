@@ -206,10 +206,31 @@ def resolve_node(ledger: Ledger, text: str) -> int:
     raise ValidationError("grid", "网格", f"找不到网格“{text}”（可写编号、名称或“小区/楼院”路径）")
 
 
+def _state(ledger: Ledger) -> tuple[Any, ...]:
+    """Changes whenever the ledger may have changed: any synced write here takes a tick, a
+    commit by another connection moves data_version; and the scope the rows are read in."""
+    tick = ledger.scalar("SELECT tick FROM main.sync_clock")
+    return (tick, ledger.scalar("PRAGMA data_version"), ledger.actor)
+
+
 def choices(ledger: Ledger, levels: tuple[int, ...]) -> list[tuple[str, int]]:
     """(label, id) for every live node of the given levels, labelled by its path below the
-    community (or below the street when the ledger holds several communities)."""
-    nodes = {n["id"]: n for n in list_nodes(ledger)}
+    community (or below the street when the ledger holds several communities). The labels are
+    kept on the connection until the ledger changes: a city's 报表 page and dialogs ask for
+    thousands of them several times over."""
+    key = _state(ledger)
+    cache = ledger.__dict__.setdefault("_grid_labels", {})
+    if key not in cache:
+        cache.clear()
+        cache[key] = _labels(ledger)
+    return [(label, node_id) for label, node_id, level in cache[key] if level in levels]
+
+
+def _labels(ledger: Ledger) -> list[tuple[str, int, int]]:
+    """(label, id, level) of every live node, sorted by label."""
+    nodes = {row[0]: {"id": row[0], "parent_id": row[1], "level": row[2], "name": row[3]}
+             for row in ledger.conn.execute(
+                 "SELECT id, parent_id, level, name FROM grid_nodes WHERE deleted = 0")}
     communities = sum(1 for n in nodes.values() if n["level"] == 2)
     top = 2 if communities <= 1 else 1
 
@@ -221,5 +242,5 @@ def choices(ledger: Ledger, levels: tuple[int, ...]) -> list[tuple[str, int]]:
             current = nodes.get(current["parent_id"])
         return "".join(reversed(parts)) or nodes[node_id]["name"]
 
-    out = [(label(n["id"]), n["id"]) for n in nodes.values() if n["level"] in levels]
-    return sorted(out, key=lambda item: item[0])
+    return sorted(((label(n["id"]), n["id"], n["level"]) for n in nodes.values()),
+                  key=lambda item: item[0])

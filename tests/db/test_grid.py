@@ -87,3 +87,17 @@ def test_one_resolver_for_every_commands_grid_argument(ledger):
         grid.resolve_node(ledger, "3号楼")
     with pytest.raises(ValidationError, match="找不到网格“白杨小区”"):
         grid.resolve_node(ledger, "白杨小区")
+
+
+def test_grid_choices_follow_every_change_although_they_are_kept(ledger):
+    """The labels are kept on the connection (a city's pages ask for thousands several
+    times): a node added, renamed or deleted shows at once all the same."""
+    before = grid.choices(ledger, (4,))
+    assert grid.choices(ledger, (4,)) == before
+    compound = ledger.nodes["杨树小区"]
+    added = grid.add_node(ledger, compound, "5号楼")
+    assert ("杨树小区5号楼", added) in grid.choices(ledger, (4,))
+    grid.update_node(ledger, added, name="6号楼")
+    assert ("杨树小区6号楼", added) in grid.choices(ledger, (4,))
+    grid.delete_node(ledger, added)
+    assert grid.choices(ledger, (4,)) == before
