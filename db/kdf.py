@@ -8,9 +8,13 @@ remade at the next login."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import math
 import re
+
+from .errors import LoginError
 
 FREE_TRIES = 3
 # scrypt cost for new hashes (OWASP Password Storage Cheat Sheet: N=2^17, r=8, p=1, 128 MiB);
@@ -29,6 +33,22 @@ def wait_seconds(failures: int) -> int:
     if failures < FREE_TRIES:
         return 0
     return min(300, 2 ** (failures - FREE_TRIES + 1))
+
+
+def count_try(failures: int, retry_after: str, now: dt.datetime) -> tuple[int, str]:
+    """A try's place in the count: refused (LoginError with the seconds left) while the wait
+    after earlier wrong passwords runs; else (the failures counting this try as wrong, and
+    when the next try may come). The caller writes both in the transaction that read them."""
+    if retry_after:
+        left = (dt.datetime.fromisoformat(retry_after.replace("Z", "+00:00")) -
+                now).total_seconds()
+        if left > 0:
+            raise LoginError(f"密码已连续输错{failures}次，请{math.ceil(left)}秒后再试",
+                             math.ceil(left))
+    failures += 1
+    wait = wait_seconds(failures)
+    later = (now + dt.timedelta(seconds=wait)).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if wait else ""
+    return failures, later
 
 
 def _derive(password: str, salt: str, n: int, r: int, p: int) -> str:

@@ -30,7 +30,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import math
 import os
 import secrets
 import sqlite3
@@ -45,7 +44,7 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .errors import LedgerError, LoginError
-from .kdf import derive, wait_seconds
+from .kdf import count_try, derive, wait_seconds
 from .roles import SECRETARY
 
 FORMAT = "1"
@@ -341,18 +340,9 @@ def unlock(ledger_path: str | Path, username: str, password: str) -> tuple[Keys,
             row = ring.execute("SELECT * FROM slots WHERE username = ?", (username,)).fetchone()
             if row is None:
                 raise LoginError("用户名不存在或已停用")
-            now = _now()
-            if row["retry_after"]:
-                left = (dt.datetime.fromisoformat(row["retry_after"].replace("Z", "+00:00")) -
-                        now).total_seconds()
-                if left > 0:
-                    raise LoginError(f"密码已连续输错{row['failures']}次，请{math.ceil(left)}秒后再试",
-                                     math.ceil(left))
-            failures = row["failures"] + 1
-            wait = wait_seconds(failures)
+            failures, later = count_try(row["failures"], row["retry_after"], _now())
             ring.execute("UPDATE slots SET failures = ?, retry_after = ? WHERE username = ?",
-                         (failures, _stamp(now + dt.timedelta(seconds=wait)) if wait else "",
-                          username))
+                         (failures, later, username))
             ring.execute("COMMIT")
         except BaseException:
             ring.execute("ROLLBACK")
@@ -361,6 +351,7 @@ def unlock(ledger_path: str | Path, username: str, password: str) -> tuple[Keys,
     try:
         keys, role = open_slot(ledger_path, username, derived or "00")
     except KeyringError:
+        wait = wait_seconds(failures)
         raise LoginError(f"密码不正确（第{failures}次）" +
                          (f"，请{wait}秒后再试" if wait else ""), wait) from None
     with _ring(ledger_path) as ring:

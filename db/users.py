@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
-import math
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from .access import (
     require_secretary,
 )
 from .errors import LedgerError, LoginError, NotFoundError, ValidationError
-from .kdf import current_kdf, derive, matches, new_hash, outdated, wait_seconds
+from .kdf import count_try, current_kdf, derive, matches, new_hash, outdated, wait_seconds
 from .ledger import Ledger, utcnow
 
 MIN_PASSWORD = 6
@@ -222,10 +221,6 @@ def _write_lock(ledger: Ledger) -> Iterator[None]:
     conn.execute("COMMIT")
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 def _take_try(ledger: Ledger, username: str) -> dict[str, Any]:
     """Check the wait and count this try as a wrong password, in one write transaction.
 
@@ -237,18 +232,9 @@ def _take_try(ledger: Ledger, username: str) -> dict[str, Any]:
                          ((username or "").strip(),))
         if row is None:
             raise LoginError("用户名不存在或已停用")
-        now = _now()
-        if row["retry_after"]:
-            left = (dt.datetime.fromisoformat(row["retry_after"].replace("Z", "+00:00")) -
-                    now).total_seconds()
-            if left > 0:
-                raise LoginError(f"密码已连续输错{row['failures']}次，请{math.ceil(left)}秒后再试",
-                                 math.ceil(left))
-        failures = row["failures"] + 1
-        wait = wait_seconds(failures)
+        failures, later = count_try(row["failures"], row["retry_after"], _now())
         ledger.execute("UPDATE main.users SET failures = ?, retry_after = ? WHERE id = ?",
-                       (failures, _stamp(now + dt.timedelta(seconds=wait)) if wait else "",
-                        row["id"]))
+                       (failures, later, row["id"]))
     return row
 
 

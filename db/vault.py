@@ -24,40 +24,24 @@ BIRTH_YEAR = "[0-9][0-9][0-9][0-9]年"
 # Sealing on write, made when a ledger gets its keys (a ledger without users has none). The
 # functions exist only on a logged-in session's connection (install), so a write with a full
 # number from any other program fails instead of storing it in the clear.
-SEALING = """
-CREATE TRIGGER IF NOT EXISTS main.members_seal_insert AFTER INSERT ON members
-WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
-     AND (SELECT value FROM meta WHERE key = 'keys') = '1'
-BEGIN
-    UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
-        id_index = baodao_id_index(NEW.id_number),
-        id_probe = baodao_id_probe(NEW.id_number),
-        birth_date = CASE WHEN length(NEW.id_number) = 18
-            AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
-            THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
-        id_number = baodao_id_mask(NEW.id_number)
-    WHERE id = NEW.id;
-END;
-CREATE TRIGGER IF NOT EXISTS main.members_seal_update AFTER UPDATE OF id_number ON members
-WHEN NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0
-     AND (SELECT value FROM meta WHERE key = 'keys') = '1'
-BEGIN
-    UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number),
-        id_index = baodao_id_index(NEW.id_number),
-        id_probe = baodao_id_probe(NEW.id_number),
-        birth_date = CASE WHEN length(NEW.id_number) = 18
-            AND NEW.birth_date GLOB '[0-9][0-9][0-9][0-9]*'
-            THEN substr(NEW.birth_date, 1, 4) || '年' ELSE NEW.birth_date END,
-        id_number = baodao_id_mask(NEW.id_number)
-    WHERE id = NEW.id;
-END;
-CREATE TRIGGER IF NOT EXISTS main.members_seal_birth AFTER UPDATE OF birth_date ON members
-WHEN NEW.id_sealed <> '' AND length(NEW.id_number) = 18 AND NEW.birth_date <> ''
-     AND NEW.birth_date NOT GLOB '[0-9][0-9][0-9][0-9]年'
-BEGIN
-    UPDATE members SET birth_date = substr(NEW.birth_date, 1, 4) || '年' WHERE id = NEW.id;
-END;
-"""
+_PLAIN = ("NEW.id_number <> '' AND instr(NEW.id_number, '*') = 0 "
+          "AND (SELECT value FROM meta WHERE key = 'keys') = '1'")
+_SEAL = ("UPDATE members SET id_sealed = baodao_id_seal(NEW.id_number), "
+         "id_index = baodao_id_index(NEW.id_number), id_probe = baodao_id_probe(NEW.id_number), "
+         "birth_date = CASE WHEN length(NEW.id_number) = 18 AND NEW.birth_date GLOB "
+         "'[0-9][0-9][0-9][0-9]*' THEN substr(NEW.birth_date, 1, 4) || '年' "
+         "ELSE NEW.birth_date END, id_number = baodao_id_mask(NEW.id_number) WHERE id = NEW.id;")
+SEALING = [
+    f"CREATE TRIGGER IF NOT EXISTS main.members_seal_insert AFTER INSERT ON members "
+    f"WHEN {_PLAIN} BEGIN {_SEAL} END;",
+    f"CREATE TRIGGER IF NOT EXISTS main.members_seal_update AFTER UPDATE OF id_number ON members "
+    f"WHEN {_PLAIN} BEGIN {_SEAL} END;",
+    # a full birth date written beside a sealed number would give its hidden digits back
+    "CREATE TRIGGER IF NOT EXISTS main.members_seal_birth AFTER UPDATE OF birth_date ON members "
+    "WHEN NEW.id_sealed <> '' AND length(NEW.id_number) = 18 AND NEW.birth_date <> '' "
+    f"AND NEW.birth_date NOT GLOB '{BIRTH_YEAR}' BEGIN UPDATE members SET birth_date = "
+    "substr(NEW.birth_date, 1, 4) || '年' WHERE id = NEW.id; END;",
+]
 
 
 def keyed(ledger: Ledger) -> bool:
@@ -68,8 +52,8 @@ def start(ledger: Ledger) -> keys.Keys:
     """New keys for a ledger getting its first user (or a ledger from before key slots)."""
     held = keys.create(ledger.path, ledger.office)
     with ledger.transaction():
-        for statement in SEALING.split("END;")[:-1]:
-            ledger.execute(statement + "END;")
+        for statement in SEALING:
+            ledger.execute(statement)
         ledger.set_meta("seal_public", held.seal_public)
         ledger.set_meta("key_check", held.check)
         ledger.set_meta("keys", "1")
