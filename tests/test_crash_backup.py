@@ -36,6 +36,19 @@ def state(path):
     finally:
         conn.close()
 
+# The kills fall anywhere from the start to a little past the end of one operation, timed
+# first on a scratch copy (a fixed window goes stale as ledgers grow and machines differ).
+scratch = folder / "scratch"
+scratch.mkdir()
+copy = backup.copy_ledger(ledger_path, scratch / "台账.db")
+with open_ledger(copy) as ledger:
+    started = time.perf_counter()
+    if kind == "backup":
+        backup.create(ledger, scratch / "备份", "每日")
+    else:
+        backup.restore(ledger, source, scratch / "备份")
+    window = max(0.35, 1.3 * (time.perf_counter() - started))
+
 before = state(ledger_path)
 outcomes = {"before": 0, "after": 0}
 bad = []
@@ -51,7 +64,7 @@ for attempt in range(attempts):
                     backup.restore(ledger, source, backups)
         finally:
             os._exit(0)
-    time.sleep(rng.uniform(0.0, 0.35))
+    time.sleep(rng.uniform(0.0, window))
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     now = state(ledger_path)
@@ -78,7 +91,7 @@ for attempt in range(attempts):
         finally:
             conn.close()
 parts = sorted(p.name for p in backups.glob("*.part"))
-print(json.dumps({"outcomes": outcomes, "bad": bad, "parts": parts}))
+print(json.dumps({"outcomes": outcomes, "bad": bad, "parts": parts, "window": window}))
 """
 
 
@@ -90,7 +103,8 @@ def test_killed_backups_and_restores_leave_a_sound_ledger(tmp_path, kind):
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    print(f"\n[crash {kind}] {report['outcomes']}, {len(report['parts'])} half-written backups left")
+    print(f"\n[crash {kind}] {report['outcomes']}, {len(report['parts'])} half-written backups left, "
+          f"kills within {report['window']:.2f} s")
     assert report["bad"] == []
     if kind == "restore":
         assert report["outcomes"]["before"] > 0 and report["outcomes"]["after"] > 0
