@@ -36,16 +36,36 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING, Any
 
 from .errors import LedgerError, LoginError
 from .kdf import count_try, derive, wait_seconds
 from .roles import SECRETARY
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+
+class _Crypto:
+    """The `cryptography` primitives, imported at first use: a ledger without users never
+    needs them (and on Wine 8 their Rust core cannot load, README 打包)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from cryptography.exceptions import InvalidTag
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.x25519 import (
+            X25519PrivateKey,
+            X25519PublicKey,
+        )
+        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+        found = {"InvalidTag": InvalidTag, "serialization": serialization, "AESGCM": AESGCM,
+                 "X25519PrivateKey": X25519PrivateKey, "X25519PublicKey": X25519PublicKey}
+        self.__dict__.update(found)
+        return found[name]
+
+
+_c = _Crypto()
 
 FORMAT = "1"
 PROBE_N = 2 ** 9  # scrypt cost of the probe index: ~1 ms and 512 KiB a number (memory-hard)
@@ -113,12 +133,12 @@ class Keys:
         return _hkdf(self._need_root(), "check").hex()[:32]
 
     def _seal_private(self) -> X25519PrivateKey:
-        return X25519PrivateKey.from_private_bytes(_hkdf(self._need_root(), "seal"))
+        return _c.X25519PrivateKey.from_private_bytes(_hkdf(self._need_root(), "seal"))
 
     @property
     def seal_public(self) -> str:
         return self._seal_private().public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw).hex()
+            _c.serialization.Encoding.Raw, _c.serialization.PublicFormat.Raw).hex()
 
     def payload(self, secretary: bool) -> bytes:
         data = {"file": self.file_key.hex(), "index": self.index_key.hex()}
@@ -153,7 +173,7 @@ class Keys:
         the public key (only a 书记 opens it)."""
         if self.root is not None:
             nonce = os.urandom(12)
-            box = AESGCM(_hkdf(self.root, "id data")).encrypt(nonce, number.encode(), b"id")
+            box = _c.AESGCM(_hkdf(self.root, "id data")).encrypt(nonce, number.encode(), b"id")
             return "k1:" + base64.b64encode(nonce + box).decode()
         return seal_to(public_hex, number)
 
@@ -161,23 +181,23 @@ class Keys:
         root = self._need_root()
         raw = base64.b64decode(text[3:])
         if text.startswith("k1:"):
-            return AESGCM(_hkdf(root, "id data")).decrypt(raw[:12], raw[12:], b"id").decode()
+            return _c.AESGCM(_hkdf(root, "id data")).decrypt(raw[:12], raw[12:], b"id").decode()
         if text.startswith("s1:"):
-            ephemeral = X25519PublicKey.from_public_bytes(raw[:32])
+            ephemeral = _c.X25519PublicKey.from_public_bytes(raw[:32])
             shared = self._seal_private().exchange(ephemeral)
             key = _hkdf(shared, "sealed id " + raw[:32].hex())
-            return AESGCM(key).decrypt(b"\0" * 12, raw[32:], b"id").decode()
+            return _c.AESGCM(key).decrypt(b"\0" * 12, raw[32:], b"id").decode()
         raise ValueError("unknown sealed form")
 
 
 def seal_to(public_hex: str, number: str) -> str:
     """A sealed box (X25519 + AES-GCM) that only the holder of the seal key opens."""
-    ephemeral = X25519PrivateKey.generate()
-    mine = ephemeral.public_key().public_bytes(serialization.Encoding.Raw,
-                                               serialization.PublicFormat.Raw)
-    shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)))
+    ephemeral = _c.X25519PrivateKey.generate()
+    mine = ephemeral.public_key().public_bytes(_c.serialization.Encoding.Raw,
+                                               _c.serialization.PublicFormat.Raw)
+    shared = ephemeral.exchange(_c.X25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)))
     key = _hkdf(shared, "sealed id " + mine.hex())
-    return "s1:" + base64.b64encode(mine + AESGCM(key).encrypt(b"\0" * 12, number.encode(),
+    return "s1:" + base64.b64encode(mine + _c.AESGCM(key).encrypt(b"\0" * 12, number.encode(),
                                                                 b"id")).decode()
 
 
@@ -278,7 +298,7 @@ def put_slot(ledger_path: str | Path, username: str, role: str, salt: str, kdf: 
     password's key."""
     secretary = role == SECRETARY
     nonce = os.urandom(12)
-    wrapped = AESGCM(_kek(derived_hex)).encrypt(nonce, keys.payload(secretary),
+    wrapped = _c.AESGCM(_kek(derived_hex)).encrypt(nonce, keys.payload(secretary),
                                                 _aad(username, role))
     with _ring(ledger_path) as ring:
         ring.execute("INSERT OR REPLACE INTO slots (username, role, salt, kdf, nonce, wrapped, "
@@ -313,9 +333,9 @@ def open_slot(ledger_path: str | Path, username: str, derived_hex: str) -> tuple
     if row is None:
         raise KeyringError(f"用户“{username}”还没有钥匙，请书记为其重设密码后再登录")
     try:
-        payload = AESGCM(_kek(derived_hex)).decrypt(row["nonce"], row["wrapped"],
+        payload = _c.AESGCM(_kek(derived_hex)).decrypt(row["nonce"], row["wrapped"],
                                                     _aad(username, row["role"]))
-    except InvalidTag:
+    except _c.InvalidTag:
         raise KeyringError(f"用户“{username}”的钥匙打不开（密码不对，或钥匙文件被改动过）") from None
     return Keys.from_payload(payload), row["role"]
 

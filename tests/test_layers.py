@@ -132,3 +132,20 @@ def test_no_import_cycles():
 
 def test_the_cycle_finder_finds_one():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_a_ledger_without_users_needs_no_cryptography(tmp_path):
+    """The key slots' primitives load at first use: opening, backing up and exporting a
+    ledger without users never imports `cryptography` (whose Rust core cannot load under Wine
+    8, where the packaging check runs the CLI before any shim)."""
+    code = (
+        "import sys\n"
+        "from db import backup, demo, open_ledger\n"
+        f"path = {str(tmp_path / 'l.db')!r}\n"
+        "demo.generate(path, 'tiny').close()\n"
+        "with open_ledger(path) as ledger:\n"
+        f"    backup.create(ledger, {str(tmp_path / 'b')!r})\n"
+        "print(sorted(m for m in sys.modules if m.startswith('cryptography')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True).stdout.strip()
+    assert out == "[]"
