@@ -244,7 +244,19 @@ class Checker:
                                     self.winpath(self.install_dir / "app" / "start_baodao.pyw"),
                                     "--demo"], env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            time.sleep(50)
+            # The first start under Wine compiles the bundle's modules and may build the demo
+            # ledger: wait for the main window (up to 180 s) rather than a fixed time, then let
+            # it draw its first page.
+            started = time.monotonic()
+            tree = ""
+            while time.monotonic() - started < 180 and app.poll() is None:
+                time.sleep(5)
+                tree = subprocess.run(["xwininfo", "-root", "-tree", "-display", ":93"],
+                                      capture_output=True, text=True).stdout
+                if '"报到台账 — ' in tree or time.monotonic() - started >= 175:
+                    break
+            time.sleep(15)
+            print(f"[wine: main window after {time.monotonic() - started:.0f} s]")
             alive = app.poll() is None
             shot = shots / "wine-main.png"
             subprocess.run(f"xwd -root -silent -display :93 | convert xwd:- {shot}", shell=True)
@@ -256,7 +268,7 @@ class Checker:
             app.wait(timeout=60)
         finally:
             xvfb.kill()
-        self.ok(alive, "shim: the app (pythonw.exe start_baodao.pyw --demo) is still running after 50 s")
+        self.ok(alive, "shim: the app (pythonw.exe start_baodao.pyw --demo) is still running")
         others = [title for title in titles if not title.startswith("报到台账")]
         self.ok(any(title.startswith("报到台账") for title in titles) and not others,
                 f"shim: only the main window is open ({'; '.join(titles) or 'no window'})")
