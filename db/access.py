@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import LedgerError
+# AccessDeniedError lives in db.errors; importing it from db.access keeps working.
+from .errors import AccessDeniedError
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -32,10 +33,6 @@ SECRETARY = "书记"
 GRID_WORKER = "网格员"
 ROLES = (SECRETARY, GRID_WORKER)
 DENIED = "无权限"
-
-
-class AccessDeniedError(LedgerError):
-    """The logged-in user's role does not allow this."""
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import access, keys
 from .crypto import connect, database_errors, password_for, remember, unreadable_errors
-from .errors import LedgerError
+from .errors import AccessDeniedError, LedgerError
 from .ledger import Ledger
 
 NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6})-(?P<reason>[^.]+)\.db$")
@@ -243,7 +243,7 @@ def change_password(ledger_path: str | Path, folder: str | Path, old: str | None
 
     session = access.session_for(ledger_path)
     if session is not None and not session.full_access:
-        raise access.AccessDeniedError(f"{access.DENIED}：只有书记可以设置台账密码")
+        raise AccessDeniedError(f"{access.DENIED}：只有书记可以设置台账密码")
     # one journaled step for the ledger and all its backups: a kill leaves either every file
     # on the old password or every one on the new (finished at the next start)
     return rekey_files(ledger_path, [item.path for item in list_backups(folder, ledger_path)],

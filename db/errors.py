@@ -49,6 +49,10 @@ class DamagedLedgerError(LedgerVersionError):
     """The file is not a readable ledger: another file type, or a ledger damaged on disk."""
 
 
+class AccessDeniedError(LedgerError):
+    """The logged-in user's role does not allow this."""
+
+
 class LoginError(LedgerError):
     """Wrong user name or password, or a try made before the waiting time is over."""
 

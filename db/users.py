@@ -27,14 +27,13 @@ from .access import (
     LOCKED,
     ROLES,
     SECRETARY,
-    AccessDeniedError,
     Actor,
     actor_of,
     install,
     remember_session,
     require_secretary,
 )
-from .errors import LedgerError, LoginError, NotFoundError, ValidationError
+from .errors import AccessDeniedError, LedgerError, LoginError, NotFoundError, ValidationError
 from .kdf import count_try, current_kdf, derive, matches, new_hash, outdated, wait_seconds
 from .ledger import Ledger, utcnow
 

@@ -26,8 +26,7 @@ from db import (
     stats,
     users,
 )
-from db.access import AccessDeniedError
-from db.errors import NotFoundError, ValidationError
+from db.errors import AccessDeniedError, NotFoundError, ValidationError
 from db.users import LoginError
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
