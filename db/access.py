@@ -76,6 +76,11 @@ def session_for(path: str | Path) -> Actor | None:
     return _SESSIONS.get(_key(path))
 
 
+def forget_sessions() -> None:
+    """Nobody is logged in to any ledger in this process (db.opening.forget_all)."""
+    _SESSIONS.clear()
+
+
 def actor_of(ledger: Ledger) -> Actor | None:
     """None on a single-user ledger (no users defined): its user is the 书记."""
     return getattr(ledger, "actor", None)
@@ -144,6 +149,12 @@ VIEWS: list[tuple[str, str]] = [
     ("users", "id = (SELECT user_id FROM temp.scope_actor)"),
     ("signin_sheets", "activity_id IN (SELECT id FROM temp.activities)"),
     ("certificates", "member_id IN (SELECT id FROM temp.members)"),
+    ("receipts", "member_id IN (SELECT id FROM temp.members) "
+                 "OR unit_id IN (SELECT id FROM temp.units)"),
+    ("notices", "node_id IN (SELECT id FROM temp.scope_nodes) "
+                "OR node_id IN (SELECT id FROM temp.scope_above)"),
+    ("notice_objections", "member_id IN (SELECT id FROM temp.members) "
+                          "OR unit_id IN (SELECT id FROM temp.units)"),
 ]
 HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
                   "members": {"id_sealed": "''", "id_index": "''"}}
@@ -151,6 +162,8 @@ HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
 IN_SCOPE = "coalesce({}, -1) IN (SELECT id FROM temp.scope_nodes)"
 MEMBER_IN_SCOPE = ("coalesce({}, -1) IN (SELECT id FROM main.members WHERE residence_node_id IN "
                    "(SELECT id FROM temp.scope_nodes))")
+UNIT_IN_SCOPE = ("coalesce({}, -1) IN (SELECT id FROM main.units WHERE paired_node_id IN "
+                 "(SELECT id FROM temp.scope_nodes))")
 
 # Write scope: (table, event, condition that must hold, refusal).
 GUARDS: list[tuple[str, str, str, str]] = [
@@ -211,6 +224,17 @@ GUARDS: list[tuple[str, str, str, str]] = [
      "只能为您负责网格内的党员出具志愿服务记录证明"),
     ("certificates", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
      "OLD.member_id", "只能修改您负责网格内党员的志愿服务记录证明"),
+    ("receipts", "INSERT", f"{MEMBER_IN_SCOPE.format('NEW.member_id')} OR {UNIT_IN_SCOPE.format('NEW.unit_id')}",
+     "只能为您负责网格内的党员或单位登记回执"),
+    ("receipts", "UPDATE", f"{MEMBER_IN_SCOPE.format('OLD.member_id')} OR {UNIT_IN_SCOPE.format('OLD.unit_id')}",
+     "只能修改您负责网格内党员或单位的回执"),
+    ("notices", "INSERT", IN_SCOPE.format("NEW.node_id"), "只能为您负责的网格发布公示"),
+    ("notices", "UPDATE", f"{IN_SCOPE.format('OLD.node_id')} AND NEW.node_id IS OLD.node_id",
+     "只能修改您负责网格的公示"),
+    ("notice_objections", "INSERT", f"{MEMBER_IN_SCOPE.format('NEW.member_id')} OR "
+     f"{UNIT_IN_SCOPE.format('NEW.unit_id')}", "只能登记您负责网格内党员或单位的公示异议"),
+    ("notice_objections", "UPDATE", f"{MEMBER_IN_SCOPE.format('OLD.member_id')} OR "
+     f"{UNIT_IN_SCOPE.format('OLD.unit_id')}", "只能处理您负责网格内党员或单位的公示异议"),
     ("users", "UPDATE", "NEW.username = OLD.username AND NEW.role = OLD.role AND "
                         "NEW.node_id IS OLD.node_id AND NEW.active = OLD.active AND "
                         "(NEW.pw_hash = OLD.pw_hash OR OLD.id = (SELECT user_id FROM temp.scope_actor))",
@@ -223,7 +247,7 @@ READ_ONLY = ["meetings", "meeting_attendees", "reward_items", "settings", "ranki
              "audit_witness", "audit_alerts"]
 NO_DELETE = ["grid_nodes", "members", "units", "unit_items", "posts", "post_claims", "orders",
              "activities", "activity_participants", "points_entries", "evaluations", "users",
-             "signin_sheets", "certificates"]
+             "signin_sheets", "certificates", "receipts", "notices", "notice_objections"]
 
 
 def _quote(text: str) -> str:

@@ -32,6 +32,10 @@ TABLE_LABELS = {
     "evaluations": "评价",
     "reward_items": "积分商品",
     "certificates": "志愿服务证明",
+    # migration 0009: 回执 of 报到登记表 and 反馈卡; the 公示 and, after it, its objections
+    "receipts": "回执登记",
+    "notices": "公示",
+    "notice_objections": "公示异议",
 }
 SYNCED_TABLES = tuple(TABLE_LABELS)
 

@@ -107,6 +107,22 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "note": "备注", "status": "状态", "void_reason": "作废原因", "void_date": "作废日期",
         "prints": "打印次数",
     },
+    "receipts": {
+        "kind": "回执类型", "number": "回执编号", "member_id": "党员", "unit_id": "单位",
+        "period": "反馈期间", "printed_date": "打印日期", "prints": "打印次数",
+        "opinion": "社区接收意见", "returned_date": "收回日期", "returned_by": "交回人",
+        "note": "备注",
+    },
+    "notices": {
+        "number": "公示编号", "node_id": "公示范围", "year": "年份", "quarter": "季度",
+        "start_date": "公示开始日期", "end_date": "公示结束日期", "contact": "异议联系人",
+        "status": "状态", "prints": "打印次数", "note": "备注",
+    },
+    "notice_objections": {
+        "notice_id": "公示", "member_id": "党员", "unit_id": "单位", "raised_date": "提出日期",
+        "raised_by": "提出人", "content": "异议内容", "resolution": "处理结果",
+        "resolved_date": "处理日期",
+    },
 }
 
 CODES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -119,6 +135,8 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "activities": {"kind": activities.KINDS},
     "signin_sheets": {"source": ("", "网格", "岗位", "名单")},
     "certificates": {"status": ("有效", "作废")},
+    "receipts": {"kind": ("报到单", "反馈卡")},
+    "notices": {"status": ("公示", "撤销")},
 }
 BOOLEAN_COLUMNS = {("activities", "verified")}
 # Columns that personal-data masking hides, and that must stay text in Excel.
@@ -130,7 +148,7 @@ PHONE_COLUMNS = {("grid_nodes", "leader_phone"), ("units", "contact_phone"),
 REF_NAME_SQL = {
     "grid_nodes": "name", "units": "name", "members": "name", "posts": "name",
     "orders": "title", "activities": "date || ' ' || title", "meetings": "date || ' ' || title",
-    "signin_sheets": "number",
+    "signin_sheets": "number", "notices": "number",
 }
 
 

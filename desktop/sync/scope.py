@@ -67,6 +67,14 @@ def _subtree(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
     sel["signin_sheets"] = ids(f"SELECT id FROM signin_sheets WHERE activity_id {inside}",
                                inn(sel["activities"]))
     sel["certificates"] = ids(f"SELECT id FROM certificates WHERE member_id {inside}", mem)
+    # migration 0009: the 回执 of its members and units, the 公示 of its nodes and their
+    # objections against its members and units
+    sel["receipts"] = ids(f"SELECT id FROM receipts WHERE member_id {inside} "
+                          f"OR unit_id {inside}", mem, unitj)
+    sel["notices"] = ids(f"SELECT id FROM notices WHERE node_id {inside}", subj)
+    sel["notice_objections"] = ids(
+        f"SELECT id FROM notice_objections WHERE notice_id {inside} AND "
+        f"(member_id {inside} OR unit_id {inside})", inn(sel["notices"]), mem, unitj)
     return sel
 
 
