@@ -67,6 +67,11 @@ def password_for(path: str | Path) -> str | None:
     return _PASSWORDS.get(_key(path))
 
 
+def forget_all() -> None:
+    """No ledger's password is held any more (db.opening.forget_all: a fresh process)."""
+    _PASSWORDS.clear()
+
+
 def looks_encrypted(path: str | Path) -> bool:
     """No SQLite header, and sized in whole database pages as a SQLCipher file is."""
     path = Path(path)

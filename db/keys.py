@@ -221,6 +221,11 @@ def held(path: str | Path) -> Keys | None:
     return _HELD.get(_key(path))
 
 
+def forget_all() -> None:
+    """No user's keys are held any more (db.opening.forget_all)."""
+    _HELD.clear()
+
+
 # -- the keyring file ---------------------------------------------------------------------
 
 _MEMORY: dict[str, sqlite3.Connection] = {}

@@ -3,14 +3,20 @@
 Above db.ledger (the connection), db.crypto (passwords), db.backup (the copy taken before a
 schema upgrade) and db.access (the session): finishing or rolling back a cut-off re-keying,
 refusing a network share, checking the file, migrating, and entering the session this process
-logged in to."""
+logged in to.
+
+What this process holds for a ledger it opened (its password or file key, who logged in, that
+user's keys) is kept per file, so that a worker thread's own connection (`reopen`) opens and
+enters the session without asking again; `forget`/`forget_all` drop it, as a fresh process."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
-from . import access, backup, crypto
+from . import access, backup, crypto, keys
 from . import ledger as connection
 from .errors import DamagedLedgerError, LedgerError, LedgerVersionError
 from .ledger import (
@@ -77,3 +83,26 @@ def _enter_session(ledger: Ledger) -> None:
                          "WHERE id = ? AND active = 1", (actor.user_id,))
         actor = access.Actor(row["username"], row["role"], row["node_id"], row["id"]) if row else None
     access.install(ledger, actor or access.LOCKED)
+
+
+@contextlib.contextmanager
+def reopen(path: str | Path) -> Iterator[Ledger]:
+    """Another connection to a ledger this process has open (one per thread: a worker's), with
+    the same password and the same login as the first; closed when the block ends."""
+    with open_ledger(path, create=False) as ledger:
+        yield ledger
+
+
+def forget(path: str | Path) -> None:
+    """This process no longer holds the ledger's password, login or keys: the next open of the
+    file is as in a freshly started process (locked, and asking for a password)."""
+    access.remember_session(path, None)
+    keys.hold(path, None)
+    crypto.remember(path, None)
+
+
+def forget_all() -> None:
+    """forget() for every ledger (the tests start each test so)."""
+    access.forget_sessions()
+    keys.forget_all()
+    crypto.forget_all()

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 import secrets
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +338,38 @@ def logout(ledger: Ledger) -> None:
     install(ledger, LOCKED if has_users(ledger) else None)
 
 
+def open_as(path: str | Path, credentials: Callable[[], tuple[str, str]],
+            password: str | None = None, backup_dir: str | Path | None = None,
+            seal: bool = True) -> Ledger:
+    """The whole open of a ledger for its user, the same for the app and the CLI: a file
+    encrypted with per-user keys opens with the key the user's slot gives (db.keys), one with a
+    shared password with `password` (or the one this process holds); then db.opening's open
+    sequence, and the login when the ledger has users. `credentials()` gives (user name,
+    password), asked only when a slot or a login needs them. Nothing is held on failure."""
+    from .crypto import looks_encrypted, remember
+    from .opening import open_ledger
+
+    derived = name = secret = None
+    if looks_encrypted(path) and keys.exists(path):
+        name, secret = credentials()
+        held, derived, _role = keys.unlock(path, name, secret)
+        password = held.sqlcipher_key
+    ledger = None
+    try:
+        ledger = open_ledger(path, create=False, backup_dir=backup_dir, password=password)
+        if has_users(ledger):
+            if name is None or secret is None:
+                name, secret = credentials()
+            login(ledger, name, secret, derived, seal=seal)
+    except BaseException:
+        if ledger is not None:
+            ledger.close()
+        if derived is not None:
+            remember(path, None)
+        raise
+    return ledger
+
+
 def recover(path: str | Path, recovery: str, username: str, new_password: str) -> list[str]:
     """A 书记 who forgot the password: the printed recovery key gives them a new one (and
     rebuilds a lost keyring). Returns the other users who need a new password from a 书记
@@ -375,6 +407,6 @@ def recover(path: str | Path, recovery: str, username: str, new_password: str) -
     return others
 
 
-__all__ = ["AccessDeniedError", "LoginError", "add_user", "derive", "has_users", "list_users",
+__all__ = ["AccessDeniedError", "LoginError", "add_user", "open_as", "derive", "has_users", "list_users",
            "login", "logout", "outdated", "recover", "set_password", "update_user", "usernames", "verify",
            "wait_seconds"]

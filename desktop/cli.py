@@ -41,30 +41,18 @@ def unlock(path: str | None) -> None:
     import os
     from pathlib import Path
 
-    from db import keys
+    from db import keys, users
     from db.crypto import looks_encrypted, remember
 
     if not path or not Path(path).is_file():
         return
-    derived = None
-    if looks_encrypted(Path(path)) and keys.exists(path):
-        # encrypted with per-user keys: the user's own password opens it
-        name, secret = _login_details(path)
-        held, derived, _role = keys.unlock(path, name, secret)
-        remember(path, held.sqlcipher_key)
-    elif looks_encrypted(Path(path)):
+    if looks_encrypted(Path(path)) and not keys.exists(path):  # one shared ledger password
         password = os.environ.get("BAODAO_LEDGER_PASSWORD")
         if password is None and sys.stdin.isatty():
             password = getpass.getpass(f"“{Path(path).name}”的密码：")
         remember(path, password)
-    from db import open_ledger, users
-
-    with open_ledger(path, create=False) as ledger:
-        if not users.has_users(ledger):
-            return
-        if derived is None:
-            name, secret = _login_details(path)
-        users.login(ledger, name, secret, derived)
+    # the app's open: a per-user key slot, the open sequence, the login (db.users.open_as)
+    users.open_as(path, lambda: _login_details(path)).close()
 
 
 def _login_details(path: str) -> tuple[str, str]:
