@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
@@ -117,13 +116,6 @@ class ActivityDialog(EditDialog):
         self.sync_table()
         self.snapshot_people = self.people()
         self.resize(980, 640)
-        # A city's grid and units lists hold thousands of names: sizing each drop-down to its
-        # longest entry, item by item, held up the dialog's first show.
-        for combo in self.findChildren(QComboBox):
-            if combo.count() > 200:
-                combo.setSizeAdjustPolicy(
-                    QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-                combo.setMinimumContentsLength(16)
 
     def open_print_sheet(self) -> None:
         from .signin_dialogs import SigninPrintDialog

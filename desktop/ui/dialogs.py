@@ -23,7 +23,7 @@ from .forms import (
 
 
 def unit_items(ledger: Ledger) -> list[tuple[str, int]]:
-    return [(u["name"], u["id"]) for u in units.list_units(ledger, status=None)]
+    return units.choices(ledger)
 
 
 class MemberDialog(EditDialog):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -114,12 +115,24 @@ def choice_field(key: str, label: str, choices: Sequence[str], blank: bool = Fal
                  combo.currentIndexChanged)
 
 
+def large_list(combo: QComboBox, length: int) -> None:
+    """A drop-down for thousands of names (a city's grid or units): sized by a fixed length and
+    with one row height for all entries. Measured item by item, with the app's style sheet, they
+    held up every dialog's first show by 0.1 s per 9,000 entries."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(length)
+    view = combo.view()
+    if isinstance(view, QListView):
+        view.setUniformItemSizes(True)
+
+
 def lookup_field(key: str, label: str, items: Sequence[tuple[str, int]], blank: str = "（未选择）",
                  editable_text: bool = False) -> Field:
     """Pick a record (grid node, unit) by name with type-ahead; value is its id or None.
 
     With editable_text, free text that matches no record is kept: get() returns the text."""
     combo = QComboBox()
+    large_list(combo, 16)
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
     combo.addItem(blank, None)
@@ -129,7 +142,6 @@ def lookup_field(key: str, label: str, items: Sequence[tuple[str, int]], blank: 
     completer.setFilterMode(Qt.MatchFlag.MatchContains)
     completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
     combo.setCompleter(completer)
-    combo.setMinimumContentsLength(16)
 
     def get() -> Any:
         text = combo.currentText().strip()

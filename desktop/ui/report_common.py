@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
 from db import grid
 from db.ledger import Ledger
 
+from .forms import large_list
+
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -227,8 +229,8 @@ def half_years(today: dt.date | None = None, count: int = 4) -> list[str]:
 def grid_combo(ledger: Ledger, levels: tuple[int, ...] = (2, 3, 4, 5),
                everything: str | None = "全部网格") -> QComboBox:
     box = QComboBox()
+    large_list(box, 14)
     fill_grid_combo(box, ledger, levels, everything)
-    box.setMinimumContentsLength(14)
     return box
 
 
