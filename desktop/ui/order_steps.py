@@ -55,6 +55,12 @@ class StepDialog(QDialog):
         if action == "派单":
             self.chooser = AssigneeChooser(ledger, units_too=True, details=True)
             self.chooser.picker.list.setMinimumHeight(260)
+            cell = self.chooser.picker.focus_node(order["node_id"])
+            if cell:
+                where = QLabel(f"候选党员按需求所在网格“{cell}”列出；选“全部网格”可看所有党员")
+                where.setObjectName("hint")
+                where.setWordWrap(True)
+                layout.addWidget(where)
             layout.addWidget(self.chooser, 1)
         form = QFormLayout()
         if action == "评价":

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from db import candidates, grid, members, units
 from db.ledger import Ledger
 
-from .forms import dialog_buttons
+from .forms import dialog_buttons, large_list
 
 LIMIT = 500
 
@@ -39,10 +39,10 @@ class MemberPicker(QWidget):
         self.search.setPlaceholderText("姓名、拼音首字母、身份证号后几位或手机号")
         self.search.setClearButtonEnabled(True)
         self.node = QComboBox()
+        large_list(self.node, 12)
         self.node.addItem("全部网格", None)
         for label, node_id in grid.choices(ledger, (3, 4, 5)):
             self.node.addItem(label, node_id)
-        self.node.setMinimumContentsLength(12)
         self.list = QListWidget()
         self.list.setMinimumHeight(220)
         if details:
@@ -94,6 +94,19 @@ class MemberPicker(QWidget):
         self.list.blockSignals(False)
         more = "（只列出前500人，请缩小范围）" if len(found) == LIMIT else ""
         self.info.setText(f"已选 {len(self.ticked)} 人{more}")
+
+    def focus_node(self, node_id: int | None) -> str | None:
+        """List the members of `node_id`'s grid cell, or of the nearest cell above it that has
+        members (a 派单 for a 单元 with no member living there widens to its 楼院). Returns the
+        cell's label, or None when the list stays on 全部网格."""
+        while node_id is not None:
+            index = self.node.findData(node_id)
+            if index > 0 and members.list_members(self.ledger, node_id=node_id, limit=1):
+                self.node.setCurrentIndex(index)
+                return self.node.itemText(index)
+            node_id = self.ledger.scalar(
+                "SELECT parent_id FROM grid_nodes WHERE id = ?", [node_id])
+        return None
 
     def item_changed(self, item: QListWidgetItem) -> None:
         member_id = item.data(Qt.ItemDataRole.UserRole)

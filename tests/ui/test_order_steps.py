@@ -126,3 +126,32 @@ def test_the_order_dialog_shows_each_steps_date_and_note(qtbot, ledger, ids):
         f"完成 {days_ago(2)}",
         "接单人/单位：赵玉茹",
         f"办理记录：派单 {days_ago(4)}：带上扳手；完成 {days_ago(2)}：已修好"]
+
+
+def test_dispatch_lists_the_orders_grid_cell_first_and_widens_when_it_is_empty(qtbot, ledger,
+                                                                               ids):
+    here = members.add_member(ledger, name="钱晓东", id_number=ids(),
+                              residence_node_id=ledger.nodes["2单元"])
+    members.add_member(ledger, name="孙立新", id_number=ids(),
+                       residence_node_id=ledger.nodes["1单元"])
+    in_cell = orders.add_order(ledger, kind="微心愿", title="修水管", node_id=ledger.nodes["2单元"])
+    dialog = StepDialog(ledger, in_cell, "派单")
+    qtbot.addWidget(dialog)
+    picker = dialog.chooser.picker
+    assert picker.node.currentData() == ledger.nodes["2单元"]
+    listed = [picker.list.item(i).data(256) for i in range(picker.list.count())]
+    assert listed == [here]
+    assert any("2单元" in label.text() and "全部网格" in label.text()
+               for label in dialog.findChildren(type(dialog.error)))
+    # 全部网格 is one click away
+    picker.node.setCurrentIndex(0)
+    assert picker.list.count() == 2
+
+    # nobody lives in 2单元 any more: the list widens to its 楼院, where both live
+    members.update_member(ledger, here, residence_node_id=ledger.nodes["1单元"])
+    widened = orders.add_order(ledger, kind="微心愿", title="换灯泡",
+                               node_id=ledger.nodes["2单元"])
+    dialog = StepDialog(ledger, widened, "派单")
+    qtbot.addWidget(dialog)
+    assert dialog.chooser.picker.node.currentData() == ledger.nodes["3号楼"]
+    assert dialog.chooser.picker.list.count() == 2
