@@ -227,6 +227,8 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
     audit.record(ledger, "打开台账", Path(ledger.path).name)
 
     def open_other(path: str) -> None:
+        if not window.leave_pages():  # unsaved 评价 edits: saved, dropped, or stay here
+            return
         other = _open(path, window)
         if other is not None:
             window.set_ledger(other)

@@ -424,12 +424,19 @@ class MainWindow(QMainWindow):
                 page.save_state()
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def leave_pages(self) -> bool:
+        """Before the app closes or another ledger opens: each page with unsaved edits (评价)
+        is shown and asks to save them; False when the user said 取消."""
         for key, page in list(self.pages.items()):
             if hasattr(page, "can_leave") and getattr(page, "dirty", lambda: True)():
                 self.nav.setCurrentRow(self.keys.index(key))  # show what the question is about
                 if not page.can_leave():
-                    event.ignore()
-                    return
+                    return False
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.leave_pages():
+            event.ignore()
+            return
         self.save_state()
         super().closeEvent(event)

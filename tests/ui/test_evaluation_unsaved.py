@@ -97,3 +97,37 @@ def test_closing_from_another_page_shows_the_sheet_first(window, answer):
     assert not window.close()
     assert window.current_page() is page and len(asked) == 1
     forget_edits(window)
+
+
+@pytest.fixture
+def other_ledger(tmp_path):
+    from db import open_ledger
+
+    path = tmp_path / "另一个社区.db"
+    open_ledger(path, create=True).close()
+    return str(path)
+
+
+def test_opening_another_ledger_asks_first_and_cancel_keeps_this_one(window, answer,
+                                                                      other_ledger):
+    here = window.ledger.path
+    asked: list[str] = []
+    answer(press("取消", asked))
+    window.open_requested.emit(other_ledger)
+    assert asked == ["评价表中有1项修改还没有保存。要保存吗？"]
+    assert window.ledger.path == here  # the other ledger was not opened
+    assert window.pages["evaluation"].dirty()
+    forget_edits(window)
+
+
+def test_opening_another_ledger_after_saving(window, answer, other_ledger):
+    first = window.ledger
+    li = first.li
+    answer(press("保存", []))
+    window.open_requested.emit(other_ledger)
+    assert str(window.ledger.path) == other_ledger
+    from db import open_ledger
+
+    with open_ledger(first.path, create=False) as again:
+        row = evaluations.get_evaluation(again, "2026H1", member_id=li)
+    assert row is not None and row["grade"] == "一般"
