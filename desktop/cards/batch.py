@@ -49,6 +49,7 @@ class PrintJob:
     member_ids: list[int] | None = None  # hand-picked, printed in this order
     node_id: int | None = None  # everyone living in this grid subtree
     unit_id: int | None = None  # members of this work unit (or, with units=True, this unit)
+    signatures: bool = False  # 纪实卡: a 本人签名 column, each member signing their own rows
 
     def check(self) -> None:
         if self.kind not in KINDS:
@@ -61,6 +62,8 @@ class PrintJob:
             self.paper = "A5"
         if self.units and self.kind != "feedback":
             raise ValidationError("units", "打印对象", "只有反馈卡有报到单位版")
+        if self.signatures and self.kind != "record":
+            raise ValidationError("signatures", "本人签名栏", "只有纪实卡有本人签名栏")
 
 
 @dataclass
@@ -243,7 +246,7 @@ def _lay_out(lay: Layout, ledger: Ledger, job: PrintJob, subject_id: int, base: 
         record = data.record_card(ledger, subject_id, base.period)
         name = record.member["name"]
         fonts.context = f"党员“{name}”（编号{subject_id}）"
-        return layout_record(lay, record, base), name
+        return layout_record(lay, record, base, job.signatures), name
     if job.kind == "feedback":
         card = data.member_feedback(ledger, subject_id, base)
         fonts.context = f"党员“{card.subject}”（编号{subject_id}）"

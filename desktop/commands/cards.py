@@ -32,7 +32,8 @@ def _print(args: argparse.Namespace) -> int:
         job = PrintJob(COMMANDS[args.cards], args.period, paper="A5" if args.a5 else "A4",
                        two_up=args.two_up, full_id=getattr(args, "full_id", False),
                        units=getattr(args, "units", False), member_ids=args.members,
-                       node_id=node_id, unit_id=args.unit)
+                       node_id=node_id, unit_id=args.unit,
+                       signatures=getattr(args, "signatures", False))
 
         def progress(label: str, fraction: float) -> None:
             if args.verbose:
@@ -163,6 +164,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--two-up", action="store_true", help="每张A4纸横排印2张A5卡片")
         if kind == "info":
             c.add_argument("--full-id", action="store_true", help="印出完整身份证号（默认只显示前6位和后4位）")
+        if kind == "record":
+            c.add_argument("--signatures", action="store_true", help="每条服务记录加“本人签名”栏")
         if kind == "feedback":
             c.add_argument("--units", action="store_true",
                            help="打印报到单位版反馈卡（配合 --unit 只打印一个单位，--grid 按包联小区）")

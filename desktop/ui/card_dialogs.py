@@ -43,6 +43,7 @@ from desktop.cards import PrintJob, PrintResult, print_cards
 from desktop.cards.batch import member_ids, unit_ids
 
 from .forms import fitting
+from .icons import with_icon
 from .worker import run_job
 
 KIND_CHOICES = (("record", "纪实卡（在职党员进社区情况纪实卡）"),
@@ -99,6 +100,7 @@ class PrintOptionsDialog(QDialog):
         self.a4.setChecked(True)
         self.two_up = QCheckBox("每张A4纸横排印2张A5卡片（对折裁开）")
         self.full_id = QCheckBox("印出完整身份证号和电话（默认打码，会记入审计日志）")
+        self.signatures = QCheckBox("纪实卡每行加“本人签名”栏（党员逐条签名确认）")
         self.scope_label = QLabel()
         self.scope_label.setObjectName("hint")
         self.scope_label.setWordWrap(True)
@@ -112,6 +114,7 @@ class PrintOptionsDialog(QDialog):
         form.addRow("纸张", paper)
         form.addRow("", self.two_up)
         form.addRow("", self.full_id)
+        form.addRow("", self.signatures)
         form.addRow("范围", self.scope_label)
         buttons = QDialogButtonBox()
         self.generate_button = buttons.addButton("生成并预览", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -138,6 +141,7 @@ class PrintOptionsDialog(QDialog):
         session = session_for(self.ledger_path)
         secretary = session is None or session.full_access
         self.full_id.setEnabled(kind == "info" and secretary)
+        self.signatures.setEnabled(kind == "record")
         if not secretary:
             self.full_id.setToolTip("完整身份证号只有书记能查看和打印")
         self.scope_label.setText(self.describe_scope())
@@ -154,7 +158,8 @@ class PrintOptionsDialog(QDialog):
                        paper="A5" if self.a5.isChecked() or self.two_up.isChecked() else "A4",
                        two_up=self.two_up.isChecked(), full_id=self.full_id.isChecked(),
                        units=units, member_ids=None if units else self.scope["member_ids"],
-                       node_id=self.scope["node_id"], unit_id=self.scope["unit_id"])
+                       node_id=self.scope["node_id"], unit_id=self.scope["unit_id"],
+                       signatures=kind == "record" and self.signatures.isChecked())
         if job.period:
             parse_period(job.period)  # a clear message now rather than from the worker
         return job
@@ -223,7 +228,8 @@ class PreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
-        self.warning = QLabel("\n".join(f"⚠ {w}" for w in result.warnings))
+        # a drawn icon, not U+26A0: that draws as a box on a PC without a symbol font
+        self.warning = QLabel("<br>".join(with_icon("warning", w) for w in result.warnings))
         self.warning.setStyleSheet(WARNING_STYLE)
         self.warning.setWordWrap(True)
         self.warning.setVisible(bool(result.warnings))
