@@ -155,6 +155,9 @@ VIEWS: list[tuple[str, str]] = [
                 "OR node_id IN (SELECT id FROM temp.scope_above)"),
     ("notice_objections", "member_id IN (SELECT id FROM temp.members) "
                           "OR unit_id IN (SELECT id FROM temp.units)"),
+    ("trainings", "member_id IN (SELECT id FROM temp.members)"),
+    ("awards", "member_id IN (SELECT id FROM temp.members)"),
+    ("household_visits", "member_id IN (SELECT id FROM temp.members)"),
 ]
 HIDDEN_COLUMNS = {"users": {"pw_salt": "''", "pw_hash": "''", "auth": "''"},
                   "members": {"id_sealed": "''", "id_index": "''"}}
@@ -224,6 +227,16 @@ GUARDS: list[tuple[str, str, str, str]] = [
      "只能为您负责网格内的党员出具志愿服务记录证明"),
     ("certificates", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
      "OLD.member_id", "只能修改您负责网格内党员的志愿服务记录证明"),
+    ("trainings", "INSERT", MEMBER_IN_SCOPE.format("NEW.member_id"), "只能登记您负责网格内党员的培训"),
+    ("trainings", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
+     "OLD.member_id", "只能修改您负责网格内党员的培训"),
+    ("awards", "INSERT", MEMBER_IN_SCOPE.format("NEW.member_id"), "只能登记您负责网格内党员的表彰奖励"),
+    ("awards", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
+     "OLD.member_id", "只能修改您负责网格内党员的表彰奖励"),
+    ("household_visits", "INSERT", MEMBER_IN_SCOPE.format("NEW.member_id"),
+     "只能登记您负责网格内党员的一联一帮走访"),
+    ("household_visits", "UPDATE", MEMBER_IN_SCOPE.format("OLD.member_id") + " AND NEW.member_id IS "
+     "OLD.member_id", "只能修改您负责网格内党员的一联一帮走访"),
     ("receipts", "INSERT", f"{MEMBER_IN_SCOPE.format('NEW.member_id')} OR {UNIT_IN_SCOPE.format('NEW.unit_id')}",
      "只能为您负责网格内的党员或单位登记回执"),
     ("receipts", "UPDATE", f"{MEMBER_IN_SCOPE.format('OLD.member_id')} OR {UNIT_IN_SCOPE.format('OLD.unit_id')}",
@@ -247,7 +260,8 @@ READ_ONLY = ["meetings", "meeting_attendees", "reward_items", "settings", "ranki
              "audit_witness", "audit_alerts"]
 NO_DELETE = ["grid_nodes", "members", "units", "unit_items", "posts", "post_claims", "orders",
              "activities", "activity_participants", "points_entries", "evaluations", "users",
-             "signin_sheets", "certificates", "receipts", "notices", "notice_objections"]
+             "signin_sheets", "certificates", "receipts", "notices", "notice_objections",
+             "trainings", "awards", "household_visits"]
 
 
 def _quote(text: str) -> str:

@@ -400,6 +400,39 @@ class _Gen:
         self.L.conn.execute("UPDATE members SET join_date = date(birth_date, '+18 years') "
                             "WHERE join_date < date(birth_date, '+18 years')")
 
+    def trainings_visits(self) -> None:
+        """培训 and 表彰 after joining the party; 一联一帮 visits to the paired households,
+        monthly from reporting (or June 2026) to the reference day, a few months missed."""
+        rng = random.Random(self.rng.getrandbits(32))  # its own stream, drawn once
+        people = self.L.conn.execute(
+            "SELECT id, join_date, report_date, household_name FROM members "
+            "WHERE status = '在册' ORDER BY id").fetchall()
+        trainings, awards, visits = [], [], []
+        for member_id, join, report, household in people:
+            since = max(dt.date.fromisoformat(join), FIRST_DAY)
+            for _ in range(rng.choice((0, 0, 0, 0, 1, 1, 2))):
+                title, issuer, hours = rng.choice(D.TRAININGS)
+                trainings.append((member_id, self.day(since).isoformat(), title, issuer, hours))
+            if rng.random() < 0.06:
+                title, issuer, level = rng.choice(D.AWARDS)
+                awards.append((member_id, self.day(since).isoformat(), title, issuer, level))
+            if not household:
+                continue
+            month = max(dt.date.fromisoformat(report), dt.date(2026, 6, 1)).replace(day=1)
+            while month <= REFERENCE_DAY:
+                last = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1) \
+                    - dt.timedelta(days=1)
+                first = max(month, dt.date.fromisoformat(report))
+                if rng.random() < 0.8 and first <= min(last, REFERENCE_DAY):
+                    visits.append((member_id, self.day(first, min(last, REFERENCE_DAY)).isoformat(),
+                                   rng.choice(("上门",) * 5 + ("电话", "电话", "微信", "其他")),
+                                   household, rng.choice(D.VISIT_NOTES)))
+                month = last + dt.timedelta(days=1)
+        self.bulk("trainings", ("member_id", "date", "title", "issuer", "hours"), trainings)
+        self.bulk("awards", ("member_id", "date", "title", "issuer", "level"), awards)
+        self.bulk("household_visits", ("member_id", "date", "way", "household_name", "note"),
+                  visits)
+
     def meetings(self) -> None:
         rng, rows, attendees = self.rng, [], []
         meeting_id = 0
@@ -428,7 +461,8 @@ def generate(path: str | Path, profile: str = "community", seed: int = 2026,
     gen = _Gen(ledger, seed, PROFILES[profile])
     steps = (("网格", gen.grid), ("报到单位", gen.units), ("在职党员", gen.members),
              ("服务岗位", gen.posts), ("活动纪实", gen.activities), ("群众需求", gen.orders),
-             ("联席会议", gen.meetings), ("报到日期核对", gen.consistent))
+             ("联席会议", gen.meetings), ("报到日期核对", gen.consistent),
+             ("培训与走访", gen.trainings_visits))
     ledger.conn.execute("PRAGMA synchronous = OFF")  # a fresh file: nothing to lose yet
     try:
         with ledger.transaction():

@@ -18,6 +18,10 @@ TABLE_LABELS = {
     "units": "报到单位",
     "unit_items": "单位清单",
     "members": "在职党员",
+    # 培训, 表彰奖励 and 一联一帮走访 (migration 0010) name only a member
+    "trainings": "培训",
+    "awards": "表彰奖励",
+    "household_visits": "一联一帮走访",
     "posts": "服务岗位",
     "post_claims": "认岗记录",
     "orders": "群众需求",

@@ -20,7 +20,19 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from db import activities, evaluations, gridcheck, meetings, members, orders, posts, redeem, units
+from db import (
+    activities,
+    evaluations,
+    gridcheck,
+    meetings,
+    members,
+    orders,
+    posts,
+    redeem,
+    training,
+    units,
+    visits,
+)
 from db import grid as grid_rules
 from db.errors import ValidationError
 from db.ledger import Ledger
@@ -70,6 +82,9 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "meetings": ("date",),
     "points_entries": ("date",),
     "evaluations": ("evaluated_date",),
+    "trainings": ("date",),
+    "awards": ("date",),
+    "household_visits": ("date",),
 }
 BOOL_COLUMNS = {"deleted", "verified"}
 # Number columns of the records; a column the schema gains later is not judged here.
@@ -157,6 +172,9 @@ FORMS: dict[str, Callable[[dict[str, Any]], object]] = {
     "points_entries": _points,
     "evaluations": _evaluation,
     "reward_items": redeem._clean_item,
+    "trainings": training.clean_training,
+    "awards": training.clean_award,
+    "household_visits": visits.clean_visit,
 }
 # What a field is set to after its validator refused it, so that the next run goes past it;
 # also what a column missing from the file stands for. Anything else stands in as "".
@@ -177,6 +195,9 @@ STAND_INS: dict[str, dict[str, Any]] = {
     "evaluations": {"period": "2026H1", "grade": ALL_GRADES[0], "evaluated_date": OLD_DAY,
                     "member_id": "stand-in", "unit_id": None},
     "reward_items": {"name": "某", "price": 1, "stock": None, "status": "上架"},
+    "trainings": {"date": OLD_DAY, "title": "某", "hours": 0},
+    "awards": {"date": OLD_DAY, "title": "某", "level": ""},
+    "household_visits": {"date": OLD_DAY, "way": "上门"},
 }
 # A stand-in for one field makes another meaningless: re-derive it instead.
 DERIVED = {("members", "id_number"): ("gender", "birth_date")}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from db import activities, members, orders, posts, units
+from db import activities, members, orders, posts, training, units, visits
 from db.ledger import Ledger
 from db.records import TABLE_LABELS
 
@@ -70,7 +70,8 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
         "node_id": "所在网格", "place": "地点", "post_id": "服务岗位", "order_id": "群众需求",
         "unit_id": "组织单位", "verified": "已审核", "verifier": "审核人",
         "verified_date": "审核日期", "start_time": "开始时间", "end_time": "结束时间",
-        "leader": "活动负责人", "recorder": "记录人",
+        "leader": "活动负责人", "recorder": "记录人", "emergency": "应急状态",
+        "emergency_ended": "应急结束时间",
     },
     "signin_sheets": {
         "activity_id": "活动", "number": "签到表编号", "source": "名单来源", "node_id": "网格",
@@ -125,6 +126,17 @@ COLUMN_LABELS: dict[str, dict[str, str]] = {
     },
 }
 
+COLUMN_LABELS.update({  # migration 0010
+    "trainings": {"member_id": "党员", "date": "培训日期", "title": "培训名称",
+                  "issuer": "主办单位", "hours": "学时", "note": "备注"},
+    "awards": {"member_id": "党员", "date": "表彰日期", "title": "荣誉名称",
+               "issuer": "授予单位", "level": "表彰级别", "note": "备注"},
+    "household_visits": {"member_id": "党员", "date": "走访日期", "way": "走访方式",
+                         "household_name": "联系户姓名", "note": "走访情况"},
+})
+COLUMN_LABELS["certificates"].update({"trainings_text": "所列培训",
+                                      "awards_text": "所列表彰奖励"})
+
 CODES: dict[str, dict[str, tuple[str, ...]]] = {
     "units": {"category": units.CATEGORIES, "status": units.STATUSES},
     "unit_items": {"kind": units.ITEM_KINDS},
@@ -132,9 +144,11 @@ CODES: dict[str, dict[str, tuple[str, ...]]] = {
                 "household_reason": ("", *members.HOUSEHOLD_REASONS)},
     "posts": {"category": posts.CATEGORIES, "status": posts.STATUSES},
     "orders": {"kind": orders.KINDS, "state": orders.STATES, "rating": ("", *orders.RATINGS)},
-    "activities": {"kind": activities.KINDS},
-    "signin_sheets": {"source": ("", "网格", "岗位", "名单")},
+    "activities": {"kind": activities.KINDS, "emergency": ("", "应急中", "已结束")},
+    "signin_sheets": {"source": ("", "网格", "岗位", "名单", "临时党支部")},
     "certificates": {"status": ("有效", "作废")},
+    "awards": {"level": ("", *training.LEVELS)},
+    "household_visits": {"way": visits.WAYS},
     "receipts": {"kind": ("报到单", "反馈卡")},
     "notices": {"status": ("公示", "撤销")},
 }

@@ -67,6 +67,9 @@ def _subtree(ledger: Ledger, node_id: int) -> dict[str, set[int]]:
     sel["signin_sheets"] = ids(f"SELECT id FROM signin_sheets WHERE activity_id {inside}",
                                inn(sel["activities"]))
     sel["certificates"] = ids(f"SELECT id FROM certificates WHERE member_id {inside}", mem)
+    # 培训, 表彰奖励 and 一联一帮走访 (migration 0010) of the members there
+    for table in ("trainings", "awards", "household_visits"):
+        sel[table] = ids(f"SELECT id FROM {table} WHERE member_id {inside}", mem)
     # migration 0009: the 回执 of its members and units, the 公示 of its nodes and their
     # objections against its members and units
     sel["receipts"] = ids(f"SELECT id FROM receipts WHERE member_id {inside} "
