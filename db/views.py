@@ -211,11 +211,34 @@ def count(ledger: Ledger, view: View, query: Query) -> int:
     return int(ledger.scalar(f"{cte}SELECT count(*) FROM {source} WHERE {where}", params))
 
 
+def _terms(order: str) -> list[tuple[str, bool]]:
+    """An ORDER BY text as (expression, descending) terms, split at top-level commas."""
+    terms, depth, start = [], 0, 0
+    for i, ch in enumerate(order + ","):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            term = order[start:i].strip()
+            start = i + 1
+            upper = term.upper()
+            if upper.endswith(" DESC"):
+                terms.append((term[:-5].strip(), True))
+            elif upper.endswith(" ASC"):
+                terms.append((term[:-4].strip(), False))
+            else:
+                terms.append((term, False))
+    return terms
+
+
 def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
-         limit: int | None = None, mask: bool = False) -> list[tuple[Any, ...]]:
+         limit: int | None = None, mask: bool = False,
+         total: int | None = None) -> list[tuple[Any, ...]]:
     """(id, *column values) per row, in the query's order. `mask`: the rows are shown with IDs
     masked, so a birth date column sorts by the year it shows (the order of the full dates
-    would tell the hidden digits)."""
+    would tell the hidden digits).
+
+    With `total` (the query's row count), a page in the second half is read from the end in
+    the reverse order: SQLite walks every row it skips for an OFFSET, and the bottom of a
+    city's 44,000 members took 0.24 s to reach from the top, 0.01 s from the end."""
     cte, where, params = _where(view, query)
     alias = ID_ALIAS[view.name]
     if query.sort:
@@ -223,18 +246,37 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
         sort_expr = "m.name_pinyin" if column.key == "name" and view is MEMBERS else column.expr
         if column.kind == "birth" and mask:
             sort_expr = f"substr({column.expr}, 1, 4)"
-        order = f"{sort_expr} {'DESC' if query.descending else 'ASC'}, {alias}.id"
+        terms = [(sort_expr, query.descending)]
     else:
-        order = f"{view.default_sort}, {alias}.id"
+        terms = _terms(view.default_sort)
+    terms.append((f"{alias}.id", False))
+    backwards = False
+    if limit is not None and total is not None:
+        end = min(offset + limit, total)
+        if total - end < offset:  # fewer rows to skip from the end
+            backwards = True
+            limit, offset = max(end - offset, 0), total - end
+            terms = [(expr, not desc) for expr, desc in terms]
+    order = ", ".join(f"{expr} {'DESC' if desc else 'ASC'}" for expr, desc in terms)
     if query.text.strip():
         # A search keeps few rows: scanning the table and sorting the matches beats walking
         # a sort index row by row ("+" stops SQLite from using the index for ORDER BY).
         order = "+" + order
     select = ", ".join(c.expr for c in view.columns)
     sql = f"{cte}SELECT {alias}.id, {select} FROM {view.source} WHERE {where} ORDER BY {order}"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [tuple(r) for r in ledger.conn.execute(sql, params).fetchall()]
+    if limit is None:
+        return [tuple(r) for r in ledger.conn.execute(sql, params).fetchall()]
+    # One page: first the page's ids in order (the sort carries only the key and the id; with
+    # every column it took 0.4 s to sort a city's members by 出生年份), then their columns.
+    ids = [r[0] for r in ledger.conn.execute(
+        f"{cte}SELECT {alias}.id FROM {view.source} WHERE {where} ORDER BY {order} "
+        f"LIMIT {int(limit)} OFFSET {int(offset)}", params)]
+    if backwards:
+        ids.reverse()
+    by_id = {r[0]: tuple(r) for r in ledger.conn.execute(
+        f"SELECT {alias}.id, {select} FROM {view.source} WHERE {alias}.id IN "
+        f"({','.join(str(int(i)) for i in ids)})")} if ids else {}
+    return [by_id[i] for i in ids]
 
 
 def title(column: Column, mask: bool = True) -> str:

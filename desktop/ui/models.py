@@ -53,7 +53,7 @@ class ViewModel(QAbstractTableModel):
         page = row // PAGE
         if page not in self._pages:
             self._pages[page] = views.rows(self.ledger, self.view, self.query, page * PAGE, PAGE,
-                                           self.mask)
+                                           self.mask, total=self._count)
         rows = self._pages[page]
         offset = row - page * PAGE
         return rows[offset] if offset < len(rows) else (None,) * (len(self.view.columns) + 1)
@@ -175,15 +175,7 @@ def load(owner: Any, title: str, compute: Callable[[Ledger], Any],
             return None
         show(result)
         return None
-    from db import open_ledger
-
-    from .worker import run_job
-
-    path = ledger.path
-
-    def work(_progress: Any, _cancelled: Any) -> Any:
-        with open_ledger(path, create=False) as own:
-            return compute(own)
+    from .worker import run_ledger_job
 
     def done(result: Any) -> None:
         if loads.get(title) == generation:
@@ -195,7 +187,7 @@ def load(owner: Any, title: str, compute: Callable[[Ledger], Any],
 
             show_error(owner, title, error if isinstance(error, LedgerError) else message(error))
 
-    job = run_job(owner, title, work, done, failed)
+    job = run_ledger_job(owner, title, ledger, lambda own, _p, _c: compute(own), done, failed)
     job.dialog.setMinimumDuration(4000)  # only a long count shows a (cancellable) dialog
     owner.__dict__.setdefault("_jobs", {})[title] = job
     return job
