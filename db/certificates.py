@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from . import activities, audit, members, records
+from . import activities, audit, members, records, training
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .paper_numbers import community, next_serial
@@ -43,8 +43,10 @@ def summary(ledger: Ledger, member_id: int, start: str, end: str) -> dict[str, A
 
 def issue(ledger: Ledger, member_id: int, start: Any, end: Any, leader: str, handler: str,
           phone: str = "", issuer: str = "", note: str = "", content: str | None = None,
-          issued_date: Any = None) -> int:
-    """Register a new certificate and take its number; the caller prints it (printed())."""
+          issued_date: Any = None, include_records: bool = False) -> int:
+    """Register a new certificate and take its number; the caller prints it (printed()).
+    With include_records, the member's 培训 and 表彰奖励 of the period are listed on it (the
+    lines are kept with the certificate, as its figures are)."""
     start = parse_date(start, "period_start", "服务开始日期", allow_blank=False)
     end = parse_date(end, "period_end", "服务结束日期", allow_blank=False)
     if end < start:
@@ -64,6 +66,8 @@ def issue(ledger: Ledger, member_id: int, start: Any, end: Any, leader: str, han
         head = prefix(ledger, year)
         serial = next_serial(ledger, "certificates", head)
         ident = ledger.meta("office_name") or ledger.meta("community") or ""
+        trains, honours = training.lines(ledger, member_id, start, min(end, issued)) \
+            if include_records else ([], [])
         return records.insert(ledger, "certificates", {
             "number": f"{head}{serial:04d}", "community": community(ledger), "year": year,
             "serial": serial, "member_id": member_id, "name": m["name"], "id_type": ID_TYPE,
@@ -72,7 +76,8 @@ def issue(ledger: Ledger, member_id: int, start: Any, end: Any, leader: str, han
             "hours": facts["hours"],
             "content": clean(content) if content is not None else facts["content"],
             "issuer": clean(issuer) or (f"{ident}党组织" if ident else ""), "leader": leader,
-            "handler": handler, "phone": phone, "issued_date": issued, "note": clean(note)})
+            "handler": handler, "phone": phone, "issued_date": issued, "note": clean(note),
+            "trainings_text": "\n".join(trains), "awards_text": "\n".join(honours)})
 
 
 def get(ledger: Ledger, certificate_id: int) -> dict[str, Any]:

@@ -68,6 +68,10 @@ def _draw(doc: Doc, ledger: Ledger, cert: dict[str, Any], reprint: bool) -> None
          Cell(half, f"{cert['period_start']} 至 {cert['period_end']}"),
          Cell(lab, "服务时长", True), Cell(half, f"{fmt_number(cert['hours'])} 小时")],
         [Cell(lab, "服务内容", True), Cell(w - lab, cert["content"])],
+        # 培训 / 表彰 only when it was issued with them (migration 0010 keeps the lines)
+        *([[Cell(lab, "参加培训", True), Cell(w - lab, cert["trainings_text"] or "（无）")],
+           [Cell(lab, "表彰奖励", True), Cell(w - lab, cert["awards_text"] or "（无）")]]
+          if cert["trainings_text"] or cert["awards_text"] else []),
         [Cell(lab, "出具单位", True), Cell(w - lab, cert["issuer"])],
         [Cell(lab, "负责人", True), Cell(third, cert["leader"]), Cell(lab, "经办人", True),
          Cell(third, cert["handler"]), Cell(lab, "联系电话", True), Cell(third, cert["phone"])],

@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from db import activities, evaluations, grid, members, points, posts, settings, units
+from db import (
+    activities,
+    evaluations,
+    grid,
+    members,
+    points,
+    posts,
+    settings,
+    training,
+    units,
+    visits,
+)
 from db.ledger import Ledger
 from db.periods import Period
 from db.validate import mask_id, mask_phone
@@ -193,6 +204,9 @@ class InfoCard:
     residence: str
     grid_path: str
     claims: list[dict[str, Any]]
+    trainings: list[str] = field(default_factory=list)  # 培训, newest first (db.training)
+    awards: list[str] = field(default_factory=list)  # 表彰奖励, newest first
+    last_visit: str = ""  # the latest 一联一帮 visit: 2026-11-05 上门
 
 
 def info_card(ledger: Ledger, member_id: int, full_id: bool = False) -> InfoCard:
@@ -201,5 +215,9 @@ def info_card(ledger: Ledger, member_id: int, full_id: bool = False) -> InfoCard
         m = {**m, "mobile": mask_phone(m["mobile"]),
              "household_phone": mask_phone(m["household_phone"])}
     path = " / ".join(grid.path_names(ledger, m["residence_node_id"]))
+    seen = visits.member_visits(ledger, member_id)
     return InfoCard(m, m["id_number"] if full_id else mask_id(m["id_number"]),
-                    residence(ledger, m), path, posts.member_claims(ledger, member_id))
+                    residence(ledger, m), path, posts.member_claims(ledger, member_id),
+                    [training.training_line(r) for r in training.member_trainings(ledger, member_id)],
+                    [training.award_line(r) for r in training.member_awards(ledger, member_id)],
+                    f"{seen[0]['date']} {seen[0]['way']}" if seen else "")

@@ -25,6 +25,31 @@ def _claims_text(card: InfoCard) -> str:
                     for c in card.claims)
 
 
+SHOWN = 5  # 培训 / 表彰 entries on the card at most: the newest, the rest counted
+
+
+def _entries_text(entries: list[str], shown: int, none: str) -> str:
+    if not entries:
+        return none
+    more = len(entries) - shown
+    return "\n".join(entries[:shown]) + (f"\n（另有{more}项较早的记录，见台账）" if more else "")
+
+
+def _entry_rows(lay: Layout, card: InfoCard, lab: float, w: float, h: float,
+                room: float) -> list[tuple[str, str]]:
+    """The 培训 and 表彰 rows, with as many of the newest entries as the room allows (the
+    card stays one page): the longer list gives up one entry at a time."""
+    counts = [min(len(card.trainings), SHOWN), min(len(card.awards), SHOWN)]
+    while True:
+        rows = [("培训情况", _entries_text(card.trainings, counts[0], "（无培训记录）")),
+                ("表彰奖励", _entries_text(card.awards, counts[1], "（无表彰奖励记录）"))]
+        used = sum(lay.row_height([Cell(lab, a, True), Cell(w - lab, b)], lay.s.body, h)
+                   for a, b in rows)
+        if used <= room or not any(counts):
+            return rows
+        counts[0 if counts[0] >= counts[1] else 1] -= 1
+
+
 def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = None) -> list[Page]:
     s = lay.s
     k = s.width / (210 * mm)
@@ -65,6 +90,10 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
         ("特长", m["specialties"]),
         ("认领岗位", _claims_text(card)),
     ]
+    fixed = sum(lay.row_height([Cell(lab, a, True), Cell(w - lab, b)], s.body, h) for a, b in rows)
+    # below: 一联一帮 (two rows), the note (two rows at least), the seal and signature lines
+    rest = 2 * h + 2 * s.row + 10 * mm * k + s.body * 3.5
+    rows += _entry_rows(lay, card, lab, w, h, s.bottom - y - fixed - rest)
     for label, value in rows:
         y += lay.row(x, y, [Cell(lab, label, True), Cell(w - lab, value)], min_height=h)
     # 一联一帮: the household this member looks after.
@@ -77,12 +106,16 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
                                Cell(lab, "联系电话", True),
                                Cell(val2, m["household_phone"])],
                  min_height=h)
-    y += lay.row(x + band, y, [Cell(lab, "住址", True), Cell(w - band - lab,
-                                                           m["household_address"])],
+    y += lay.row(x + band, y, [Cell(lab, "住址", True), Cell(rest - lab - val2,
+                                                           m["household_address"]),
+                               Cell(lab, "最近走访", True), Cell(val2, card.last_visit, nowrap=True)],
                  min_height=h)
     lay.rect(x, hh, band, y - hh)
     lay.cell_text(Cell(band, "一联\n一帮", True), x, hh, y - hh, s.body)
-    note_h = max(s.row * 5, lay.row_height([Cell(w - lab, m["note"])], s.body))
+    # the note keeps what room the 培训/表彰 lines leave (the card stays one page)
+    listed = min(len(card.trainings), SHOWN) + min(len(card.awards), SHOWN)
+    note_h = max(min(s.row * max(2, 5 - listed // 2), s.bottom - y - 10 * mm * k - s.body * 3.5),
+                 s.row * 2, lay.row_height([Cell(w - lab, m["note"])], s.body))
     y += lay.row(x, y, [Cell(lab, "备注", True), Cell(w - lab, m["note"])], height=note_h)
     lay.rect(x, start, w, y - start, 1.1)
     y += 10 * mm * k

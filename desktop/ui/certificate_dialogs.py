@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QInputDialog,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import access, certificates, members
+from db import access, certificates, members, training
 from db.errors import LedgerError
 from db.ledger import Ledger
 from db.validate import parse_date
@@ -54,6 +55,9 @@ class IssueDialog(QDialog):
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("出具单位的联系电话，如 0318-2345678")
         self.note = QLineEdit()
+        # 培训 and 表彰奖励 of the period on the certificate (db.training), when asked
+        self.records = QCheckBox("列出服务期间的培训和表彰奖励")
+        self.records.toggled.connect(self.update_facts)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.error = QLabel()
@@ -67,6 +71,7 @@ class IssueDialog(QDialog):
         form.addRow("经办人", self.handler)
         form.addRow("联系电话", self.phone)
         form.addRow("备注", self.note)
+        form.addRow("", self.records)
         form.addRow("", self.facts)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -98,8 +103,12 @@ class IssueDialog(QDialog):
             self.facts.setText(str(error))
             return
         facts = certificates.summary(self.ledger, self.member_id, start, end)
-        self.facts.setText(f"经社区审核的服务 {facts['times']} 次，共 {facts['hours']:g} 小时"
-                           "（未审核的不计入证明）")
+        text = (f"经社区审核的服务 {facts['times']} 次，共 {facts['hours']:g} 小时"
+                "（未审核的不计入证明）")
+        if self.records.isChecked():
+            trains, honours = training.lines(self.ledger, self.member_id, start, end)
+            text += f"；将列出培训 {len(trains)} 项、表彰奖励 {len(honours)} 项"
+        self.facts.setText(text)
 
     def issue(self) -> None:
         self.error.clear()
@@ -110,7 +119,7 @@ class IssueDialog(QDialog):
             self.certificate_id = certificates.issue(
                 self.ledger, self.member_id, self.start.text(), self.end.text(),
                 self.leader.text(), self.handler.text(), phone=self.phone.text(),
-                note=self.note.text())
+                note=self.note.text(), include_records=self.records.isChecked())
             print_certificate(self.parentWidget(), self.ledger, self.certificate_id)
         except (LedgerError, OSError) as error:
             self.error.setText(str(error))
