@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from . import audit, points, records
+from . import audit, notices, points, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .validate import clean, nfkc, one_of, parse_date, parse_number, required
@@ -103,6 +103,17 @@ def _write_participants(ledger: Ledger, activity_id: int,
                 "hours": hours})
 
 
+def _people(members: Iterable[tuple[int, Any]],
+            units: Iterable[tuple[int, Any]]) -> dict[tuple[Any, Any], float]:
+    """Participants as notices.guard_activity compares them: {(member, unit): hours}."""
+    out: dict[tuple[Any, Any], float] = {}
+    for member_id, hours in members:
+        out[(member_id, None)] = _hours(hours)
+    for unit_id, hours in units:
+        out[(None, unit_id)] = _hours(hours)
+    return out
+
+
 def record_activity(ledger: Ledger, members: Iterable[tuple[int, float]] = (),
                     units: Iterable[tuple[int, float]] = (), **values: Any) -> int:
     """One activity and all its participants in one transaction.
@@ -111,6 +122,8 @@ def record_activity(ledger: Ledger, members: Iterable[tuple[int, float]] = (),
     records.only_known(values, FIELDS)
     with ledger.transaction():
         row = _clean(values)
+        members, units = list(members), list(units)
+        notices.guard_activity(ledger, {}, row, {}, _people(members, units))  # a final quarter
         activity_id = records.insert(ledger, "activities", row)
         _write_participants(ledger, activity_id, list(members), list(units))
         points.award_activity(ledger, activity_id)
@@ -123,14 +136,19 @@ def update_activity(ledger: Ledger, activity_id: int,
     records.only_known(changes, FIELDS)
     with ledger.transaction():
         current = records.get(ledger, "activities", activity_id)
-        records.update(ledger, "activities", activity_id,
-                       _clean({k: current[k] for k in FIELDS} | changes))
+        after = _clean({k: current[k] for k in FIELDS} | changes)
+        existing = participants(ledger, activity_id)
+        old = {(p["member_id"], p["unit_id"]): float(p["hours"]) for p in existing}
+        people = None
         if members is not None or units is not None:
-            existing = participants(ledger, activity_id)
-            if members is None:
-                members = [(p["member_id"], p["hours"]) for p in existing if p["member_id"]]
-            if units is None:
-                units = [(p["unit_id"], p["hours"]) for p in existing if p["unit_id"]]
+            members = list(members) if members is not None else \
+                [(p["member_id"], p["hours"]) for p in existing if p["member_id"]]
+            units = list(units) if units is not None else \
+                [(p["unit_id"], p["hours"]) for p in existing if p["unit_id"]]
+            people = _people(members, units)
+        notices.guard_activity(ledger, current, after, old, people)  # a final quarter
+        records.update(ledger, "activities", activity_id, after)
+        if members is not None and units is not None:
             _write_participants(ledger, activity_id, list(members), list(units))
         points.award_activity(ledger, activity_id)
 
@@ -141,6 +159,10 @@ def verify(ledger: Ledger, activity_id: int, verifier: str, date: str | None = N
 
 def delete_activity(ledger: Ledger, activity_id: int) -> None:
     with ledger.transaction():
+        current = get_activity(ledger, activity_id)
+        notices.guard_activity(ledger, current, {}, {
+            (p["member_id"], p["unit_id"]): float(p["hours"])
+            for p in participants(ledger, activity_id)}, {})
         for p in participants(ledger, activity_id):
             points.revoke_source(ledger, "activity", p["uuid"])
         records.tombstone_where(ledger, "activity_participants", "activity_id = ?", (activity_id,))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import records
+from . import notices, records
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
 from .settings import DEFAULTS, get_setting, set_setting
@@ -53,12 +53,22 @@ def set_rules(ledger: Ledger, rule: dict[str, Any]) -> dict[str, Any]:
 
 def _entry(ledger: Ledger, date: str, delta: float, reason: str, source_kind: str,
            source_uuid: str, member_id: int | None = None, unit_id: int | None = None) -> int:
+    notices.guard(ledger, date, member_id, unit_id)  # a quarter a 公示 made final
     return records.insert(ledger, "points_entries", {
         "member_id": member_id, "unit_id": unit_id, "date": date, "delta": round(delta, 2),
         "reason": reason, "source_kind": source_kind, "source_uuid": source_uuid})
 
 
+def _live(ledger: Ledger, source_kind: str, source_uuid: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in ledger.conn.execute(
+        "SELECT date, round(delta, 2), reason, member_id, unit_id FROM main.points_entries "
+        "WHERE source_kind = ? AND source_uuid = ? AND deleted = 0 ORDER BY id",
+        (source_kind, source_uuid))]
+
+
 def revoke_source(ledger: Ledger, source_kind: str, source_uuid: str) -> int:
+    for date, _delta, _reason, member_id, unit_id in _live(ledger, source_kind, source_uuid):
+        notices.guard(ledger, date, member_id, unit_id)
     return records.tombstone_where(ledger, "points_entries",
                                    "source_kind = ? AND source_uuid = ?", (source_kind, source_uuid))
 
@@ -89,13 +99,17 @@ def award_activity(ledger: Ledger, activity_id: int) -> int:
     participants = ledger.query(
         "SELECT * FROM activity_participants WHERE activity_id = ? AND deleted = 0", (activity_id,))
     for p in participants:
-        revoke_source(ledger, "activity", p["uuid"])
-        if not activity["verified"]:
+        delta = activity_delta(rule, activity["kind"], float(p["hours"])) \
+            if activity["verified"] else 0
+        reason = activity_reason(activity["kind"], activity["title"], p["hours"])
+        want = [(activity["date"], round(delta, 2), reason, p["member_id"], p["unit_id"])] \
+            if delta else []
+        if _live(ledger, "activity", p["uuid"]) == want:  # kept as it is: nothing to revoke
+            made += len(want)
             continue
-        delta = activity_delta(rule, activity["kind"], float(p["hours"]))
+        revoke_source(ledger, "activity", p["uuid"])
         if delta:
-            _entry(ledger, activity["date"], delta,
-                   activity_reason(activity["kind"], activity["title"], p["hours"]), "activity",
+            _entry(ledger, activity["date"], delta, reason, "activity",
                    p["uuid"], member_id=p["member_id"], unit_id=p["unit_id"])
             made += 1
     return made
@@ -104,16 +118,24 @@ def award_activity(ledger: Ledger, activity_id: int) -> int:
 def award_order(ledger: Ledger, order_id: int) -> None:
     """Entries for the assignee of a completed (and possibly rated) order."""
     order = records.get(ledger, "orders", order_id)
-    revoke_source(ledger, "order", order["uuid"])
-    revoke_source(ledger, "rating", order["uuid"])
-    if order["state"] not in ("已完成", "已评价"):
-        return
     who = {"member_id": order["assignee_member_id"], "unit_id": None} \
         if order["assignee_member_id"] else {"member_id": None, "unit_id": order["assignee_unit_id"]}
-    if who["member_id"] is None and who["unit_id"] is None:
-        return
     done, bonus = order_deltas(rules(ledger), order["rating"])
     done_reason, rating_reason = order_reasons(order["title"], order["rating"])
+    counted = order["state"] in ("已完成", "已评价") and \
+        (who["member_id"] is not None or who["unit_id"] is not None)
+    subject = (who["member_id"], who["unit_id"])
+    want_done = [(order["completed_date"], round(done, 2), done_reason, *subject)] \
+        if counted and done else []
+    want_bonus = [(order["rated_date"] or order["completed_date"], round(bonus, 2),
+                   rating_reason, *subject)] if counted and bonus else []
+    if _live(ledger, "order", order["uuid"]) == want_done and \
+            _live(ledger, "rating", order["uuid"]) == want_bonus:
+        return  # unchanged: nothing revoked, nothing made
+    revoke_source(ledger, "order", order["uuid"])
+    revoke_source(ledger, "rating", order["uuid"])
+    if not counted:
+        return
     if done:
         _entry(ledger, order["completed_date"], done, done_reason, "order", order["uuid"], **who)
     if bonus:

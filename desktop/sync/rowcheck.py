@@ -26,8 +26,10 @@ from db import (
     gridcheck,
     meetings,
     members,
+    notices,
     orders,
     posts,
+    receipts,
     redeem,
     training,
     units,
@@ -85,6 +87,9 @@ DATE_COLUMNS: dict[str, tuple[str, ...]] = {
     "trainings": ("date",),
     "awards": ("date",),
     "household_visits": ("date",),
+    "receipts": ("printed_date", "returned_date"),
+    "notices": ("start_date", "end_date"),
+    "notice_objections": ("raised_date", "resolved_date"),
 }
 BOOL_COLUMNS = {"deleted", "verified"}
 # Number columns of the records; a column the schema gains later is not judged here.
@@ -175,6 +180,9 @@ FORMS: dict[str, Callable[[dict[str, Any]], object]] = {
     "trainings": training.clean_training,
     "awards": training.clean_award,
     "household_visits": visits.clean_visit,
+    "receipts": receipts.clean_row,
+    "notices": notices.clean_notice,
+    "notice_objections": notices.clean_objection,
 }
 # What a field is set to after its validator refused it, so that the next run goes past it;
 # also what a column missing from the file stands for. Anything else stands in as "".
@@ -198,6 +206,12 @@ STAND_INS: dict[str, dict[str, Any]] = {
     "trainings": {"date": OLD_DAY, "title": "某", "hours": 0},
     "awards": {"date": OLD_DAY, "title": "某", "level": ""},
     "household_visits": {"date": OLD_DAY, "way": "上门"},
+    "receipts": {"kind": "报到单", "number": "某", "period": "2026H1", "printed_date": OLD_DAY,
+                 "member_id": "stand-in", "unit_id": None},
+    "notices": {"number": "某", "year": 2026, "quarter": 1, "start_date": OLD_DAY,
+                "end_date": OLD_DAY},
+    "notice_objections": {"raised_date": OLD_DAY, "raised_by": "某", "content": "某",
+                          "member_id": "stand-in", "unit_id": None},
 }
 # A stand-in for one field makes another meaningless: re-derive it instead.
 DERIVED = {("members", "id_number"): ("gender", "birth_date")}
@@ -213,7 +227,8 @@ def _form_problems(table: str, values: dict[str, Any]) -> tuple[list[Problem], d
     stand_ins = STAND_INS.get(table, {})
     row = {**stand_ins, **values}
     if any(k in values for k in SUBJECT) and table in ("activity_participants",
-                                                       "points_entries", "evaluations"):
+                                                       "points_entries", "evaluations",
+                                                       "receipts", "notice_objections"):
         row["member_id"], row["unit_id"] = values.get("member_id"), values.get("unit_id")
     for (of, field), derived in DERIVED.items():
         if of == table and field not in values:

@@ -11,7 +11,17 @@ from typing import Any
 
 import pytest
 
-from db import certificates, demo, evaluations, open_ledger, points, redeem, signin
+from db import (
+    certificates,
+    demo,
+    evaluations,
+    notices,
+    open_ledger,
+    points,
+    receipts,
+    redeem,
+    signin,
+)
 from db.records import TABLE_LABELS
 from desktop.sync.rowcheck import check_row, grid_problems, text_reason
 
@@ -55,6 +65,14 @@ def community(tmp_path_factory):
     signin.enter_sheet(ledger, sheet, [signin.Entry(served["member_id"], True, "9:00", "11:00")])
     certificates.issue(ledger, served["member_id"], served["date"], served["date"], "王书记",
                        "李干事", phone="0318-2345678", issued_date="2026-11-01")
+    # 回执 of a 报到登记表 (returned) and of 反馈卡, and a 公示 with an objection (issue 16)
+    receipt = receipts.report_receipt(ledger, member_id=served["member_id"], today="2026-03-02")
+    receipts.mark_returned(ledger, receipt, "2026-03-09", returned_by="本人")
+    receipts.track_feedback(ledger, "2026H1", [served["member_id"]], [unit])
+    home = ledger.scalar("SELECT residence_node_id FROM members WHERE id = ?", (served["member_id"],))
+    notice = notices.create(ledger, home, "2026Q2", "2026-07-01", contact="王书记 0318-2345678")
+    notices.add_objection(ledger, notice, "服务时长有误", "本人", member_id=served["member_id"],
+                          date="2026-07-02")
     yield ledger
     ledger.close()
 
