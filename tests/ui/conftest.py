@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QProgressDialog, QWidget
 
 
@@ -54,3 +55,21 @@ def answer(qtbot):
     timer.stop()
     assert not unexpected, f"unexpected dialog: {unexpected}"
     assert not queue, "a dialog the test expected never opened"
+
+
+@pytest.fixture
+def pdf_page(qtbot, tmp_path, monkeypatch):
+    """make(module, PageClass, ledger, size): the page on its own settings file, with the
+    module's show_pdf replaced by a recorder: page.shown lists (pdf path, page count)."""
+    def make(module: Any, page_class: Any, ledger: Any,
+             size: tuple[int, int] | None = None) -> Any:
+        shown: list[tuple[Any, int]] = []
+        monkeypatch.setattr(module, "show_pdf",
+                            lambda _p, path, _w, count, *_a, **_k: shown.append((path, count)))
+        page = page_class(ledger, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+        qtbot.addWidget(page)
+        if size:
+            page.resize(*size)
+        page.shown = shown
+        return page
+    return make

@@ -5,10 +5,8 @@ one button writes all of a quarter's 提醒函 and 感谢信 in the background, 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from db import activities, meetings, members, periods, units
 from desktop.cli import main
@@ -43,14 +41,8 @@ def led(ledger, ids):
 
 
 @pytest.fixture
-def page(qtbot, led, tmp_path, monkeypatch):
-    shown: list[tuple[Path, int]] = []
-    monkeypatch.setattr(stats_page, "show_pdf",
-                        lambda _p, path, _w, count, *_a, **_k: shown.append((path, count)))
-    w = StatsPage(led, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.shown = shown  # type: ignore[attr-defined]
-    return w
+def page(pdf_page, led):
+    return pdf_page(stats_page, StatsPage, led)
 
 
 def test_quarter_box_opens_on_the_last_finished_quarter(page):

@@ -50,15 +50,8 @@ def led(ledger, ids):
 
 
 @pytest.fixture
-def page(qtbot, led, tmp_path, monkeypatch):
-    shown: list[tuple[Path, int]] = []
-    monkeypatch.setattr(points_page, "show_pdf",
-                        lambda _p, path, _w, count, *_a, **_k: shown.append((path, count)))
-    w = PointsPage(led, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1280, 760)
-    w.shown = shown  # type: ignore[attr-defined]
-    return w
+def page(pdf_page, led):
+    return pdf_page(points_page, PointsPage, led, (1280, 760))
 
 
 def _column(tab, col: int) -> list[str]:

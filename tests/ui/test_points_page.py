@@ -7,7 +7,6 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 
 from db import activities, members, points, rankings, redeem
@@ -29,14 +28,8 @@ def led(ledger, ids):
 
 
 @pytest.fixture
-def page(qtbot, led, tmp_path, monkeypatch):
-    shown: list[tuple[Path, int]] = []
-    monkeypatch.setattr(points_page, "show_pdf",
-                        lambda _p, path, _w, count, *_a, **_k: shown.append((path, count)))
-    w = PointsPage(led, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1200, 760)
-    w.shown = shown  # type: ignore[attr-defined]
+def page(pdf_page, led):
+    w = pdf_page(points_page, PointsPage, led, (1200, 760))
     w.changes = []  # type: ignore[attr-defined]
     w.changed.connect(lambda: w.changes.append(1))
     return w
