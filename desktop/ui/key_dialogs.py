@@ -177,10 +177,10 @@ def add_recover_button(dialog: Any, path: str | Path) -> None:
 def start_sealing(window: Any) -> None:
     """Seal the ID numbers still stored in full (the first 书记 just created, or a ledger from
     before key slots), in the background with progress; a cancel leaves them for next time."""
-    from db import open_ledger, vault
+    from db import vault
     from db.access import is_secretary
 
-    from .worker import run_job
+    from .worker import run_ledger_job
 
     ledger = getattr(window, "ledger", None)
     try:
@@ -188,14 +188,8 @@ def start_sealing(window: Any) -> None:
             return
     except sqlite3.Error:  # the window has moved on to another ledger, or closed
         return
-    path = ledger.path
-
-    def work(progress: Any, cancelled: Any) -> int:
-        with open_ledger(path, create=False) as own:
-            return vault.seal_existing(own, progress, cancelled)
-
     def failed(error: BaseException, _trace: str) -> None:
         text = str(error) if isinstance(error, LedgerError) else f"没有完成：{error}"
         QMessageBox.information(window, "保护身份证号", text)
 
-    run_job(window, "保护身份证号", work, lambda _count: None, failed)
+    run_ledger_job(window, "保护身份证号", ledger, vault.seal_existing, lambda _count: None, failed)

@@ -35,6 +35,7 @@ def _tile(value: str, label: str, tip: str = "") -> QFrame:
 
 class OverviewPage(QWidget):
     go_to = Signal(str, dict)  # page name and filters to apply there
+    changed = Signal()  # this page only reads; kept for the Page contract
 
     def __init__(self, ledger: Ledger, parent: QWidget | None = None):
         super().__init__(parent)
@@ -53,10 +54,9 @@ class OverviewPage(QWidget):
         second), so the window is usable at once; the page fills in when they arrive."""
         import datetime as dt
 
-        from db import open_ledger
         from db.stats import month_rows
 
-        from .worker import run_job
+        from .worker import run_ledger_job
 
         self.generation = getattr(self, "generation", 0) + 1
         generation, path, year = self.generation, self.ledger.path, str(dt.date.today().year)
@@ -81,11 +81,7 @@ class OverviewPage(QWidget):
             show(compute(self.ledger))
             return
 
-        def work(_progress, _cancelled):  # type: ignore[no-untyped-def]
-            with open_ledger(path, create=False) as ledger:
-                return compute(ledger)
-
-        self.job = run_job(self, "正在统计", work, show)
+        self.job = run_ledger_job(self, "正在统计", path, lambda own, _p, _c: compute(own), show)
         self.job.dialog.setMinimumDuration(60000)
 
     def build(self, f: dict, ident: dict, months: list) -> None:

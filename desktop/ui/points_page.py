@@ -40,7 +40,7 @@ from .report_common import (
     table_view,
 )
 from .shop_tab import ShopTab
-from .worker import run_job
+from .worker import run_ledger_job
 
 SOURCE_NAMES = {"activity": "活动", "order": "完成需求", "rating": "群众评价", "manual": "手动调整",
                 "redeem": "积分兑换", "deduction": "扣分", "noshow": "缺席扣分"}
@@ -174,16 +174,11 @@ class RulesTab(QWidget):
             if not confirm(self, "重算", "规则有未保存的修改，要先保存再预览吗？"):
                 return
             self.save()
-        path = ledger.path
         self.page.recalc_finished = False
-
-        def work(_progress, _cancelled) -> list[recalc.Difference]:
-            from db import open_ledger
-
-            with open_ledger(path, create=False) as own:  # a large ledger takes seconds
-                return recalc.preview(own)
-
-        self.page.job = run_job(self, "按当前规则重算", work, self.confirm_recalculation)
+        # a large ledger takes seconds
+        self.page.job = run_ledger_job(self, "按当前规则重算", ledger,
+                                       lambda own, _p, _c: recalc.preview(own),
+                                       self.confirm_recalculation)
 
     def confirm_recalculation(self, diffs: list[recalc.Difference]) -> None:
         ledger = self.page.ledger

@@ -28,7 +28,7 @@ from .forms import confirm, show_error
 from .icons import with_icon
 from .models import load
 from .report_common import Column, RowsModel, period_combo, table_view
-from .worker import Job, run_job
+from .worker import Cancelled, Job, Progress, run_ledger_job
 
 if TYPE_CHECKING:
     from .points_host import PointsHost
@@ -63,21 +63,19 @@ def start_quarter_letters(parent: QWidget, ledger_path: str, code: str, top: int
     written path or None when there was nothing to write, font warnings); a cancel emits the
     job's `cancelled` and leaves no file and no 文号 used."""
 
-    def work(progress, cancelled):  # type: ignore[no-untyped-def]
-        from db import open_ledger
+    def work(ledger: Ledger, progress: Progress, cancelled: Cancelled) -> Any:
         from desktop.cards.letters import quarter_letters, write_letters
 
-        with open_ledger(ledger_path, create=False) as ledger:  # this thread's own connection
-            progress("正在整理名单…", 0.0)
-            batch = quarter_letters(ledger, code, top, cancelled)
-            if not batch.letters:
-                return batch, None, []
-            written, warnings = write_letters(
-                ledger, batch.letters, out, cancelled=cancelled,
-                progress=lambda text, fraction: progress(text, 0.05 + 0.95 * fraction))
+        progress("正在整理名单…", 0.0)
+        batch = quarter_letters(ledger, code, top, cancelled)
+        if not batch.letters:
+            return batch, None, []
+        written, warnings = write_letters(
+            ledger, batch.letters, out, cancelled=cancelled,
+            progress=lambda text, fraction: progress(text, 0.05 + 0.95 * fraction))
         return batch, written, warnings
 
-    return run_job(parent, "生成一个季度的全部信函", work, done)
+    return run_ledger_job(parent, "生成一个季度的全部信函", ledger_path, work, done)
 
 
 def rank_text(row: dict[str, Any]) -> str:

@@ -1,8 +1,10 @@
 """Running slow work off the GUI thread with a cancellable progress dialog.
 
 The work is a plain function `fn(progress, cancelled)` that knows nothing of Qt:
-`progress(label, fraction)` reports, `cancelled()` says whether the user pressed 取消. It must
-open its own Ledger (one sqlite connection per thread) from a path, never reuse the GUI's."""
+`progress(label, fraction)` reports, `cancelled()` says whether the user pressed 取消. Work on
+the ledger goes through `run_ledger_job`: its function gets the worker thread's own connection
+(one sqlite connection per thread, never the GUI's), opened with the same password and login
+as the window's (db.opening.reopen)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,23 @@ import gc
 import threading
 import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from db.ledger import Ledger
+from db.opening import reopen as worker_ledger
+
 Progress = Callable[[str, float], None]
 Cancelled = Callable[[], bool]
 Work = Callable[[Progress, Cancelled], Any]
+LedgerWork = Callable[[Ledger, Progress, Cancelled], Any]
+
+__all__ = ["Cancelled", "Job", "JobCancelled", "LedgerWork", "Progress", "run_job", "run_ledger_job", "wait_for_all",
+           "worker_ledger"]
 
 
 class JobCancelled(Exception):
@@ -173,6 +183,21 @@ def run_job(parent: QWidget | None, title: str, fn: Work,
     for signal in (job.done, job.error, job.cancelled):
         signal.connect(lambda *_args, j=job: _RUNNING.discard(j))
     return job.start()
+
+
+def run_ledger_job(parent: QWidget | None, title: str, source: Ledger | str | Path,
+                   fn: LedgerWork, on_done: Callable[[Any], None] | None = None,
+                   on_error: Callable[[BaseException, str], None] | None = None) -> Job:
+    """run_job for work on a ledger: `fn(ledger, progress, cancelled)` runs in the worker thread
+    on that thread's own connection to `source`'s file (a Ledger, or its path), entered with
+    the same password and login as the window's, and closed when fn returns."""
+    path = source.path if isinstance(source, Ledger) else str(source)
+
+    def work(progress: Progress, cancelled: Cancelled) -> Any:
+        with worker_ledger(path) as ledger:
+            return fn(ledger, progress, cancelled)
+
+    return run_job(parent, title, work, on_done, on_error)
 
 
 def _show_error(parent: QWidget | None, title: str, error: BaseException) -> None:
