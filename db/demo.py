@@ -290,17 +290,24 @@ class _Gen:
             node = rng.choice(self.compounds)
             verifier = rng.choice(D.VERIFIERS) if verified else ""
             vdate = (date + dt.timedelta(days=rng.randint(0, 5))).isoformat() if verified else ""
-            rows.append((activity_id, date.isoformat(), kind, title, f"{self.nodes[node][2]}{title}",
-                         node, self.nodes[node][2], unit_id, int(verified), verifier, vdate))
             count = rng.randint(2, 11) if kind != "联席会议" else rng.randint(1, 3)
             hours = rng.choice((1, 1.5, 2, 2, 3, 3, 4))
+            # the record's times match the hours served; a 负责人 and a 记录人 as the rules ask
+            start = rng.choice((8 * 60 + 30, 9 * 60, 14 * 60, 14 * 60 + 30, 19 * 60))
+            end = start + int(hours * 60)
+            leader, recorder = rng.sample(D.VERIFIERS, 2)
+            rows.append((activity_id, date.isoformat(), kind, title, f"{self.nodes[node][2]}{title}",
+                         node, self.nodes[node][2], unit_id, int(verified), verifier, vdate,
+                         f"{start // 60:02d}:{start % 60:02d}", f"{end // 60:02d}:{end % 60:02d}",
+                         leader, recorder))
             people = rng.sample(self.live, min(count, len(self.live)))
             if unit_id and kind == "共建项目":
                 part_rows.append((activity_id, None, unit_id, hours))
             for member_id in people:
                 part_rows.append((activity_id, member_id, None, hours))
         self.bulk("activities", ("id", "date", "kind", "title", "content", "node_id", "place",
-                                 "unit_id", "verified", "verifier", "verified_date"), rows)
+                                 "unit_id", "verified", "verifier", "verified_date",
+                                 "start_time", "end_time", "leader", "recorder"), rows)
         self.bulk("activity_participants", ("activity_id", "member_id", "unit_id", "hours"),
                   part_rows)
         # Points entries reference each participant's uuid, so read them back.

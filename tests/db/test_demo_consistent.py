@@ -71,3 +71,14 @@ def test_some_members_still_report_late_in_the_year(led):
     if led.meta("demo_profile") == "community":
         late = led.scalar("SELECT count(*) FROM members WHERE report_date > '2026-06-30'")
         assert late > 10
+
+
+def test_demo_activities_carry_times_that_match_their_hours_and_a_leader_and_recorder(led):
+    rows = led.query("SELECT a.start_time, a.end_time, a.leader, a.recorder, "
+                     "max(p.hours) AS hours FROM activities a JOIN activity_participants p "
+                     "ON p.activity_id = a.id GROUP BY a.id")
+    assert rows
+    for row in rows:
+        start, end = (int(t[:2]) * 60 + int(t[3:]) for t in (row["start_time"], row["end_time"]))
+        assert end - start == int(row["hours"] * 60)
+        assert row["leader"] and row["recorder"] and row["leader"] != row["recorder"]
