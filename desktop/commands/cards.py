@@ -1,5 +1,5 @@
 """Card commands: `baodao print record-cards|feedback-cards|info-cards|signin-sheet|certificate|
-certificate-register LEDGER ... --out FILE`."""
+certificate-register|report-form|notice LEDGER ... --out FILE`, and `baodao receipts`."""
 
 from __future__ import annotations
 
@@ -150,7 +150,8 @@ def _records(cards: argparse._SubParsersAction) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("print", help="打印纪实卡、反馈卡、基本信息卡、签到表、志愿服务记录证明及登记簿（PDF）")
+    p = sub.add_parser("print", help="打印纪实卡、反馈卡、基本信息卡、签到表、志愿服务记录证明及登记簿、"
+                       "报到单（报到登记表）、公示（PDF）")
     cards = p.add_subparsers(dest="cards", metavar="卡片", required=True)
     for name, kind in COMMANDS.items():
         c = cards.add_parser(name, help=HELP[name])
@@ -173,3 +174,90 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--verbose", "-v", action="store_true", help="显示进度")
         c.set_defaults(handler=_print, cards=name)
     _records(cards)
+    _papers(cards, sub)
+
+
+def _report_form(args: argparse.Namespace) -> int:
+    from desktop.cards.report_form import report_form_pdf
+
+    if (args.member is None) == (args.unit is None):
+        raise ValidationError("member", "报到对象", "请用 --member 或 --unit 指定一名党员或一个单位")
+    with open_ledger(args.ledger, create=False) as ledger:
+        from db import receipts
+
+        path, warnings, receipt_id = report_form_pdf(ledger, args.out, member_id=args.member,
+                                                     unit_id=args.unit, opinion=args.opinion)
+        row = receipts.get(ledger, receipt_id)
+    return _done(path, warnings, f"报到登记表，回执编号 {row['number']}"
+                 + ("，补打" if row["prints"] > 1 else ""))
+
+
+def _notice(args: argparse.Namespace) -> int:
+    from db import notices
+    from desktop.cards.notice import notice_pdf
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        if args.number:
+            notice_id = notices.by_number(ledger, args.number)["id"]
+        else:
+            if not args.grid or not args.quarter:
+                raise ValidationError("node_id", "公示范围",
+                                      "请用 --grid 和 --quarter 指定网格和季度（重印已有公示用 --number）")
+            node_id = resolve_node(ledger, args.grid)
+            period = notices.quarter(args.quarter)
+            same = ledger.one("SELECT id FROM notices WHERE deleted = 0 AND status = ? AND "
+                              "node_id = ? AND year = ? AND quarter = ?",
+                              (notices.ACTIVE, node_id, int(period.code[:4]), int(period.code[-1])))
+            notice_id = same["id"] if same else notices.create(
+                ledger, node_id, period.code, args.start, args.days, contact=args.contact or "")
+        path, warnings, pages = notice_pdf(ledger, notice_id, args.out)
+        n = notices.get(ledger, notice_id)
+    return _done(path, warnings, f"公示 {n['number']}，公示期 {n['start_date']} 至 {n['end_date']}"
+                 f"（{notices.state(n)}），{pages} 页")
+
+
+def _receipts(args: argparse.Namespace) -> int:
+    from db import receipts
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        if args.returned:
+            row = receipts.by_number(ledger, args.returned)
+            receipts.mark_returned(ledger, row["id"], args.date, args.by or "")
+            print(f"已登记收回：{row['number']}（{row['kind']}）")
+            return 0
+        rows = receipts.listing(ledger, kind=args.kind, outstanding=not args.all)
+    print("回执编号\t类型\t对象\t送达单位\t期间\t打印日期\t收回日期\t未收回天数")
+    for r in rows:
+        print("\t".join(str(v) for v in (
+            r["number"], r["kind"], r["subject"], r["addressee"], r["period"], r["printed_date"],
+            r["returned_date"] or "未收回", "" if r["days_out"] is None else r["days_out"])))
+    print(f"共 {len(rows)} 份" + ("" if args.all else "未收回"), file=sys.stderr)
+    return 0
+
+
+def _papers(cards: argparse._SubParsersAction, sub: argparse._SubParsersAction) -> None:
+    c = cards.add_parser("report-form", help="打印报到单（报到登记表，含社区接收意见和回执）")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--member", type=int, metavar="ID", help="报到的党员编号")
+    c.add_argument("--unit", type=int, metavar="ID", help="报到的单位编号")
+    c.add_argument("--opinion", help="社区接收意见（默认“经审核，同意接收报到。”）")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_report_form, cards="report-form")
+    c = cards.add_parser("notice", help="打印公示（网格内党员和单位本季度的服务与积分，张贴用）")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--grid", metavar="NODE", help="公示范围：小区或其他网格（编号、名称或路径）")
+    c.add_argument("--quarter", metavar="2026Q3", help="季度")
+    c.add_argument("--start", help="公示开始日期（默认季度结束后的第一个工作日或今天）")
+    c.add_argument("--days", type=int, default=3, help="公示期工作日数（默认3）")
+    c.add_argument("--contact", help="受理异议的联系人和电话")
+    c.add_argument("--number", help="重印已有公示：公示编号")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_notice, cards="notice")
+    r = sub.add_parser("receipts", help="回执登记：列出未收回的报到单和反馈卡回执，或登记收回")
+    r.add_argument("ledger", help="台账文件")
+    r.add_argument("--kind", choices=("报到单", "反馈卡"), help="只列该类回执")
+    r.add_argument("--all", action="store_true", help="已收回的也列出")
+    r.add_argument("--returned", metavar="编号", help="登记该编号的回执已收回")
+    r.add_argument("--date", help="收回日期（默认今天）")
+    r.add_argument("--by", help="交回人")
+    r.set_defaults(handler=_receipts)
