@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import compliance, points
+from . import compliance, points, visits
 from .ledger import Ledger
 from .periods import Period, quarter_of
 
@@ -25,6 +25,7 @@ class QuarterWarning:
     days_left: int  # days from as_of to the quarter's end, that day included
     deduction: float  # points each listed member loses at the quarter's end (0: no deduction)
     deducted: bool  # the quarter's deduction has already been entered
+    node_id: int | None = None  # the grid the lists are for (a 网格员's own, at most)
     members: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
 
@@ -48,6 +49,7 @@ def warnings(ledger: Ledger, code: str | None = None, node_id: int | None = None
     quarter requires, as of today, within the grid subtree if given."""
     day = today or dt.date.today()
     q = compliance.quarter(code or current_quarter(day))
+    node_id = visits.scope_node(ledger, node_id)
     lists = compliance.check_lists(ledger, q.code, node_id, today=day, full_phones=full_phones)
     as_of = min(q.end, day.isoformat())
     end = dt.date.fromisoformat(q.end)
@@ -60,7 +62,8 @@ def warnings(ledger: Ledger, code: str | None = None, node_id: int | None = None
     deducted = bool(ledger.scalar(
         "SELECT count(*) FROM points_entries WHERE source_kind = 'deduction' AND source_uuid = ? "
         "AND deleted = 0", (f"idle:{q.code}",)))
-    return QuarterWarning(q, as_of, left, deduction(ledger), deducted, idle, lists["units_no_project"])
+    return QuarterWarning(q, as_of, left, deduction(ledger), deducted, node_id, idle,
+                          lists["units_no_project"])
 
 
 def _last_services(ledger: Ledger, member_ids: list[int], before: str) -> dict[int, str]:

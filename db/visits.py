@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from . import grid, members, records
+from . import access, grid, members, records
 from .errors import RuleError, ValidationError
 from .grid import SUBTREE_CTE
 from .ledger import Ledger
@@ -81,6 +81,17 @@ def member_visits(ledger: Ledger, member_id: int) -> list[dict[str, Any]]:
                         "ORDER BY date DESC, id DESC", (member_id,))
 
 
+def scope_node(ledger: Ledger, node_id: int | None) -> int | None:
+    """The grid a list is for: as asked, but a 网格员 gets their own grid when asking for
+    none or for a node outside it (an ancestor they can see, say), so a list's title never
+    names more than it holds."""
+    actor = access.actor_of(ledger)
+    if actor is None or actor.full_access or actor.node_id is None:
+        return node_id
+    mine = {r[0] for r in ledger.conn.execute("SELECT id FROM temp.scope_nodes")}
+    return node_id if node_id in mine else actor.node_id
+
+
 def _scope(node_id: int | None) -> tuple[str, str, list[Any]]:
     if node_id is None:
         return "", "", []
@@ -94,6 +105,7 @@ def not_visited(ledger: Ledger, code: str, node_id: int | None = None,
     the month's end ('' if never). Phones are masked unless full_phones (a printed list leaves
     the office)."""
     period = month(code)
+    node_id = scope_node(ledger, node_id)
     if node_id is not None:
         grid.get_node(ledger, node_id)
     cte, where, params = _scope(node_id)
@@ -123,7 +135,7 @@ def not_visited(ledger: Ledger, code: str, node_id: int | None = None,
 def month_summary(ledger: Ledger, code: str, node_id: int | None = None) -> dict[str, int]:
     """How many paired households the scope has, and how many were visited in the month."""
     period = month(code)
-    cte, where, params = _scope(node_id)
+    cte, where, params = _scope(scope_node(ledger, node_id))
     row = ledger.one(
         f"{cte}SELECT count(*) AS paired, sum(EXISTS (SELECT 1 FROM household_visits v "
         "WHERE v.member_id = m.id AND v.deleted = 0 AND v.date BETWEEN ? AND ?)) AS visited "
@@ -138,7 +150,7 @@ def month_summary(ledger: Ledger, code: str, node_id: int | None = None) -> dict
 def month_visits(ledger: Ledger, code: str, node_id: int | None = None) -> list[dict[str, Any]]:
     """The visits made in the month, newest first, with the member's name."""
     period = month(code)
-    cte, where, params = _scope(node_id)
+    cte, where, params = _scope(scope_node(ledger, node_id))
     return ledger.query(
         f"{cte}SELECT v.*, m.name AS member_name FROM household_visits v "
         "JOIN members m ON m.id = v.member_id WHERE v.deleted = 0 AND m.deleted = 0 "

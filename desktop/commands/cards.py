@@ -1,5 +1,5 @@
 """Card commands: `baodao print record-cards|feedback-cards|info-cards|signin-sheet|certificate|
-certificate-register|report-form|notice LEDGER ... --out FILE`, and `baodao receipts`."""
+certificate-register|report-form|notice|visits|warnings LEDGER ... --out FILE`, and `baodao receipts`."""
 
 from __future__ import annotations
 
@@ -149,9 +149,50 @@ def _records(cards: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=_register_book, cards="certificate-register")
 
 
+def _visits(args: argparse.Namespace) -> int:
+    from desktop.cards.visit_list import visit_list_pdf
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        node_id = resolve_node(ledger, args.grid) if args.grid else None
+        path, warnings, count = visit_list_pdf(ledger, args.month, args.out, node_id,
+                                               full_phones=args.full_phones)
+    return _done(path, warnings, f"一联一帮{args.month}未走访联系户 {count} 户")
+
+
+def _warnings(args: argparse.Namespace) -> int:
+    from desktop.cards.early_warning import write_warnings
+
+    with open_ledger(args.ledger, create=False) as ledger:
+        node_id = resolve_node(ledger, args.grid) if args.grid else None
+        warning, path, notes, warnings = write_warnings(ledger, args.quarter, args.out, node_id,
+                                                        args.letters)
+    what = (f"{warning.quarter.label}预警名单：尚无服务的党员 {len(warning.members)} 名，"
+            f"尚未办成实事的单位 {len(warning.units)} 个")
+    if notes is not None:
+        what += f"；温馨提示 {len(warning.members) + len(warning.units)} 份在 {notes}"
+    return _done(path, warnings, what)
+
+
+def _visits_warnings(cards: argparse._SubParsersAction) -> None:
+    c = cards.add_parser("visits", help="打印一联一帮本月未走访联系户名单")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--month", required=True, help="月份，如 2026-11")
+    c.add_argument("--grid", metavar="NODE", help="只列居住在该网格（编号、名称或路径）下的党员")
+    c.add_argument("--full-phones", action="store_true", help="印出完整电话（默认部分隐藏，完整的记入审计日志）")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_visits, cards="visits")
+    c = cards.add_parser("warnings", help="打印季度中期预警名单（尚无服务的党员、尚未办成实事的单位）")
+    c.add_argument("ledger", help="台账文件")
+    c.add_argument("--quarter", help="季度，如 2026Q4（默认本季度）")
+    c.add_argument("--grid", metavar="NODE", help="只列该网格（编号、名称或路径）下的党员和包联单位")
+    c.add_argument("--letters", metavar="FILE", help="同时为名单上的每名党员和每个单位生成温馨提示（PDF）")
+    c.add_argument("--out", required=True, help="输出的PDF文件")
+    c.set_defaults(handler=_warnings, cards="warnings")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("print", help="打印纪实卡、反馈卡、基本信息卡、签到表、志愿服务记录证明及登记簿、"
-                       "报到单（报到登记表）、公示（PDF）")
+                       "报到单（报到登记表）、公示、一联一帮未走访名单、预警名单（PDF）")
     cards = p.add_subparsers(dest="cards", metavar="卡片", required=True)
     for name, kind in COMMANDS.items():
         c = cards.add_parser(name, help=HELP[name])
@@ -174,6 +215,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--verbose", "-v", action="store_true", help="显示进度")
         c.set_defaults(handler=_print, cards=name)
     _records(cards)
+    _visits_warnings(cards)
     _papers(cards, sub)
 
 
