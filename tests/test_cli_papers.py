@@ -1,0 +1,81 @@
+"""`baodao print report-form|notice` and `baodao receipts`: the 报到登记表 carries its 回执
+number, the 公示 its rows and 公示期, both as embedded-font PDFs a viewer can search; the
+`print` help line names every paper it prints."""
+
+from __future__ import annotations
+
+from pypdf import PdfReader
+
+from db import activities, members, open_ledger, units
+from desktop.cli import main
+from tests.cards.conftest import flat, pdf_text
+
+
+def _embedded(path) -> bool:
+    fonts = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object().get("/DescendantFonts")
+            target = descendant[0].get_object() if descendant else font.get_object()
+            descriptor = target.get("/FontDescriptor")
+            fonts.add(bool(descriptor and any(k in descriptor.get_object() for k in
+                                              ("/FontFile2", "/FontFile", "/FontFile3"))))
+    return fonts == {True}
+
+
+def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
+    led = ledger
+    unit = units.add_unit(led, name="衡水市第二人民医院党委", paired_node_id=led.nodes["杨树小区"],
+                          report_date="2026-03-01", contact_name="赵敏")
+    wang = members.add_member(led, name="王芳", id_number=ids("19850312"), work_unit_id=unit,
+                              residence_node_id=led.nodes["1单元"], report_date="2026-03-05")
+    activities.record_activity(led, members=[(wang, 2.5)], date="2026-08-10", kind="志愿服务",
+                               title="清扫", node_id=led.nodes["1单元"], verified=True,
+                               verifier="刘书记")
+    path = led.path
+    led.close()
+    form = tmp_path / "报到登记表.pdf"
+    assert main(["print", "report-form", path, "--member", str(wang), "--out", str(form)]) == 0
+    assert "丽景社区回执-2026-0001" in capsys.readouterr().out
+    text = flat(pdf_text(form)[0])
+    assert "在职党员进社区报到登记表" in text and "王芳" in text and "回执" in text
+    assert "衡水市第二人民医院党委：" in text and "丽景社区回执-2026-0001" in text
+    assert "19850312" not in text  # the ID is masked, its birth date not beside it
+    assert _embedded(form)
+    assert main(["print", "report-form", path, "--unit", str(unit), "--out",
+                 str(tmp_path / "单位.pdf")]) == 0
+    assert "丽景社区回执-2026-0002" in capsys.readouterr().out
+    assert main(["print", "report-form", path, "--out", str(form)]) == 2
+    assert "报到对象" in capsys.readouterr().err
+    board = tmp_path / "公示.pdf"
+    assert main(["print", "notice", path, "--grid", "杨树小区", "--quarter", "2026Q3",
+                 "--start", "2026-10-09", "--contact", "周强 13800138000", "--out", str(board)]) == 0
+    out = capsys.readouterr().out
+    assert "丽景社区公示-2026-0001" in out and "2026-10-13" in out
+    page = flat(pdf_text(board)[0])
+    assert "杨树小区2026年第三季度" in page and "王芳" in page and "周强13800138000" in page
+    assert "2026-10-09至2026-10-13" in page and _embedded(board)
+    # the same node and quarter again: the same notice, reprinted, not a second one
+    assert main(["print", "notice", path, "--grid", "杨树小区", "--quarter", "2026Q3",
+                 "--out", str(board)]) == 0
+    assert "丽景社区公示-2026-0001" in capsys.readouterr().out
+    assert main(["receipts", path]) == 0
+    listed = capsys.readouterr().out
+    assert "丽景社区回执-2026-0001" in listed and "未收回" in listed
+    assert main(["receipts", path, "--returned", "丽景社区回执-2026-0001"]) == 0
+    capsys.readouterr()
+    assert main(["receipts", path]) == 0
+    assert "丽景社区回执-2026-0001" not in capsys.readouterr().out
+    with open_ledger(path, create=False) as again:
+        assert again.scalar("SELECT count(*) FROM audit_log WHERE action = '打印公示'") == 1
+        assert again.scalar("SELECT count(*) FROM audit_log WHERE action = '补打公示'") == 1
+
+
+def test_print_help_names_every_paper(capsys):
+    try:
+        main(["--help"])
+    except SystemExit:
+        pass
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("print"))
+    for paper in ("签到表", "志愿服务记录证明", "报到单", "公示"):
+        assert paper in line
