@@ -348,3 +348,18 @@ def take_in(ledger: Ledger, sheet_id: int, entries: Iterable[signin.Entry], veri
         day = max(today or dt.date.today().isoformat(), activity["date"])
         activities.verify(ledger, activity["id"], verifier, day)
         return counts
+
+
+def roster_size(ledger: Ledger, node_id: int) -> tuple[int, int]:
+    """(members living in the subtree, members on its roster for a role there while living
+    elsewhere): the roster's size counted without building it, for a dialog's preview."""
+    row = ledger.conn.execute(
+        SUBTREE_CTE + " SELECT (SELECT count(*) FROM members WHERE deleted = 0 AND status = '在册' "
+        "AND residence_node_id IN (SELECT id FROM sub)), (SELECT count(*) FROM ("
+        "SELECT leader_member_id AS mid FROM grid_nodes WHERE id IN (SELECT id FROM sub) "
+        "AND deleted = 0 AND leader_member_id IS NOT NULL UNION SELECT c.member_id FROM "
+        "post_claims c JOIN posts p ON p.id = c.post_id WHERE p.node_id IN (SELECT id FROM sub) "
+        "AND p.deleted = 0 AND c.deleted = 0 AND c.released_date = '') x JOIN members m "
+        "ON m.id = x.mid WHERE m.deleted = 0 AND m.status = '在册' AND "
+        "coalesce(m.residence_node_id, -1) NOT IN (SELECT id FROM sub))", (node_id,)).fetchone()
+    return int(row[0]), int(row[1])

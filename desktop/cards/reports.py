@@ -150,16 +150,16 @@ def callsheet_pdf(ledger: Ledger, node_id: int, sheet: list[emergency.CallCell],
         doc.space(5)
         doc.heading("不在本网格居住的网格负责人和岗位党员", doc.s.body * 1.05)
         roles = emergency.roles(ledger, node_id, others)
-        found = {m["id"]: m for m in ledger.query(
+        found = {r["id"]: r for r in ledger.query(
             "SELECT m.id, m.name, m.mobile, m.residence_node_id, m.room, "
             "coalesce(u.name, m.work_unit_name) AS org FROM members m LEFT JOIN units u "
             "ON u.id = m.work_unit_id WHERE m.id IN (SELECT value FROM json_each(?))",
             (json.dumps(others),))}
         rows = []
         for mid in others:
-            m = found.get(mid)
-            if m is None:
+            if mid not in found:
                 continue
+            m = found[mid]
             phone = m["mobile"] if full_phones else mask_phone(m["mobile"]) if m["mobile"] else ""
             home = grid.path_text(ledger, m["residence_node_id"], 2) + (m["room"] or "")
             rows.append((numbers[mid], m["name"], home, phone, roles.get(mid, ""), m["org"],

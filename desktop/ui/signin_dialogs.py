@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import activities, grid, posts, signin
+from db import access, activities, emergency, grid, posts, signin
 from db.errors import LedgerError
 from db.ledger import Ledger
 from desktop import workarea
@@ -191,11 +191,17 @@ class SigninEntryDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
+        # an 应急响应's 临时党支部 roster: the 到岗 ticks are entered and verified at once
+        self.verifier_label = QLabel("审核人：")
+        self.verifier = QLineEdit(access.user_name(ledger))
+        self.verifier.setMaximumWidth(140)
         row = QHBoxLayout()
         row.addWidget(self.add_button)
         row.addWidget(self.all_button)
         row.addStretch(1)
         row.addWidget(self.summary)
+        row.addWidget(self.verifier_label)
+        row.addWidget(self.verifier)
         self.buttons = dialog_buttons(self.save, self.reject, "录入", save=True)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -206,6 +212,7 @@ class SigninEntryDialog(QDialog):
         layout.addWidget(self.buttons)
         self.sheet: dict | None = None
         self.counts: dict[str, int] | None = None
+        self.show_roster(False)
         self.resize(900, 600)
         if len(sheets) == 1:
             self.number.setText(sheets[0]["number"])
@@ -225,12 +232,25 @@ class SigninEntryDialog(QDialog):
             self.error.setText(str(error))
             return
         self.number.setText(self.sheet["number"])
+        self.show_roster(self.sheet["source"] == signin.ROSTER)
         self.table.setRowCount(0)
         for r in signin.sheet_rows(self.ledger, self.sheet["id"]):
             self.add_row(r.member_id, r.name, r.work_unit, r.present, r.sign_in, r.sign_out,
                          "" if r.hours is None else f"{r.hours:g}", r.walk_in)
         self.add_button.setEnabled(True)
         self.update_summary()
+
+    def show_roster(self, roster: bool) -> None:
+        """A 临时党支部 roster: 到岗 for 到场, and a 审核人 (entered hours are verified)."""
+        self.roster = roster
+        self.verifier_label.setVisible(roster)
+        self.verifier.setVisible(roster)
+        header = self.table.horizontalHeaderItem(3)
+        if header is not None:
+            header.setText("到岗" if roster else COLS[3])
+        self.buttons.button(self.buttons.StandardButton.Save).setText(
+            "录入并审核" if roster else "录入")
+        self.all_button.setText("全部到岗" if roster else "全部到场")
 
     def add_row(self, member_id: int, name: str, unit: str, present: bool, sign_in: str = "",
                 sign_out: str = "", hours: str = "", walk_in: bool = False) -> int:
@@ -294,7 +314,8 @@ class SigninEntryDialog(QDialog):
         if any(self.table.item(r, 3) is None for r in range(self.table.rowCount())):
             return  # a row being filled in
         present = sum(e.present for e in self.entries())
-        self.summary.setText(f"共 {self.table.rowCount()} 行，到场 {present} 人")
+        word = "到岗" if self.roster else "到场"
+        self.summary.setText(f"共 {self.table.rowCount()} 行，{word} {present} 人")
 
     def save(self) -> None:
         self.error.clear()
@@ -302,7 +323,11 @@ class SigninEntryDialog(QDialog):
             self.error.setText("签到表编号：请先填写编号并点“读取”")
             return
         try:
-            self.counts = signin.enter_sheet(self.ledger, self.sheet["id"], self.entries())
+            if self.roster:
+                self.counts = emergency.take_in(self.ledger, self.sheet["id"], self.entries(),
+                                                self.verifier.text())
+            else:
+                self.counts = signin.enter_sheet(self.ledger, self.sheet["id"], self.entries())
         except LedgerError as error:
             self.error.setText(str(error))
             return

@@ -55,7 +55,7 @@ def test_start_makes_activity_roster_and_state_in_one_go(town):
     rows = signin.sheet_rows(led, r.sheet_id)
     assert [(x.number, x.name) for x in rows] == [
         (1, "赵六"), (2, "王䶮"), (3, "李明"), (4, "孙楼长"), (5, "钱岗")]
-    assert r.people == 5
+    assert r.people == 5 and emergency.roster_size(led, led.nodes["杨树小区"]) == (3, 2)
     assert emergency.roles(led, led.nodes["杨树小区"], [town["sun"], town["qian"]]) == {
         town["sun"]: "楼院长（3号楼）", town["qian"]: "岗位：防汛值守岗"}
     # every node under 杨树小区 is in 应急; 柳树小区 is not
