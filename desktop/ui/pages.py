@@ -18,6 +18,7 @@ from .dialogs import MemberDialog, OrderDialog, PostDialog, UnitDialog
 from .forms import dialog_buttons, show_error
 from .models import overdue_styler, pending_styler
 from .order_steps import StepDialog
+from .page_protocol import host_of
 from .pickers import MemberPicker
 from .register_page import RegisterPage
 from .unit_link import offer_link
@@ -97,9 +98,9 @@ class UnitsPage(RegisterPage):
             self.refresh()
             self.select_id(dialog.saved_id or 0)
             self.changed.emit()
-            window = self.window()
-            if linked and hasattr(window, "statusBar"):
-                window.statusBar().showMessage(f"已关联{linked}名党员到该单位", 10000)
+            host = host_of(self)
+            if linked and host is not None:
+                host.show_status(f"已关联{linked}名党员到该单位")
 
     def open_record(self, record_id: int | None) -> None:
         if record_id is None:

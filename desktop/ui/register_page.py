@@ -30,7 +30,8 @@ from db.ledger import Ledger
 
 from .forms import confirm, show_error
 from .models import ViewModel
-from .worker import run_job
+from .page_protocol import host_of
+from .worker import run_ledger_job
 
 
 class RegisterPage(QWidget):
@@ -209,9 +210,9 @@ class RegisterPage(QWidget):
 
     def clear_node(self) -> None:
         """Clear the grid filter on every register (the main window keeps it for them all)."""
-        window = self.window()
-        if hasattr(window, "filter_by_node"):
-            window.filter_by_node(None, "")
+        host = host_of(self)
+        if host is not None:
+            host.filter_by_node(None, "")
         else:
             self.set_node(None, "")
 
@@ -288,33 +289,32 @@ class RegisterPage(QWidget):
             return
         if not path.lower().endswith(".xlsx"):
             path += ".xlsx"
-        ledger_path, view, mask = self.ledger.path, self.view, self.model.mask
+        view, mask = self.view, self.model.mask
         query = copy.deepcopy(self.model.query)
 
-        def work(progress: Any, cancelled: Any) -> int | None:
-            from db import audit, open_ledger
+        def work(ledger: Ledger, progress: Any, cancelled: Any) -> int | None:
+            from db import audit
             from desktop.sync.xlsx_write import write_table
 
-            with open_ledger(ledger_path, create=False) as ledger:
-                result = views.export_rows(ledger, view, query, mask, progress, cancelled)
-                if result is None:
-                    return None
-                progress("正在写入Excel文件…", 0.85)
-                count = write_table(path, view.title, *result)
-                audit.record(ledger, "导出", f"{view.title}列表{count}行（{Path(path).name}）",
-                             "号码已打码" if mask else "含完整号码")
+            result = views.export_rows(ledger, view, query, mask, progress, cancelled)
+            if result is None:
+                return None
+            progress("正在写入Excel文件…", 0.85)
+            count = write_table(path, view.title, *result)
+            audit.record(ledger, "导出", f"{view.title}列表{count}行（{Path(path).name}）",
+                         "号码已打码" if mask else "含完整号码")
             return count
 
         def done(count: int | None) -> None:
-            if count is not None:
-                window: Any = self.window()  # the main window, with its status bar
-                window.statusBar().showMessage(f"已导出 {count} 行到 {path}", 10000)
+            host = host_of(self)
+            if count is not None and host is not None:
+                host.show_status(f"已导出 {count} 行到 {path}")
 
         def failed(error: BaseException, _trace: str) -> None:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else error
             show_error(self, "导出失败", f"无法导出到“{path}”：{reason}")
 
-        self.export_job = run_job(self, "导出当前列表", work, done, failed)
+        self.export_job = run_ledger_job(self, "导出当前列表", self.ledger, work, done, failed)
 
     def save_state(self) -> None:
         self.settings.setValue(f"columns/{self.view.name}",
