@@ -89,9 +89,9 @@ def take(out: Path) -> list[Path]:
         dialog.show()
         save(dialog, name)
         dialog.reject()
+    from desktop.ui.backups import BackupDialog
     from desktop.ui.card_dialogs import PrintOptionsDialog
-    from desktop.ui.safety import BackupDialog
-    from desktop.ui.sync_dialogs import ExportDialog
+    from desktop.ui.sync_export import ExportDialog
     from desktop.ui.users_dialogs import UsersDialog
 
     for name, make in (("print-dialog", lambda: PrintOptionsDialog(window, str(ledger_path), "record")),

@@ -92,7 +92,7 @@ def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
 
     ledger = _open_file(path, parent)
     if ledger is not None and ledger.actor is LOCKED:
-        from .users_dialogs import login
+        from .login_dialogs import login
 
         if not login(ledger, parent):
             ledger.close()
@@ -103,7 +103,7 @@ def _open(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
 def _open_file(path: str | Path, parent: QWidget | None = None) -> Ledger | None:
     from db import backup
 
-    from .safety import backup_folder, offer_local_copy
+    from .backups import backup_folder, offer_local_copy
 
     local = offer_local_copy(path, parent)
     if local is None:
@@ -112,13 +112,13 @@ def _open_file(path: str | Path, parent: QWidget | None = None) -> Ledger | None
     from db.crypto import PasswordRequiredError, looks_encrypted, password_for
 
     if keys.exists(local) and looks_encrypted(local) and password_for(local) is None:
-        from .users_dialogs import open_with_keys
+        from .login_dialogs import open_with_keys
 
         return open_with_keys(local, parent)  # each user's own password opens it
     try:
         return open_ledger(local, create=False, backup_dir=backup_folder())
     except PasswordRequiredError:
-        from .safety import ask_password
+        from .ledger_password import ask_password
 
         ledger = ask_password(Path(local), parent)
         if ledger is not None or not backup.list_backups(backup_folder(), local):
@@ -136,8 +136,8 @@ def offer_restore_of_unreadable(path: Path, error: Exception | str,
     """The file is damaged beyond opening: keep it aside and offer the newest good backup."""
     from db import backup
 
+    from .backups import backup_folder
     from .forms import confirm
-    from .safety import backup_folder
 
     good = backup.newest_good(backup_folder(), path)
     text = f"台账文件“{path.name}”已损坏，无法打开。"
@@ -254,7 +254,7 @@ def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-d
         if SetupWizard(window, Path(target)).exec():
             open_other(target)
 
-    from .safety import start_health_check
+    from .backups import start_health_check
 
     window.open_requested.connect(open_other)
     window.new_requested.connect(new_ledger)
@@ -291,7 +291,8 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
         return 1
     window = build_window(ledger, store)
     window.show()
-    from .safety import IdleLock, start_health_check
+    from .backups import start_health_check
+    from .idle_lock import IdleLock
 
     start_health_check(window)
     window.idle_lock = IdleLock(window)  # type: ignore[attr-defined]

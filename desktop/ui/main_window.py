@@ -4,14 +4,12 @@ and printing, and a status bar with the ledger file and its counts."""
 from __future__ import annotations
 
 import functools
-import importlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,65 +23,22 @@ from PySide6.QtWidgets import (
 from db import check, settings, stats
 from db.ledger import Ledger
 
+from . import backups, card_dialogs, ledger_password, roster_dialog, sync_export, sync_import
+from .audit_dialog import AuditDialog
+from .evaluation_page import EvaluationPage
 from .grid_page import GridPage
 from .overview_page import OverviewPage
+from .page_protocol import Guarded, Page
 from .pages import ActivitiesPage, MembersPage, OrdersPage, PostsPage, UnitsPage
+from .points_page import PointsPage
 from .register_page import RegisterPage
+from .stats_page import StatsPage
+from .window_frame import FRAME_ALLOWANCE, WANTED_SIZE, Pages, initial_size, scrolling
 
 PAGES = (("overview", "概览"), ("grid", "网格"), ("units", "报到单位"), ("members", "在职党员"),
-         ("posts", "服务岗位"), ("orders", "群众需求"), ("activities", "活动纪实"))
-# Pages that arrive with later features: (key, label, module, class). Shown only when present.
-EXTRA_PAGES = (("points", "积分", "points_page", "PointsPage"),
-               ("evaluation", "评价", "evaluation_page", "EvaluationPage"),
-               ("stats", "报表", "stats_page", "StatsPage"))
-
-
-# Room a window manager takes above and around a window (title bar, borders): the window's
-# client area plus this must fit the screen's available area (1366×768 minus a taskbar).
-FRAME_ALLOWANCE = QSize(16, 40)
-WANTED_SIZE = QSize(1280, 800)
-
-
-def initial_size(available: QRect, wanted: QSize = WANTED_SIZE) -> QSize:
-    """The first window size on a screen: as wanted, but never taller or wider than the
-    screen's free area, so the status bar is not hidden behind the taskbar on 1366×768."""
-    return QSize(min(wanted.width(), available.width() - FRAME_ALLOWANCE.width()),
-                 min(wanted.height(), available.height() - FRAME_ALLOWANCE.height()))
-
-
-def scrolling(page: QWidget) -> QScrollArea:
-    """A page in a frameless scroll area: a page taller than a small screen (the 概览 tiles and
-    charts) scrolls instead of pushing the window's status bar off the screen."""
-    area = QScrollArea()
-    area.setObjectName("pageScroll")
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidgetResizable(True)
-    area.setWidget(page)
-    area.viewport().setAutoFillBackground(False)  # the window's background shows through
-    return area
-
-
-def optional(module: str) -> Any | None:
-    """A feature module that may not be installed in this build (menus only show what works)."""
-    try:
-        return importlib.import_module(f"desktop.ui.{module}")
-    except ModuleNotFoundError as error:
-        if error.name == f"desktop.ui.{module}":
-            return None
-        raise
-
-
-class Pages(dict):  # type: ignore[type-arg]
-    """Page widgets by key, each made on first use."""
-
-    def __init__(self, make: Callable[[str], QWidget]):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: str) -> QWidget:
-        page = self.make(key)
-        self[key] = page
-        return page
+         ("posts", "服务岗位"), ("orders", "群众需求"), ("activities", "活动纪实"),
+         ("points", "积分"), ("evaluation", "评价"), ("stats", "报表"))
+__all__ = ["FRAME_ALLOWANCE", "PAGES", "WANTED_SIZE", "MainWindow", "initial_size"]
 
 
 class MainWindow(QMainWindow):
@@ -101,15 +56,9 @@ class MainWindow(QMainWindow):
         self.node_filter: tuple[int | None, str] = (None, "")
         # Pages are built when first shown: a city ledger opens without querying every register.
         self.pages = Pages(self.make_page)
-        self.extra: dict[str, Any] = {}
-        for key, _label, module, cls in EXTRA_PAGES:
-            found = optional(module)
-            if found is not None:
-                self.extra[key] = getattr(found, cls)
-        self.keys = [k for k, _ in PAGES] + list(self.extra)
-        labels = dict(PAGES) | {k: label for k, label, _m, _c in EXTRA_PAGES}
-        for key in self.keys:
-            self.nav.addItem(labels[key])
+        self.keys = [k for k, _ in PAGES]
+        for _key, label in PAGES:
+            self.nav.addItem(label)
             self.stack.addWidget(QWidget())
         self.nav.currentRowChanged.connect(self.show_page)
         central = QWidget()
@@ -124,15 +73,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.file_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
         self.stale: set[str] = set()
-        self.cards = optional("card_dialogs")
-        self.sync = optional("sync_dialogs")
         self.build_menus()
         self.restore()
         self.show_ledger_info()
         page = int(str(self.settings.value("window/page", 0) or 0))
         self.nav.setCurrentRow(page if 0 <= page < len(self.keys) else 0)
 
-    def make_page(self, key: str) -> QWidget:
+    def make_page(self, key: str) -> Page:
         builders: dict[str, Callable[[], QWidget]] = {
             "overview": lambda: OverviewPage(self.ledger),
             "grid": lambda: GridPage(self.ledger),
@@ -141,10 +88,12 @@ class MainWindow(QMainWindow):
             "posts": lambda: PostsPage(self.ledger, self.settings),
             "orders": lambda: OrdersPage(self.ledger, self.settings),
             "activities": lambda: ActivitiesPage(self.ledger, self.settings),
+            "points": lambda: PointsPage(self.ledger, self.settings),
+            "evaluation": lambda: EvaluationPage(self.ledger, self.settings),
+            "stats": lambda: StatsPage(self.ledger, self.settings),
         }
-        for extra_key, cls in self.extra.items():
-            builders[extra_key] = functools.partial(cls, self.ledger, self.settings)
         page = builders[key]()
+        assert isinstance(page, Page), f"{type(page).__name__} does not provide Page"
         index = self.keys.index(key)
         placeholder = self.stack.widget(index)
         current = self.stack.currentIndex()
@@ -153,8 +102,7 @@ class MainWindow(QMainWindow):
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
         self.stack.setCurrentIndex(current)
-        if hasattr(page, "changed"):
-            page.changed.connect(self.ledger_changed)
+        page.changed.connect(self.ledger_changed)
         if isinstance(page, GridPage):
             page.node_selected.connect(self.filter_by_node)
             state = self.settings.value("window/grid_splitter")
@@ -165,7 +113,7 @@ class MainWindow(QMainWindow):
         elif isinstance(page, RegisterPage):
             if self.node_filter[0] is not None:
                 page.set_node(*self.node_filter)
-            if isinstance(page, MembersPage) and self.cards is not None:
+            if isinstance(page, MembersPage):
                 page.print_cards = self.print_one
         return page
 
@@ -189,26 +137,23 @@ class MainWindow(QMainWindow):
         self.action(file_menu, "打开台账…", self.choose_ledger, QKeySequence.StandardKey.Open)
         self.recent_menu = file_menu.addMenu("最近打开")
         self.recent_menu.aboutToShow.connect(self.fill_recent)
-        sync = self.sync
-        if sync is not None:
-            file_menu.addSeparator()
-            self.action(file_menu, "导出到U盘…", lambda: sync.export_to_usb(self, self.ledger.path))
-            self.action(file_menu, "导入交换文件…", lambda: sync.import_exchange_file(
-                self, self.ledger.path, on_applied=self.reload_all))
-            self.action(file_menu, "导入党员花名册…", lambda: sync.import_roster(
-                self, self.ledger.path, on_applied=self.reload_all))
-            self.action(file_menu, "下载花名册模板…", lambda: sync.save_roster_template(self))
         file_menu.addSeparator()
-        from . import safety
+        self.action(file_menu, "导出到U盘…", lambda: sync_export.export_to_usb(self, self.ledger.path))
+        self.action(file_menu, "导入交换文件…", lambda: sync_import.import_exchange_file(
+            self, self.ledger.path, on_applied=self.reload_all))
+        self.action(file_menu, "导入党员花名册…", lambda: roster_dialog.import_roster(
+            self, self.ledger.path, on_applied=self.reload_all))
+        self.action(file_menu, "下载花名册模板…", lambda: roster_dialog.save_roster_template(self))
+        file_menu.addSeparator()
         from . import users_dialogs as accounts
 
         # Actions only a 书记 may take are disabled for anyone else (db.access refuses them too).
         self.secretary_actions: list[QAction] = [a for a in file_menu.actions()
                                                  if a.text().startswith(("导出", "导入"))]
-        for text, slot in (("备份与恢复…", lambda: safety.BackupDialog(self).exec()),
-                           ("检查数据库…", lambda: safety.full_check(self)),
-                           ("审计日志…", lambda: safety.AuditDialog(self).exec()),
-                           ("设置台账密码…", lambda: safety.set_password(self))):
+        for text, slot in (("备份与恢复…", lambda: backups.BackupDialog(self).exec()),
+                           ("检查数据库…", lambda: backups.full_check(self)),
+                           ("审计日志…", lambda: AuditDialog(self).exec()),
+                           ("设置台账密码…", lambda: ledger_password.set_password(self))):
             self.secretary_actions.append(self.action(file_menu, text, slot))
         file_menu.addSeparator()
         self.action(file_menu, "退出", self.close, QKeySequence.StandardKey.Quit)
@@ -218,14 +163,16 @@ class MainWindow(QMainWindow):
         self.action(edit, "新增", self.new_record, QKeySequence.StandardKey.New)
         self.action(edit, "删除选中", self.delete_selected, QKeySequence(Qt.Key.Key_Delete))
         self.action(edit, "刷新", self.reload_all, QKeySequence(Qt.Key.Key_F5))
-        if self.cards is not None:
-            printing = bar.addMenu("打印(&P)")
-            for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
-                                ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
-                self.action(printing, label, functools.partial(self.print_cards, kind))
-            printing.addSeparator()
-            self.action(printing, "志愿服务记录证明…", self.issue_certificate)
-            self.action(printing, "证明登记簿…", self.certificate_register)
+        printing = bar.addMenu("打印(&P)")
+        for kind, label in (("record", "纪实卡…"), ("feedback", "反馈卡…"),
+                            ("info", "基本信息卡…"), ("unit-feedback", "单位反馈卡…")):
+            self.action(printing, label, functools.partial(self.print_cards, kind))
+        printing.addSeparator()
+        self.action(printing, "志愿服务记录证明…", self.issue_certificate)
+        self.action(printing, "证明登记簿…", self.certificate_register)
+        printing.addSeparator()
+        self.action(printing, "一联一帮走访…", self.household_visits)
+        self.action(printing, "季度预警…", self.quarter_warnings)
         users_menu = bar.addMenu("用户(&U)")
         self.secretary_actions += [
             self.action(users_menu, "用户管理…", lambda: accounts.UsersDialog(self).exec()),
@@ -290,10 +237,8 @@ class MainWindow(QMainWindow):
         elif member_ids is None and isinstance(page, MembersPage):
             member_ids = page.selected_ids() or None
         node_id = self.node_filter[0] if member_ids is None and unit_id is None else None
-        if self.cards is None:
-            return
-        self.cards.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
-                                     node_id=node_id, unit_id=unit_id)
+        card_dialogs.open_print_dialog(self, self.ledger.path, kind, member_ids=member_ids,
+                                       node_id=node_id, unit_id=unit_id)
 
     def issue_certificate(self) -> None:
         """志愿服务记录证明 for the member selected on the members page (or one picked)."""
@@ -308,6 +253,17 @@ class MainWindow(QMainWindow):
 
         RegisterDialog(self.ledger, self).exec()
 
+    def household_visits(self) -> None:
+        """一联一帮: this month's households not visited yet, in the grid the pages show."""
+        from .visit_dialogs import NotVisitedDialog
+
+        NotVisitedDialog(self.ledger, self, self.node_filter[0]).exec()
+
+    def quarter_warnings(self) -> None:
+        from .warning_dialogs import WarningDialog
+
+        WarningDialog(self.ledger, self, self.node_filter[0]).exec()
+
     def about(self) -> None:
         from .help import show_about
 
@@ -320,8 +276,8 @@ class MainWindow(QMainWindow):
 
     # -- navigation ------------------------------------------------------------------------------
     def show_page(self, row: int) -> None:
-        leaving: Any = self.current_page()
-        if self.stack.currentIndex() != row and hasattr(leaving, "can_leave") \
+        leaving = self.current_page()
+        if self.stack.currentIndex() != row and isinstance(leaving, Guarded) \
                 and not leaving.can_leave():  # unsaved edits (评价) and the user said 取消
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(self.stack.currentIndex())
@@ -332,14 +288,14 @@ class MainWindow(QMainWindow):
         page = self.pages[key]
         self.stack.setCurrentIndex(row)
         if not fresh and (key in self.stale or key == "overview"):
-            page.refresh()  # type: ignore[attr-defined]
+            page.refresh()
         self.stale.discard(key)
 
     def go_to(self, key: str, filters: dict[str, Any]) -> None:
         self.nav.setCurrentRow(self.keys.index(key))
         page = self.pages[key]
-        if key == "orders" and filters.get("overdue"):
-            page.overdue.setChecked(True)  # type: ignore[attr-defined]
+        if isinstance(page, OrdersPage) and filters.get("overdue"):
+            page.overdue.setChecked(True)
         elif isinstance(page, RegisterPage):
             for name, value in filters.items():
                 page.set_filter(name, value)
@@ -359,17 +315,20 @@ class MainWindow(QMainWindow):
     def reload_all(self, *_args: Any) -> None:
         self.stale.clear()
         for page in self.pages.values():
-            if hasattr(page, "refresh"):
-                page.refresh()
+            page.refresh()
         self.show_ledger_info()
 
     def set_ledger(self, ledger: Ledger) -> None:
         old = self.ledger
         self.ledger = ledger
         for page in self.pages.values():
-            page.set_ledger(ledger)  # type: ignore[attr-defined]
+            page.set_ledger(ledger)
         old.close()
         self.show_ledger_info()
+
+    def show_status(self, text: str, timeout_ms: int = 10000) -> None:
+        """A passing message in the status bar (Host: pages tell what they did)."""
+        self.statusBar().showMessage(text, timeout_ms)
 
     def lock_now(self) -> None:
         lock = getattr(self, "idle_lock", None)
@@ -415,9 +374,9 @@ class MainWindow(QMainWindow):
 
     def save_state(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        if "grid" in self.pages:
-            self.settings.setValue("window/grid_splitter",
-                                   self.pages["grid"].splitter.saveState())  # type: ignore[attr-defined]
+        grid = self.pages.get("grid")
+        if isinstance(grid, GridPage):
+            self.settings.setValue("window/grid_splitter", grid.splitter.saveState())
         self.settings.setValue("window/page", self.nav.currentRow())
         for page in self.pages.values():
             if isinstance(page, RegisterPage):
@@ -428,7 +387,7 @@ class MainWindow(QMainWindow):
         """Before the app closes or another ledger opens: each page with unsaved edits (评价)
         is shown and asks to save them; False when the user said 取消."""
         for key, page in list(self.pages.items()):
-            if hasattr(page, "can_leave") and getattr(page, "dirty", lambda: True)():
+            if isinstance(page, Guarded) and page.dirty():
                 self.nav.setCurrentRow(self.keys.index(key))  # show what the question is about
                 if not page.can_leave():
                     return False

@@ -5,6 +5,7 @@ sender's own columns."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import open_ledger
 from db.grid import LEVEL_NAMES
+from db.ledger import Ledger
 from desktop.sync import roster as roster_mod
 from desktop.sync.errors_book import write_errors
-from desktop.ui.sync_common import EXCEL_FILTER, IssuesWidget, _item
-from desktop.ui.worker import run_job
+from desktop.ui.sync_common import EXCEL_FILTER, ROSTER_FILTER, IssuesWidget, _item
+from desktop.ui.sync_import import _apply_when_confirmed, _reading_failed
+from desktop.ui.worker import Cancelled, Progress, run_ledger_job
 
 
 class RosterIssuesWidget(IssuesWidget):
@@ -148,12 +150,11 @@ class MappingDialog(QDialog):
             return
         self.ok.setEnabled(False)
 
-        def work(_progress, _cancelled):
-            with open_ledger(ledger_path, create=False) as ledger:
-                return roster_mod.preview(ledger, parsed, mapping, create_missing=create)
+        def work(ledger: Ledger, _progress: Progress, _cancelled: Cancelled) -> Any:
+            return roster_mod.preview(ledger, parsed, mapping, create_missing=create)
 
         self.checked_mapping = mapping
-        run_job(self, "检查花名册", work, self.show_result)
+        run_ledger_job(self, "检查花名册", ledger_path, work, self.show_result)
 
     def show_result(self, result: roster_mod.RosterPreview) -> None:
         self.result = result
@@ -198,3 +199,54 @@ def _sample(value: Any) -> str:
     if len(compact) == 18 and compact[:17].isdigit():
         return mask_id(compact.upper())
     return text if len(text) <= 20 else text[:19] + "…"
+
+
+# -- 导入花名册 and its blank template (the menu entries) ----------------------------------
+
+def import_roster(parent: QWidget | None, ledger_path: str | Path,
+                  on_applied: Callable[[Any], None] | None = None, path: str | None = None,
+                  password: str | None = None) -> None:
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(parent, "导入花名册", "", ROSTER_FILTER)
+        if not path:
+            return
+    ledger_path = str(ledger_path)
+
+    def work(ledger: Ledger, _progress: Progress, _cancelled: Cancelled) -> Any:
+        return roster_mod.read_roster(path, password), roster_mod.remembered(ledger)
+
+    def show(got: Any) -> None:
+        _show_mapping(parent, ledger_path, got[0], got[1], on_applied)
+
+    run_ledger_job(parent, "读取花名册", ledger_path, work, show,
+                   _reading_failed(parent, "导入花名册", lambda again: import_roster(
+                       parent, ledger_path, on_applied, path, again)))
+
+
+def _show_mapping(parent, ledger_path: str, parsed, known, on_applied) -> QDialog:
+    dialog = MappingDialog(parent, ledger_path, parsed, known)
+
+    def prepare() -> Callable[[Any, Any, Any], Any]:
+        mapping = dialog.mapping()
+        create = dialog.create_missing.isChecked()
+        return lambda ledger, progress, cancelled: roster_mod.apply(
+            ledger, parsed, mapping, progress=progress, cancelled=cancelled,
+            create_missing=create)
+
+    def summary(r: roster_mod.RosterPreview) -> str:
+        nodes = f"新建网格 {r.plan.count('新建')} 个；" if r.plan.count("新建") else ""
+        return (f"已导入：新增 {r.new} 人，更新 {r.updated} 人；{nodes}"
+                f"{r.rejected_rows} 行有问题未导入。\n导入前的备份：{r.backup}")
+
+    return _apply_when_confirmed(dialog, parent, ledger_path, "正在导入花名册", "导入花名册",
+                                 prepare, summary, on_applied)
+
+
+def save_roster_template(parent: QWidget | None) -> Path | None:
+    path, _ = QFileDialog.getSaveFileName(parent, "保存空白花名册模板", "在职党员花名册模板.xlsx",
+                                          EXCEL_FILTER)
+    if not path:
+        return None
+    saved = roster_mod.write_template(path)
+    QMessageBox.information(parent, "空白模板", f"已保存到\n{saved}\n身份证号、电话列已设为文本格式。")
+    return saved

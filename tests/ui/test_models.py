@@ -2,7 +2,7 @@ import pytest
 from PySide6.QtCore import QMimeData, Qt
 
 from db import demo, grid, members, orders, views
-from desktop.ui.grid_page import MIME, GridModel
+from desktop.ui.grid_model import MIME, GridModel
 from desktop.ui.models import OVERDUE, ViewModel, overdue_styler
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 
 from db import grid, members, open_ledger, settings
 from desktop.sync import roster
-from desktop.ui import sync_dialogs
+from desktop.ui import roster_dialog
 
 SHOTS = Path(os.environ.get("BAODAO_SHOTS", "/tmp/baodao-shots"))
 
@@ -54,7 +54,7 @@ def _check(qtbot, dialog):
 
 def test_first_roster_creates_the_grid_it_names_when_ticked(qtbot, first_day, boxes, tmp_path):
     ledger_path, parsed = first_day
-    dialog = sync_dialogs.MappingDialog(None, str(ledger_path), parsed, {})
+    dialog = roster_dialog.MappingDialog(None, str(ledger_path), parsed, {})
     qtbot.addWidget(dialog)
     dialog.show()
     _check(qtbot, dialog)
@@ -99,7 +99,7 @@ def test_first_roster_creates_the_grid_it_names_when_ticked(qtbot, first_day, bo
 def test_confirmed_import_creates_nodes_and_members_together(qtbot, first_day, boxes):
     ledger_path, parsed = first_day
     done = []
-    dialog = sync_dialogs._show_mapping(None, str(ledger_path), parsed, {}, done.append)
+    dialog = roster_dialog._show_mapping(None, str(ledger_path), parsed, {}, done.append)
     qtbot.addWidget(dialog)
     dialog.create_missing.setChecked(True)
     qtbot.waitUntil(lambda: dialog.result is not None and dialog.ok.isEnabled(), timeout=20000)
@@ -132,7 +132,7 @@ def test_a_grid_sheet_is_listed_in_the_dry_run(qtbot, first_day, boxes, tmp_path
     sheet.append(["楼院", "3号楼", "", "李四", "13800138000"])
     book.save(tmp_path / "带网格.xlsx")
     parsed = roster.read_roster(tmp_path / "带网格.xlsx")
-    dialog = sync_dialogs.MappingDialog(None, str(ledger_path), parsed, {})
+    dialog = roster_dialog.MappingDialog(None, str(ledger_path), parsed, {})
     qtbot.addWidget(dialog)
     _check(qtbot, dialog)
     listed = [dialog.new_nodes.item(i).text() for i in range(dialog.new_nodes.count())]

@@ -5,14 +5,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from db import backup, members, open_ledger
 from desktop import paths
-from desktop.ui import safety
+from desktop.ui import audit_dialog, backups, idle_lock, ledger_password
 from tests.conftest import make_id
 from tests.ui.test_main_window import make_window
 
 
 def test_backup_dialog_backs_up_and_restores(qtbot, answer):
     window = make_window(qtbot)
-    dialog = safety.BackupDialog(window)
+    dialog = backups.BackupDialog(window)
     qtbot.addWidget(dialog)
     dialog.backup_now()
     assert dialog.table.rowCount() == 1
@@ -24,14 +24,14 @@ def test_backup_dialog_backs_up_and_restores(qtbot, answer):
            lambda box: box.accept())
     dialog.restore()
     assert members.search_members(window.ledger, "新来的") == []
-    reasons = sorted(b.reason for b in backup.list_backups(safety.backup_folder(),
+    reasons = sorted(b.reason for b in backup.list_backups(backups.backup_folder(),
                                                            window.ledger.path))
     assert reasons == ["恢复前", "手动"]  # the undone state is kept
 
 
 def test_damaged_ledger_offers_the_newest_good_backup(qtbot, answer):
     window = make_window(qtbot)
-    backup.create(window.ledger, safety.backup_folder(), "手动")
+    backup.create(window.ledger, backups.backup_folder(), "手动")
     offered = []
 
     def decline(box):
@@ -39,15 +39,15 @@ def test_damaged_ledger_offers_the_newest_good_backup(qtbot, answer):
         box.button(QMessageBox.StandardButton.No).click()
 
     answer(decline)
-    safety.report_damage(window, ["数据库完整性检查：page 7 is never used"])
+    backups.report_damage(window, ["数据库完整性检查：page 7 is never used"])
     assert "page 7" in offered[0] and "最新的完好备份" in offered[0]
 
 
 def test_health_check_runs_in_background_and_makes_the_daily_backup(qtbot):
     window = make_window(qtbot)
-    job = safety.start_health_check(window)
+    job = backups.start_health_check(window)
     qtbot.waitUntil(lambda: not job.worker_thread.isRunning(), timeout=10000)
-    qtbot.waitUntil(lambda: bool(backup.list_backups(safety.backup_folder(), window.ledger.path)),
+    qtbot.waitUntil(lambda: bool(backup.list_backups(backups.backup_folder(), window.ledger.path)),
                     timeout=5000)
 
 
@@ -60,7 +60,7 @@ def test_full_check_repairs_and_reports(qtbot, answer):
     conn.close()
     seen = []
     answer(lambda box: (seen.append(box.text()), box.accept()))
-    safety.full_check(window)
+    backups.full_check(window)
     qtbot.waitUntil(lambda: bool(seen), timeout=10000)
     assert "已修复：居住网格已删除的党员" in seen[0]
 
@@ -69,13 +69,13 @@ def test_usb_ledger_is_copied_to_local_disk(qtbot, answer, tmp_path, monkeypatch
     usb = tmp_path / "usb"
     source = usb / "台账.db"
     open_ledger(source).close()
-    monkeypatch.setattr(safety, "removable_root", lambda path: usb)
+    monkeypatch.setattr(backups, "removable_root", lambda path: usb)
     answer(lambda box: box.button(QMessageBox.StandardButton.Yes).click())
-    local = safety.offer_local_copy(source)
+    local = backups.offer_local_copy(source)
     assert local == paths.data_dir() / "台账.db"
     assert local.exists()
     answer(lambda box: box.button(QMessageBox.StandardButton.No).click())
-    assert safety.offer_local_copy(source) is None
+    assert backups.offer_local_copy(source) is None
 
 
 def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
@@ -84,7 +84,7 @@ def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
     window = make_window(qtbot)
     page = window.pages["members"]
     page.full_id.setChecked(True)
-    dialog = safety.AuditDialog(window)
+    dialog = audit_dialog.AuditDialog(window)
     qtbot.addWidget(dialog)
     actions = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
     assert actions[:2] == ["查看完整证件号", "打开台账"]
@@ -98,7 +98,7 @@ def test_audit_log_records_full_id_views_and_exports(qtbot, tmp_path):
 
 def corrupt(window, damage):
     path = window.ledger.path
-    backup.create(window.ledger, safety.backup_folder(), "手动")
+    backup.create(window.ledger, backups.backup_folder(), "手动")
     window.ledger.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     window.ledger.close()
     data = bytearray(Path(path).read_bytes())
@@ -157,7 +157,7 @@ def test_set_password_then_idle_lock(qtbot, answer):
     from db.crypto import password_for, remember
 
     window = make_window(qtbot)
-    dialog = safety.PasswordDialog(window, has_password=False)
+    dialog = ledger_password.PasswordDialog(window, has_password=False)
     qtbot.addWidget(dialog)
     dialog.new.setText("abc")
     dialog.again.setText("abc")
@@ -167,7 +167,7 @@ def test_set_password_then_idle_lock(qtbot, answer):
     dialog.again.setText("党建2026秘密")
     dialog.check()
     answer(lambda box: box.accept())  # the "已加密" notice
-    job = safety.set_password(window, dialog)
+    job = ledger_password.set_password(window, dialog)
     qtbot.waitUntil(lambda: password_for(window.ledger.path) == "党建2026秘密", timeout=10000)
     qtbot.waitUntil(lambda: window.centralWidget().isEnabled(), timeout=10000)
     job.wait()
@@ -175,7 +175,7 @@ def test_set_password_then_idle_lock(qtbot, answer):
     assert "王䶮".encode() not in Path(path).read_bytes()
     assert window.pages["members"].model.rowCount() > 0  # the window works on the new file
 
-    lock = safety.IdleLock(window, minutes=0)
+    lock = idle_lock.IdleLock(window, minutes=0)
 
     def wrong(dialog):
         dialog.setTextValue("不对")
@@ -195,5 +195,5 @@ def test_set_password_then_idle_lock(qtbot, answer):
 
 
 def test_wrong_passwords_wait_longer_each_time():
-    assert [safety.wait_seconds(n) for n in range(7)] == [0, 0, 0, 2, 4, 8, 16]
-    assert safety.wait_seconds(40) == 300
+    assert [idle_lock.wait_seconds(n) for n in range(7)] == [0, 0, 0, 2, 4, 8, 16]
+    assert idle_lock.wait_seconds(40) == 300

@@ -11,7 +11,7 @@ from db import members, open_ledger, settings, units
 from desktop.sync import drives
 from desktop.sync.apply import apply, preview_file
 from desktop.sync.export import export_ledger
-from desktop.ui import sync_dialogs
+from desktop.ui import roster_dialog, sync_export, sync_import
 from tests.sync.helpers import wps_roster
 
 SHOTS = Path(os.environ.get("BAODAO_SHOTS", "/tmp/baodao-shots"))
@@ -64,7 +64,7 @@ def two_offices(tmp_path, ids):
 def test_import_preview_dialog_shows_counts_conflicts_and_invalid_rows(qtbot, two_offices):
     _a, b, folder = two_offices
     preview = preview_file(b, folder / "a2.xlsx")
-    dialog = sync_dialogs.ImportPreviewDialog(None, preview)
+    dialog = sync_import.ImportPreviewDialog(None, preview)
     qtbot.addWidget(dialog)
     dialog.show()
     counts = dialog.tabs.widget(0)
@@ -95,7 +95,7 @@ def test_import_preview_dialog_shows_counts_conflicts_and_invalid_rows(qtbot, tw
     # and confirming applies the choices through the worker
     done = []
     dialog.close()
-    shown = sync_dialogs._show_preview(None, b.path, preview, done.append)
+    shown = sync_import._show_preview(None, b.path, preview, done.append)
     qtbot.addWidget(shown)
     shown.conflicts.choose_all("theirs")
     shown.accept()
@@ -113,7 +113,7 @@ def test_mapping_dialog_checks_and_imports(qtbot, ledger, ids, tmp_path):
     from desktop.sync import roster
 
     parsed = roster.read_roster(path)
-    dialog = sync_dialogs.MappingDialog(None, ledger.path, parsed, {})
+    dialog = roster_dialog.MappingDialog(None, ledger.path, parsed, {})
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.mapping()["公民身份号码"] == "id_number"
@@ -132,9 +132,9 @@ def test_export_dialog_writes_to_the_chosen_drive(qtbot, ledger, tmp_path, monke
 
     stick = tmp_path / "U盘"
     stick.mkdir()
-    monkeypatch.setattr(sync_dialogs, "removable_drives",
+    monkeypatch.setattr(sync_export, "removable_drives",
                         lambda: [drives.Drive(stick, "KINGSTON")])
-    dialog = sync_dialogs.ExportDialog(None, ledger.path)
+    dialog = sync_export.ExportDialog(None, ledger.path)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.drives.item(0).text() == f"KINGSTON（{stick}）"
@@ -149,7 +149,7 @@ def test_export_dialog_writes_to_the_chosen_drive(qtbot, ledger, tmp_path, monke
     assert audit.entries(ledger)[0]["result"].endswith("（含完整证件号，已设打开密码）")
 
     # Exporting full numbers without a password is a deliberate, logged choice.
-    dialog = sync_dialogs.ExportDialog(None, ledger.path)
+    dialog = sync_export.ExportDialog(None, ledger.path)
     qtbot.addWidget(dialog)
     dialog.name.setText("明文.xlsx")
     dialog.protect.setChecked(False)
@@ -177,11 +177,11 @@ def test_import_asks_for_the_password_again(qtbot, ledger, tmp_path, monkeypatch
     other = open_ledger(tmp_path / "other.db")
     other.close()
     asked, shown = [], []
-    monkeypatch.setattr(sync_dialogs, "_ask_password",
+    monkeypatch.setattr(sync_import, "_ask_password",
                         lambda _p, message: asked.append(message) or "丽景")
-    monkeypatch.setattr(sync_dialogs, "_show_preview",
+    monkeypatch.setattr(sync_import, "_show_preview",
                         lambda _p, _l, preview, _cb: shown.append(preview))
-    sync_dialogs.import_exchange_file(None, tmp_path / "other.db", path=str(tmp_path / "locked.xlsx"))
+    sync_import.import_exchange_file(None, tmp_path / "other.db", path=str(tmp_path / "locked.xlsx"))
     qtbot.waitUntil(lambda: bool(shown), timeout=20000)
     assert asked == ["文件设有打开密码，请输入密码"]
     assert shown[0].totals().new >= 3
@@ -190,9 +190,9 @@ def test_import_asks_for_the_password_again(qtbot, ledger, tmp_path, monkeypatch
 def test_roster_import_flow_opens_the_mapping_dialog(qtbot, ledger, ids, tmp_path, monkeypatch):
     path = wps_roster(tmp_path / "r.xlsx", [{"name": "张伟", "id": ids()}])
     opened = []
-    monkeypatch.setattr(sync_dialogs, "_show_mapping",
+    monkeypatch.setattr(roster_dialog, "_show_mapping",
                         lambda _p, _l, parsed, known, _cb: opened.append((parsed, known)))
-    sync_dialogs.import_roster(None, ledger.path, path=str(path))
+    roster_dialog.import_roster(None, ledger.path, path=str(path))
     qtbot.waitUntil(lambda: bool(opened), timeout=20000)
     assert opened[0][0].header_row == 3 and opened[0][1] == {}
 
@@ -202,7 +202,7 @@ def test_blank_template_is_saved(qtbot, tmp_path, monkeypatch):
 
     target = tmp_path / "模板.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    assert sync_dialogs.save_roster_template(None) == target and target.exists()
+    assert roster_dialog.save_roster_template(None) == target and target.exists()
 
 
 def test_export_dialog_says_what_a_file_for_an_office_holds(qtbot, two_offices, monkeypatch):
@@ -212,7 +212,7 @@ def test_export_dialog_says_what_a_file_for_an_office_holds(qtbot, two_offices, 
     for i in range(3):
         units.add_unit(a, name=f"新单位{i}")
     monkeypatch.setattr(drives, "removable_drives", lambda: [])
-    dialog = sync_dialogs.ExportDialog(None, a.path)
+    dialog = sync_export.ExportDialog(None, a.path)
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.receiver.currentText() == "杨树社区"  # the one office it knows
@@ -229,7 +229,7 @@ def test_export_dialog_says_what_a_file_for_an_office_holds(qtbot, two_offices, 
 
 def test_importing_a_file_again_says_so_at_once(qtbot, two_offices, quiet_boxes):
     _a, b, folder = two_offices  # b imported a1 whole
-    sync_dialogs.import_exchange_file(None, b.path, path=str(folder / "a1.xlsx"))
+    sync_import.import_exchange_file(None, b.path, path=str(folder / "a1.xlsx"))
     qtbot.waitUntil(lambda: bool(quiet_boxes), timeout=5000)
     kind, text = quiet_boxes[-1]
     assert kind == "information" and "导入，无新变化" in text

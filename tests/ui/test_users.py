@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from db import access, audit, settings, users
-from desktop.ui import safety
+from desktop.ui import idle_lock, ledger_password
 from desktop.ui.app import build_window, choose_start_ledger, ui_settings
 from desktop.ui.users_dialogs import LockSettingsDialog, UserForm, UsersDialog
 from tests.ui.test_main_window import make_window
@@ -126,7 +126,7 @@ def test_secretary_sets_lock_minutes_and_the_lock_needs_the_users_password(qtbot
     path, _compound = set_up_users(qtbot, answer)
     window = open_as(qtbot, answer, path, "王书记", "shuji-2026")
     assert all(a.isEnabled() for a in window.secretary_actions)
-    window.idle_lock = safety.IdleLock(window)
+    window.idle_lock = idle_lock.IdleLock(window)
     assert window.idle_lock.minutes == 10
     dialog = LockSettingsDialog(window)
     qtbot.addWidget(dialog)
@@ -134,7 +134,7 @@ def test_secretary_sets_lock_minutes_and_the_lock_needs_the_users_password(qtbot
     dialog.save()
     assert settings.get_setting(window.ledger, "lock_minutes") == 3
     assert window.idle_lock.minutes == 3
-    assert safety.IdleLock(window).minutes == 3  # read back from the ledger next time
+    assert idle_lock.IdleLock(window).minutes == 3  # read back from the ledger next time
 
     def wrong(dialog):
         assert not window.centralWidget().isVisible()  # nothing readable while locked
@@ -185,7 +185,7 @@ def test_encrypted_with_per_user_keys_each_user_opens_it_with_their_own_password
     done = []
     answer(lambda box: box.button(box.StandardButton.Yes).click(),  # 确定加密
            lambda box: (done.append(box.text()), box.accept()))
-    safety.set_password(window)
+    ledger_password.set_password(window)
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
     assert done == ["台账和备份已加密。"] and crypto.looks_encrypted(path)
     assert crypto.password_for(path) == keys.held(path).sqlcipher_key
