@@ -171,6 +171,10 @@ class MainWindow(QMainWindow):
         self.action(printing, "志愿服务记录证明…", self.issue_certificate)
         self.action(printing, "证明登记簿…", self.certificate_register)
         printing.addSeparator()
+        self.action(printing, "报到登记表…", self.report_form)
+        self.action(printing, "回执登记…", self.receipts_register)
+        self.action(printing, "公示…", self.notices_dialog)
+        printing.addSeparator()
         self.action(printing, "一联一帮走访…", self.household_visits)
         self.action(printing, "季度预警…", self.quarter_warnings)
         users_menu = bar.addMenu("用户(&U)")
@@ -252,6 +256,30 @@ class MainWindow(QMainWindow):
         from .certificate_dialogs import RegisterDialog
 
         RegisterDialog(self.ledger, self).exec()
+
+    def report_form(self) -> None:
+        """报到登记表 of the one member or unit selected on the members or units page."""
+        from .receipt_dialogs import ReportFormDialog
+
+        page = self.current_page()
+        chosen = page.selected_ids() if isinstance(page, (MembersPage, UnitsPage)) else []
+        if len(chosen) != 1:
+            QMessageBox.information(self, "报到登记表", "请先在“在职党员”或“报到单位”页选中一条记录")
+            return
+        if isinstance(page, MembersPage):
+            ReportFormDialog(self.ledger, self, member_id=chosen[0]).exec()
+        else:
+            ReportFormDialog(self.ledger, self, unit_id=chosen[0]).exec()
+
+    def receipts_register(self) -> None:
+        from .receipt_dialogs import ReceiptsDialog
+
+        ReceiptsDialog(self.ledger, self).exec()
+
+    def notices_dialog(self) -> None:
+        from .notice_dialogs import NoticesDialog
+
+        NoticesDialog(self.ledger, self).exec()
 
     def household_visits(self) -> None:
         """一联一帮: this month's households not visited yet, in the grid the pages show."""
