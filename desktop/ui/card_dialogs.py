@@ -1,8 +1,8 @@
 """Printing cards from the app: choose what to print, generate the PDF in the background, then
 preview it in the window (QtPdf) with 打印, 另存为 and 用系统程序打开.
 
-The PDF itself comes from `desktop.cards.print_cards`, run by `run_job` in a worker thread that
-opens its own ledger connection from the path. Font problems (STSong-Light, a character no font
+The PDF itself comes from `desktop.cards.print_cards`, run by `run_ledger_job` in a worker thread
+on its own ledger connection. Font problems (STSong-Light, a character no font
 has) are shown in a red bar above the preview, so nobody prints blanks unknowingly."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import open_ledger
+from db.ledger import Ledger
 from db.periods import half_year_of, parse_period
 from desktop import workarea
 from desktop.cards import PrintJob, PrintResult, print_cards
@@ -44,7 +43,7 @@ from desktop.cards.batch import member_ids, unit_ids
 
 from .forms import fitting
 from .icons import with_icon
-from .worker import run_job
+from .worker import Cancelled, Progress, run_ledger_job, worker_ledger
 
 KIND_CHOICES = (("record", "纪实卡（在职党员进社区情况纪实卡）"),
                 ("feedback", "反馈卡（党员，寄工作单位党组织）"),
@@ -171,7 +170,7 @@ class PrintOptionsDialog(QDialog):
         except Exception:  # an unfinished period is reported when generating
             job = PrintJob(self.current_kind().replace("unit-", ""), "2026H1",
                            units=self.current_kind() == "unit-feedback", **self.scope)
-        with open_ledger(self.ledger_path, create=False) as ledger:
+        with worker_ledger(self.ledger_path) as ledger:
             count = len(unit_ids(ledger, job) if job.units else member_ids(ledger, job))
         who = "个报到单位" if job.units else "名党员"
         if self.scope["member_ids"] is not None and not job.units:
@@ -190,14 +189,12 @@ class PrintOptionsDialog(QDialog):
         # in the app's private temp folder, never the shared one
         out = Path(tempfile.mkdtemp(prefix="cards-", dir=workarea.use_private_temp())) / \
             f"{name}.pdf"
-        path = self.ledger_path
-
-        def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]):
-            with open_ledger(path, create=False) as ledger:
-                return print_cards(ledger, job, out, progress, cancelled)
+        def work(ledger: Ledger, progress: Progress, cancelled: Cancelled) -> PrintResult:
+            return print_cards(ledger, job, out, progress, cancelled)
 
         self.generate_button.setEnabled(False)
-        self.job = run_job(self, "生成卡片", work, self._done, self._failed)
+        self.job = run_ledger_job(self, "生成卡片", self.ledger_path, work, self._done,
+                                  self._failed)
         self.job.cancelled.connect(lambda: self.generate_button.setEnabled(True))
 
     def _done(self, result: PrintResult) -> None:

@@ -46,7 +46,7 @@ from .report_common import (
     tabbed_page,
     table_view,
 )
-from .worker import run_job
+from .worker import run_ledger_job
 
 TILES = ("units", "members", "claims", "branches", "activities", "person_times", "hours",
          "projects", "orders_received", "orders_completed", "completion_rate", "satisfaction")
@@ -157,21 +157,19 @@ class StatsTab(QWidget):
         if target is None:
             return
         xlsx, pdf = target.with_suffix(".xlsx"), target.with_suffix(".pdf")
-        path, code, node = self.page.ledger.path, r["period"], r["node_id"]
+        code, node = r["period"], r["node_id"]
 
-        def work(progress, cancelled) -> tuple[Path, Path, list[str]]:
-            from db import open_ledger
+        def work(ledger: Ledger, progress: Any, cancelled: Any) -> tuple[Path, Path, list[str]]:
             from db.settings import identity
             from desktop.cards.reports import stats_pdf
             from desktop.sync.report_xlsx import stats_workbook
 
-            with open_ledger(path, create=False) as ledger:
-                progress("正在统计…", 0.1)
-                result = stats.statistics(ledger, code, node)
-                progress("正在写入Excel报表…", 0.4)
-                stats_workbook(result, xlsx, identity(ledger)["office_name"])
-                progress("正在生成PDF报表…", 0.7)
-                out, warnings = stats_pdf(ledger, result, pdf)
+            progress("正在统计…", 0.1)
+            result = stats.statistics(ledger, code, node)
+            progress("正在写入Excel报表…", 0.4)
+            stats_workbook(result, xlsx, identity(ledger)["office_name"])
+            progress("正在生成PDF报表…", 0.7)
+            out, warnings = stats_pdf(ledger, result, pdf)
             return xlsx, out, warnings
 
         def done(result: tuple[Path, Path, list[str]]) -> None:
@@ -179,7 +177,7 @@ class StatsTab(QWidget):
             self.page.status.setText(f"已导出：{result[0]}　{result[1]}")
             show_pdf(self, result[1], result[2], 1, "统计报表预览", "份报表")
 
-        self.page.job = run_job(self, "导出报表", work, done)
+        self.page.job = run_ledger_job(self, "导出报表", self.page.ledger, work, done)
 
 
 class ComplianceTab(QWidget):
