@@ -18,6 +18,7 @@ from . import audit, records
 from .errors import NotFoundError, RuleError, ValidationError
 from .ledger import Ledger
 from .paper_numbers import community, next_serial
+from .periods import parse_period
 from .validate import clean, parse_date
 
 REPORT, FEEDBACK = "报到单", "反馈卡"
@@ -106,9 +107,9 @@ def track_feedback(ledger: Ledger, period: str, member_ids: Iterable[int] = (),
     """A 反馈卡 receipt for each card just printed: new ones numbered, reprinted ones counted.
     Returns how many new receipts were made."""
     day = _today(today)
-    period = clean(period).upper()
-    if not period:
+    if not clean(period):
         raise ValidationError("period", "反馈期间", "不能为空")
+    period = parse_period(clean(period)).code  # 2026年上半年 and 2026h1 alike: 2026H1
     made = 0
     subjects = [(m, None) for m in member_ids] + [(None, u) for u in unit_ids]
     with ledger.transaction():

@@ -4,6 +4,7 @@ number, the 公示 its rows and 公示期, both as embedded-font PDFs a viewer c
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 
 from db import activities, members, open_ledger, units
@@ -72,10 +73,22 @@ def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
 
 
 def test_print_help_names_every_paper(capsys):
-    try:
+    with pytest.raises(SystemExit):
         main(["--help"])
-    except SystemExit:
-        pass
     line = next(ln for ln in capsys.readouterr().out.splitlines() if ln.strip().startswith("print"))
     for paper in ("签到表", "志愿服务记录证明", "报到单", "公示"):
         assert paper in line
+
+
+def test_printing_feedback_cards_registers_their_receipts(ledger, ids, tmp_path, capsys):
+    led = ledger
+    members.add_member(led, name="王芳", id_number=ids(), residence_node_id=led.nodes["1单元"],
+                       report_date="2026-01-05")
+    path = led.path
+    led.close()
+    for _ in range(2):
+        assert main(["print", "feedback-cards", path, "--period", "2026H1", "--out",
+                     str(tmp_path / "反馈卡.pdf")]) == 0
+    assert main(["receipts", path, "--kind", "反馈卡"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert len([ln for ln in listed if "王芳" in ln and "2026H1" in ln]) == 1  # a reprint: same row
