@@ -10,7 +10,19 @@ import sqlite3
 
 import pytest
 
-from db import access, audit, backup, crypto, grid, keys, members, open_ledger, settings, users
+from db import (
+    access,
+    audit,
+    backup,
+    crypto,
+    grid,
+    keys,
+    members,
+    open_ledger,
+    opening,
+    settings,
+    users,
+)
 from db.users import LoginError
 from tests.conftest import make_id
 
@@ -42,16 +54,11 @@ def office(tmp_path):
     backup.change_password(path, tmp_path / "备份", None, key)
     crypto.remember(path, None)
     yield path, numbers, homes[mine]
-    access.remember_session(path, None)
-    crypto.remember(path, None)
+    opening.forget(path)  # as a freshly started process
 
 
 def login(path, name, password):
-    held, derived, _role = keys.unlock(path, name, password)
-    crypto.remember(path, held.sqlcipher_key)
-    ledger = open_ledger(path, create=False)
-    users.login(ledger, name, password, derived)
-    return ledger
+    return users.open_as(path, lambda: (name, password))  # the app's and the CLI's open
 
 
 def test_there_is_no_shared_password_each_user_opens_the_file_with_their_own(office):
@@ -63,8 +70,7 @@ def test_there_is_no_shared_password_each_user_opens_the_file_with_their_own(off
     for name, password in (("王书记", SECRETARY_PW), ("李网格", WORKER_PW)):
         with login(path, name, password) as ledger:
             assert ledger.actor.username == name
-        access.remember_session(path, None)
-        crypto.remember(path, None)
+        opening.forget(path)  # as a freshly started process
     with pytest.raises(LoginError, match="密码不正确（第1次）"):
         keys.unlock(path, "李网格", "guess-guess")
     assert keys.usernames(path) == ["王书记", "李网格"]
@@ -179,8 +185,7 @@ def test_a_backup_restores_with_the_passwords_valid_when_it_was_taken(office, tm
         worker = ledger.scalar("SELECT id FROM users WHERE username = '李网格'")
         users.set_password(ledger, worker, "changed-2026")
         backup.restore(ledger, taken, folder)
-    access.remember_session(path, None)
-    crypto.remember(path, None)
+    opening.forget(path)  # as a freshly started process
     with pytest.raises(LoginError):
         keys.unlock(path, "李网格", "changed-2026")
     with login(path, "李网格", WORKER_PW) as ledger:  # the password of that day
@@ -191,8 +196,7 @@ def test_the_recovery_key_gives_a_new_secretary_password(office, tmp_path):
     path, numbers, _home = office
     with login(path, "王书记", SECRETARY_PW):
         recovery = keys.recovery_text(keys.held(path))
-    access.remember_session(path, None)
-    crypto.remember(path, None)
+    opening.forget(path)  # as a freshly started process
     assert len(recovery.split("-")) == 13
     with pytest.raises(keys.KeyringError, match="不是这个台账的"):
         users.recover(path, "AAAA-" * 12 + "AAAA", "王书记", "forgot-2026")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from db import access, audit, settings, users
+from db import access, audit, opening, settings, users
 from desktop.ui import idle_lock, ledger_password
 from desktop.ui.app import build_window, choose_start_ledger, ui_settings
 from desktop.ui.users_dialogs import LockSettingsDialog, UserForm, UsersDialog
@@ -191,8 +191,7 @@ def test_encrypted_with_per_user_keys_each_user_opens_it_with_their_own_password
     assert crypto.password_for(path) == keys.held(path).sqlcipher_key
     window.close()
     window.ledger.close()
-    access.remember_session(path, None)
-    crypto.remember(path, None)
+    opening.forget(path)  # as a freshly started process
     with __import__("pytest").raises(crypto.WrongPasswordError):
         crypto.connect(path, "shuji-2026")
 
@@ -210,8 +209,7 @@ def test_encrypted_with_per_user_keys_each_user_opens_it_with_their_own_password
     assert ledger is not None and ledger.actor.label == "李网格（网格员）"
     assert "********" in ledger.scalar("SELECT id_number FROM members LIMIT 1")
     ledger.close()
-    access.remember_session(path, None)
-    crypto.remember(path, None)
+    opening.forget(path)  # as a freshly started process
 
 
 def test_the_first_secretary_seals_the_numbers_in_the_background(qtbot, answer):
