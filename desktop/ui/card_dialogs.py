@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from db import receipts
 from db.ledger import Ledger
 from db.periods import half_year_of, parse_period
 from desktop import workarea
@@ -190,7 +191,13 @@ class PrintOptionsDialog(QDialog):
         out = Path(tempfile.mkdtemp(prefix="cards-", dir=workarea.use_private_temp())) / \
             f"{name}.pdf"
         def work(ledger: Ledger, progress: Progress, cancelled: Cancelled) -> PrintResult:
-            return print_cards(ledger, job, out, progress, cancelled)
+            result = print_cards(ledger, job, out, progress, cancelled)
+            if job.kind == "feedback" and job.period and not cancelled():
+                # each card's tear-off 回执, ticked off in 打印 → 回执登记 when it comes back
+                receipts.track_feedback(ledger, job.period,
+                                        [] if job.units else member_ids(ledger, job),
+                                        unit_ids(ledger, job) if job.units else [])
+            return result
 
         self.generate_button.setEnabled(False)
         self.job = run_ledger_job(self, "生成卡片", self.ledger_path, work, self._done,
