@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import emergency, grid, open_ledger
+from db import emergency, grid
 from db.errors import LedgerError
 from db.ledger import Ledger
 
 from .forms import dialog_buttons
 from .report_common import grid_combo, show_pdf
 from .signin_dialogs import temp_pdf
-from .worker import JobCancelled, run_job
+from .worker import JobCancelled, run_ledger_job
 
 ALERT_STYLE = "QLabel { color: #a50e0e; font-weight: bold; }"
 
@@ -127,24 +127,25 @@ class StartDialog(QDialog):
         if not self.leader.text().strip():
             self.error.setText("负责人：启动应急响应须填写负责人")
             return
-        values, full, path = self.values(), self.full.isChecked(), self.ledger.path
+        values, full = self.values(), self.full.isChecked()
         out = temp_pdf(f"{self.node.currentText().strip()}应急联络表.pdf")
 
-        def work(progress: Callable[[str, float], None], cancelled: Callable[[], bool]):
+        def work(ledger: Ledger, progress: Callable[[str, float], None],
+                 cancelled: Callable[[], bool]):
             from desktop.cards.reports import write_callsheet
 
-            with open_ledger(path, create=False) as ledger:
-                progress("正在建立应急响应活动和临时党支部名单…", 0.1)
-                if cancelled():
-                    raise JobCancelled()
-                response = emergency.activate(ledger, node, **values)
-                # started: the call sheet is made even if 取消 is pressed now
-                progress(f"正在生成应急联络表（{response.people}人）…", 0.4)
-                pdf, _xlsx, warnings = write_callsheet(ledger, node, out, full, response)
-                return response, pdf, warnings
+            progress("正在建立应急响应活动和临时党支部名单…", 0.1)
+            if cancelled():
+                raise JobCancelled()
+            response = emergency.activate(ledger, node, **values)
+            # started: the call sheet is made even if 取消 is pressed now
+            progress(f"正在生成应急联络表（{response.people}人）…", 0.4)
+            pdf, _xlsx, warnings = write_callsheet(ledger, node, out, full, response)
+            return response, pdf, warnings
 
         self.buttons.setEnabled(False)
-        self.job = run_job(self, "启动应急响应", work, self._done, self._failed)
+        self.job = run_ledger_job(self, "启动应急响应", self.ledger, work, self._done,
+                                  self._failed)
         self.job.cancelled.connect(self._cancelled)
 
     def _done(self, result: tuple[emergency.Response, Any, list[str]]) -> None:

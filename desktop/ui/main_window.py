@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
         self.file_label = QLabel()
         self.count_label = QLabel()
         self.statusBar().addWidget(self.file_label, 1)
+        self.emergency_label = QLabel()  # 应急中：… while a grid is in 应急响应
+        self.emergency_label.setStyleSheet("QLabel { color: #a50e0e; font-weight: bold; }")
+        self.statusBar().addPermanentWidget(self.emergency_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.stale: set[str] = set()
         self.build_menus()
@@ -390,6 +393,10 @@ class MainWindow(QMainWindow):
                                  f"活动 {counts['活动纪实']}　需求 {counts['群众需求']}")
         self.count_label.setToolTip(f"在册党员：{stats.MEMBERS_RULE}；报到单位：{stats.UNITS_RULE}"
                                     "（统计截止日为今天，与“概览”页相同）")
+        from .emergency_dialogs import status_text
+
+        self.emergency_label.setText(status_text(self.ledger))
+        self.emergency_label.setToolTip("报表 → 平急两用：结束应急响应、录入到岗情况")
 
     # -- state ---------------------------------------------------------------------------------
     def restore(self) -> None:

@@ -149,3 +149,27 @@ def test_tab_shows_state_and_arrivals_become_verified_hours(qtbot, town, shown, 
     end.finish()
     assert emergency.responses(led) == [] and status_text(led) == ""
     assert tab.state.text() == "当前没有网格在应急响应中。"
+
+
+def test_the_window_status_bar_says_which_grid_is_in_emergency(qtbot, shown):
+    from tests.ui.test_main_window import make_window
+
+    window = make_window(qtbot)
+    assert window.emergency_label.text() == ""
+    window.nav.setCurrentRow(window.keys.index("stats"))
+    tab = window.pages["stats"].emergency_tab
+    node = tab.node.itemData(1)
+    tab.node.setCurrentIndex(1)
+    tab.start_response()
+    dialog = tab.dialog
+    dialog.leader.setText("周强")
+    with qtbot.waitSignal(dialog.started, timeout=15000):
+        dialog.start()
+    (r,) = emergency.responses(window.ledger)
+    assert r.node_id == node and window.emergency_label.text() == f"应急中：{r.path}"
+    if SHOTS:
+        window.resize(1366, 740)
+        window.grab().save(str(Path(SHOTS) / "emergency-window.png"))
+    emergency.deactivate(window.ledger, activity_id=r.activity_id)
+    window.show_ledger_info()
+    assert window.emergency_label.text() == ""
