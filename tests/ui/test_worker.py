@@ -1,6 +1,8 @@
+import sqlite3
 import threading
 import time
 
+import pytest
 from PySide6.QtWidgets import QPushButton
 
 from desktop.ui.worker import run_job
@@ -44,3 +46,23 @@ def test_errors_are_reported_not_lost(qtbot):
 
     run_job(None, "测试", work, on_error=lambda e, t: seen.append((str(e), "ValueError" in t)))
     qtbot.waitUntil(lambda: seen == [("坏文件", True)], timeout=5000)
+
+
+def test_ledger_work_gets_its_own_connection_and_it_is_closed_after(qtbot, ledger):
+    from db import members
+    from desktop.ui.worker import run_ledger_job
+
+    members.add_member(ledger, name="张伟", id_number="11010519491231002X",
+                       residence_node_id=ledger.nodes["1单元"])
+    main = threading.get_ident()
+    seen, got = [], []
+
+    def work(own, progress, cancelled):
+        assert threading.get_ident() != main and own is not ledger and own.path == ledger.path
+        seen.append(own)
+        return [r["name"] for r in own.query("SELECT name FROM members")]
+
+    run_ledger_job(None, "测试", ledger, work, on_done=got.append)
+    qtbot.waitUntil(lambda: got == [["张伟"]], timeout=5000)
+    with pytest.raises(sqlite3.ProgrammingError):  # the worker's connection was closed
+        seen[0].query("SELECT 1")
