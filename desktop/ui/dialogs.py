@@ -20,6 +20,7 @@ from .forms import (
     number_field,
     text_field,
 )
+from .receipt_dialogs import offer_report_form, report_form_after_save
 
 
 def unit_items(ledger: Ledger) -> list[tuple[str, int]]:
@@ -67,6 +68,7 @@ class MemberDialog(EditDialog):
             self.form.set_values(record)
         else:
             self.form.set_values({"status": "在册", "ethnicity": "汉族", **(defaults or {})})
+            offer_report_form(self)
         self.fill_from_id()
 
     def fill_from_id(self) -> None:
@@ -111,6 +113,11 @@ class MemberDialog(EditDialog):
             self.reject()
         return False
 
+    def accept(self) -> None:
+        super().accept()
+        if not self.member_id:  # a new 报到: its 报到登记表, when the offer is ticked
+            report_form_after_save(self, member_id=self.saved_id)
+
     def save(self, values: dict[str, Any]) -> int | None:
         try:
             return self._save(values)
@@ -152,6 +159,13 @@ class UnitDialog(EditDialog):
         ]
         super().__init__("编辑报到单位" if unit_id else "单位报到登记", fields, parent, columns=2)
         self.form.set_values(units.get_unit(ledger, unit_id) if unit_id else {"status": "在册"})
+        if not unit_id:
+            offer_report_form(self)
+
+    def accept(self) -> None:
+        super().accept()
+        if not self.unit_id:  # a new 报到: its 报到登记表, when the offer is ticked
+            report_form_after_save(self, unit_id=self.saved_id)
 
     def save(self, values: dict[str, Any]) -> int | None:
         if self.unit_id:

@@ -169,6 +169,9 @@ class NoticesDialog(QDialog):
         self.error.setObjectName("formError")
         self.error.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.state.setObjectName("hint")
 
         def bar(actions: list[tuple[str, object]]) -> QHBoxLayout:
             row = QHBoxLayout()
@@ -191,6 +194,8 @@ class NoticesDialog(QDialog):
             box.setContentsMargins(0, 0, 0, 0)
             box.addWidget(QLabel(f"<b>{title}</b>"))
             box.addWidget(table)
+            if table is self.notices:
+                box.addWidget(self.state)
             box.addLayout(bar(actions))
         split = QSplitter(Qt.Orientation.Vertical)
         for widget in (top, middle, bottom):
@@ -242,8 +247,21 @@ class NoticesDialog(QDialog):
         _fill(self.objections_table, [(o["raised_date"], o["subject"], o["raised_by"], o["content"],
                                        o["resolution"] or "（未处理）", o["resolved_date"])
                                       for o in self.objections])
+        self.state.setText(self._state_text(notice) if notice else "还没有公示：点“新建公示…”")
         for text in ("打印公示", "撤销公示…", "登记异议…", "处理异议…"):
             self.buttons[text].setEnabled(notice is not None and notice["state"] != "已撤销")
+
+    @staticmethod
+    def _state_text(notice: dict) -> str:
+        label = notices.period_of(notice).label
+        if notice["state"] == "已结束":
+            return (f"已结束：{notice['node_name']}{label}的服务记录和积分已定稿，不能再修改"
+                    "（有未处理异议的行除外，处理后同样定稿）。")
+        if notice["state"] == "公示中":
+            return f"公示中：至{notice['end_date']}止，期间可对名单中的某一行登记异议。"
+        if notice["state"] == "未开始":
+            return f"未开始：公示期自{notice['start_date']}起。"
+        return "已撤销：该公示不再使记录定稿。"
 
     def _need(self) -> dict | None:
         self.error.clear()

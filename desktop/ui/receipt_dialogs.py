@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -124,7 +126,7 @@ class ReceiptsDialog(QDialog):
         note.setWordWrap(True)
         self.buttons = list_dialog(self, note, self.table, [
             ("登记收回…", self.mark_returned), ("撤销收回", self.undo_returned),
-            ("补打报到登记表", self.reprint)], (1100, 560))
+            ("打印报到登记表", self.reprint)], (1100, 560))
         self.error = QLabel()
         self.error.setObjectName("formError")
         layout = self.layout()
@@ -206,3 +208,30 @@ class ReceiptsDialog(QDialog):
         except (LedgerError, OSError) as error:
             self.error.setText(str(error))
         self.reload()
+
+
+OFFER_TEXT = "保存后打印报到登记表（含社区接收意见和回执）"
+
+
+def offer_report_form(dialog: QDialog) -> QCheckBox:
+    """A 报到 dialog's offer to print the 报到登记表 once saved: a box above its buttons."""
+    box = QCheckBox(OFFER_TEXT)
+    box.setObjectName("offerReportForm")
+    layout = dialog.layout()
+    if isinstance(layout, QVBoxLayout):
+        layout.insertWidget(max(0, layout.count() - 1), box)
+    return box
+
+
+def report_form_after_save(dialog: QDialog, member_id: int | None = None,
+                           unit_id: int | None = None) -> QDialog | None:
+    """After a new 报到 is saved: print its 报到登记表 when the offer was ticked."""
+    box = dialog.findChild(QCheckBox, "offerReportForm")
+    ledger = getattr(dialog, "ledger", None)
+    if box is None or not box.isChecked() or ledger is None or (member_id or unit_id) is None:
+        return None
+    try:
+        return print_report_form(dialog.parentWidget(), ledger, member_id, unit_id)
+    except (LedgerError, OSError) as error:
+        QMessageBox.warning(dialog.parentWidget(), "报到登记表", f"报到已保存，但登记表没有生成：\n{error}")
+        return None
