@@ -5,6 +5,8 @@ notice board, record objections against a row and resolve them; each 公示 show
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
@@ -101,7 +103,7 @@ class NewNoticeDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.summary)
         layout.addWidget(self.error)
-        layout.addWidget(dialog_buttons(self.create, self.reject, "发布公示"))
+        layout.addWidget(dialog_buttons(self.publish, self.reject, "发布公示"))
         for box in (self.node, self.quarter):
             box.currentIndexChanged.connect(self.update_summary)
         self.start.textChanged.connect(self.update_summary)
@@ -136,7 +138,7 @@ class NewNoticeDialog(QDialog):
             f"服务 {sum(int(r['services']) for r in rows)} 人次；公示期 {first} 至 {last}。"
             "公示期满后，该范围本季度的服务记录和积分即为定稿，不能再修改（有未处理异议的行除外）。")
 
-    def create(self) -> None:
+    def publish(self) -> None:
         self.error.clear()
         try:
             period = notices.quarter(self.quarter.currentText())
@@ -173,7 +175,7 @@ class NoticesDialog(QDialog):
         self.state.setWordWrap(True)
         self.state.setObjectName("hint")
 
-        def bar(actions: list[tuple[str, object]]) -> QHBoxLayout:
+        def bar(actions: list[tuple[str, Callable[..., Any]]]) -> QHBoxLayout:
             row = QHBoxLayout()
             for text, slot in actions:
                 button = self.buttons[text] = QPushButton(text)

@@ -104,11 +104,11 @@ def test_notice_dialog_publishes_prints_and_takes_an_objection(qtbot, ledger, id
     new.start.setText("2026-07-03")
     assert "党员 1 名" in new.summary.text() and "2026-07-03 至 2026-07-07" in new.summary.text()
     new.start.setText("2026-06-01")
-    new.create()
+    new.publish()
     assert "应在2026年第二季度结束之后" in new.error.text()
     new.start.setText("2026-07-03")
     new.contact.setText("周强 13800138000")
-    new.create()
+    new.publish()
     assert new.notice_id
     dialog = NoticesDialog(ledger)
     qtbot.addWidget(dialog)
