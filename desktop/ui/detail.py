@@ -151,11 +151,18 @@ class MemberDetail(DetailDialog):
         release.clicked.connect(self.release)
         box_layout.addWidget(release, 0, Qt.AlignmentFlag.AlignRight)
         self.tabs.addTab(box, f"认领岗位（{len(claims)}）")
-        self.tabs.addTab(facts([
+        from .training_dialogs import TrainingTab
+        from .visit_dialogs import household_tab
+
+        self.tabs.addTab(household_tab(self.ledger, self.member_id, facts([
             ("联系户姓名", m["household_name"]), ("类别", m["household_reason"]),
             ("住址", m["household_address"]),
             ("电话", m["household_phone"] if self.full else mask_phone(m["household_phone"])),
-        ]), "一联一帮")
+        ])), "一联一帮")
+        honours = TrainingTab(self.ledger, self.member_id)
+        self.tabs.addTab(honours, honours.title())
+        honours.changed.connect(lambda: self.tabs.setTabText(self.tabs.indexOf(honours),
+                                                             honours.title()))
         services = activities.member_services(self.ledger, self.member_id)
         hours = sum(s["hours"] for s in services)
         self.services_table = table(
