@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -26,6 +26,9 @@ from db.ledger import Ledger
 from desktop import paths
 
 from .forms import dialog_buttons
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 RECENT_MAX = 8
 
@@ -209,7 +212,7 @@ def choose_start_ledger(store: QSettings, path: str | None, demo: bool) -> Ledge
     return _open(default)
 
 
-def build_window(ledger: Ledger, store: QSettings):  # type: ignore[no-untyped-def]
+def build_window(ledger: Ledger, store: QSettings) -> MainWindow:
     from .main_window import MainWindow
 
     window = MainWindow(ledger, store)
@@ -295,7 +298,7 @@ def run_app(ledger_path: str | None = None, demo: bool = False) -> int:
     from .idle_lock import IdleLock
 
     start_health_check(window)
-    window.idle_lock = IdleLock(window)  # type: ignore[attr-defined]
+    window.idle_lock = IdleLock(window)
     from .worker import wait_for_all
 
     app.aboutToQuit.connect(wait_for_all)

@@ -27,6 +27,7 @@ from . import backups, card_dialogs, ledger_password, roster_dialog, sync_export
 from .audit_dialog import AuditDialog
 from .evaluation_page import EvaluationPage
 from .grid_page import GridPage
+from .idle_lock import IdleLock
 from .overview_page import OverviewPage
 from .page_protocol import Guarded, Page
 from .pages import ActivitiesPage, MembersPage, OrdersPage, PostsPage, UnitsPage
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         self.node_filter: tuple[int | None, str] = (None, "")
+        self.idle_lock: IdleLock | None = None  # set once the window shows (desktop.ui.app)
         # Pages are built when first shown: a city ledger opens without querying every register.
         self.pages = Pages(self.make_page)
         self.keys = [k for k, _ in PAGES]
@@ -362,7 +364,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(text, timeout_ms)
 
     def lock_now(self) -> None:
-        lock = getattr(self, "idle_lock", None)
+        lock = self.idle_lock
         if lock is not None and lock.can_lock():
             lock.lock()
         else:
