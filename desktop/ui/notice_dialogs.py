@@ -133,6 +133,11 @@ class NewNoticeDialog(QDialog):
             self.error.setText(str(error))
             return
         members = sum(1 for r in rows if r["kind"] == "党员")
+        same = self.ledger.one("SELECT number FROM notices WHERE deleted = 0 AND status = ? AND "
+                               "node_id = ? AND year = ? AND quarter = ?",
+                               (notices.ACTIVE, node_id, int(period.code[:4]), int(period.code[-1])))
+        if same is not None:
+            self.error.setText(f"该范围{period.label}已有公示{same['number']}（可在公示列表中重印）")
         self.summary.setText(
             f"将公示 {period.label}：党员 {members} 名、单位 {len(rows) - members} 个，"
             f"服务 {sum(int(r['services']) for r in rows)} 人次；公示期 {first} 至 {last}。"
