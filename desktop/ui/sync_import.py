@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from db.ledger import Ledger
 from desktop.sync.exchange import Preview
 from desktop.sync.reader import PasswordRequired
+from desktop.ui.icons import with_icon
 from desktop.ui.sync_common import EXCEL_FILTER, IssuesWidget, _item
 from desktop.ui.sync_conflicts import ConflictsWidget
 from desktop.ui.worker import Cancelled, Progress, run_ledger_job
@@ -55,7 +56,7 @@ class ImportPreviewDialog(QDialog):
                       f"　文件：{Path(source.path).name}")
         layout.addWidget(head)
         for line in preview.warnings:
-            warn = QLabel("⚠ " + line)
+            warn = QLabel(with_icon("warning", line))  # drawn: U+26A0 is a box without a font
             warn.setStyleSheet("color: #9C5700;")
             warn.setWordWrap(True)
             layout.addWidget(warn)

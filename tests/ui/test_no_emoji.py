@@ -14,8 +14,9 @@ from desktop.ui.icons import icon, icon_path
 from desktop.ui.points_page import PointsPage
 
 UI = Path(__file__).resolve().parents[2] / "desktop" / "ui"
-# Pictographs and emoji outside the Basic Multilingual Plane: no CJK office font has them.
-EMOJI = re.compile("[\U0001F000-\U0001FAFF]")
+# Pictographs and emoji outside the Basic Multilingual Plane, and the BMP's symbols and dingbats
+# (U+26A0 ⚠, U+2714 ✔): no CJK office font has them.
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF]")
 
 
 def test_no_emoji_in_the_ui_sources():
