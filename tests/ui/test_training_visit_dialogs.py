@@ -178,3 +178,29 @@ def test_the_warning_dialog_lists_prints_and_clears(qtbot, ledger, wang, monkeyp
                                kind="志愿服务", title="清扫", verified=True, verifier="刘书记")
     dialog.reload()
     assert dialog.members.rowCount() == 0
+
+
+def test_the_print_menu_opens_visits_and_warnings(qtbot, answer, ledger, wang, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui.main_window import MainWindow
+
+    window = MainWindow(ledger, QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    menu = next(a for a in window.menuBar().actions() if a.text().startswith("打印")).menu()
+    actions = {a.text(): a for a in menu.actions()}
+    assert {"一联一帮走访…", "季度预警…"} <= set(actions)
+    seen = []
+
+    def opened(dialog) -> None:
+        seen.append((type(dialog).__name__, dialog.table.rowCount() if hasattr(dialog, "table")
+                     else dialog.members.rowCount()))
+        _fits(dialog)
+        dialog.accept()
+
+    answer(opened, opened)
+    actions["一联一帮走访…"].trigger()
+    actions["季度预警…"].trigger()
+    assert [name for name, _rows in seen] == ["NotVisitedDialog", "WarningDialog"]
+    assert all(rows == 1 for _name, rows in seen)  # 王芳: not visited, no service yet
