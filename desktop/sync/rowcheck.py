@@ -380,8 +380,16 @@ def _number_problems(values: dict[str, Any], already: set[str]) -> list[Problem]
 
 
 def _iso(values: dict[str, Any], key: str) -> str:
+    """The column's date when it is a real one ("2026-02-30" is not: it is reported on its own
+    column, and nothing else is compared with it)."""
     value = values.get(key)
-    return value if value.__class__ is str and ISO_DATE_RE.fullmatch(value) else ""
+    if value.__class__ is not str or not ISO_DATE_RE.fullmatch(value):
+        return ""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return ""
+    return value
 
 
 def _table_problems(table: str, values: dict[str, Any], made: dict[str, Any],
