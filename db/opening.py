@@ -88,9 +88,16 @@ def _enter_session(ledger: Ledger) -> None:
 @contextlib.contextmanager
 def reopen(path: str | Path) -> Iterator[Ledger]:
     """Another connection to a ledger this process has open (one per thread: a worker's), with
-    the same password and the same login as the first; closed when the block ends."""
-    with open_ledger(path, create=False) as ledger:
+    the same password and the same login as the first; closed when the block ends.
+
+    Closed without the `PRAGMA optimize` of Ledger.close: that may write (ANALYZE), and a
+    write committed while the window's connection reads makes the window's next write fail
+    at once with "database is locked". The window's own connection optimizes when it closes."""
+    ledger = open_ledger(path, create=False)
+    try:
         yield ledger
+    finally:
+        ledger.conn.close()
 
 
 def forget(path: str | Path) -> None:
