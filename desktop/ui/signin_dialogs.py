@@ -5,7 +5,9 @@ per row, and any walk-ins written on the blank rows."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,6 +33,7 @@ from desktop import workarea
 
 from .forms import dialog_buttons
 from .pickers import PickDialog
+from .worker import JobCancelled, run_ledger_job
 
 
 def preview_pdf(parent: QWidget | None, path: Path, pages: int, warnings: list[str],
@@ -212,6 +215,7 @@ class SigninEntryDialog(QDialog):
         layout.addWidget(self.buttons)
         self.sheet: dict | None = None
         self.counts: dict[str, int] | None = None
+        self.job: Any = None
         self.show_roster(False)
         self.resize(900, 600)
         if len(sheets) == 1:
@@ -234,9 +238,14 @@ class SigninEntryDialog(QDialog):
         self.number.setText(self.sheet["number"])
         self.show_roster(self.sheet["source"] == signin.ROSTER)
         self.table.setRowCount(0)
-        for r in signin.sheet_rows(self.ledger, self.sheet["id"]):
-            self.add_row(r.member_id, r.name, r.work_unit, r.present, r.sign_in, r.sign_out,
-                         "" if r.hours is None else f"{r.hours:g}", r.walk_in)
+        # a street's 临时党支部 roster has thousands of rows: no summary per cell filled
+        self.table.blockSignals(True)
+        try:
+            for r in signin.sheet_rows(self.ledger, self.sheet["id"]):
+                self.add_row(r.member_id, r.name, r.work_unit, r.present, r.sign_in,
+                             r.sign_out, "" if r.hours is None else f"{r.hours:g}", r.walk_in)
+        finally:
+            self.table.blockSignals(False)
         self.add_button.setEnabled(True)
         self.update_summary()
 
@@ -277,8 +286,12 @@ class SigninEntryDialog(QDialog):
 
     def tick_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
-        for row in range(self.table.rowCount()):
-            self.cell(row, 3).setCheckState(state)
+        self.table.blockSignals(True)  # one summary, not one per row
+        try:
+            for row in range(self.table.rowCount()):
+                self.cell(row, 3).setCheckState(state)
+        finally:
+            self.table.blockSignals(False)
         self.update_summary()
 
     def add_walk_in(self) -> None:
@@ -311,9 +324,10 @@ class SigninEntryDialog(QDialog):
         return out
 
     def update_summary(self) -> None:
-        if any(self.table.item(r, 3) is None for r in range(self.table.rowCount())):
+        ticks = [self.table.item(r, 3) for r in range(self.table.rowCount())]
+        if any(t is None for t in ticks):
             return  # a row being filled in
-        present = sum(e.present for e in self.entries())
+        present = sum(t.checkState() == Qt.CheckState.Checked for t in ticks if t is not None)
         word = "到岗" if self.roster else "到场"
         self.summary.setText(f"共 {self.table.rowCount()} 行，{word} {present} 人")
 
@@ -322,13 +336,51 @@ class SigninEntryDialog(QDialog):
         if self.sheet is None:
             self.error.setText("签到表编号：请先填写编号并点“读取”")
             return
+        if self.roster:
+            self.take_in_roster()
+            return
         try:
-            if self.roster:
-                self.counts = emergency.take_in(self.ledger, self.sheet["id"], self.entries(),
-                                                self.verifier.text())
-            else:
-                self.counts = signin.enter_sheet(self.ledger, self.sheet["id"], self.entries())
+            self.counts = signin.enter_sheet(self.ledger, self.sheet["id"], self.entries())
         except LedgerError as error:
             self.error.setText(str(error))
             return
         self.accept()
+
+    def take_in_roster(self) -> None:
+        """A 临时党支部 roster (a street's runs to thousands): entered and verified in the
+        background, in one transaction that 取消 rolls back while the rows go in."""
+        assert self.sheet is not None
+        verifier, sheet_id, entries = self.verifier.text(), self.sheet["id"], self.entries()
+        if not verifier.strip():
+            self.error.setText("审核人：录入到岗情况并审核须填写审核人")
+            return
+
+        def work(ledger: Ledger, progress: Callable[[str, float], None],
+                 cancelled: Callable[[], bool]) -> dict[str, int]:
+            def rows() -> Iterator[signin.Entry]:
+                for done, entry in enumerate(entries):
+                    if cancelled():
+                        raise JobCancelled()
+                    if done % 200 == 0:
+                        progress(f"正在录入到岗情况：{done}/{len(entries)}", done / len(entries))
+                    yield entry
+            return emergency.take_in(ledger, sheet_id, rows(), verifier)
+
+        self.buttons.setEnabled(False)
+        self.job = run_ledger_job(self, "录入到岗情况", self.ledger, work, self._taken_in,
+                                  self._not_taken_in)
+        self.job.cancelled.connect(self._take_in_cancelled)
+
+    def _taken_in(self, counts: dict[str, int]) -> None:
+        self.buttons.setEnabled(True)
+        self.counts = counts
+        self.accept()
+
+    def _not_taken_in(self, error: BaseException, _trace: str) -> None:
+        self.buttons.setEnabled(True)
+        self.error.setText(str(error) if isinstance(error, LedgerError) else f"没有录入：{error}")
+
+    def _take_in_cancelled(self) -> None:
+        self.buttons.setEnabled(True)
+        self.load()  # what the ledger holds now (a cancel after the rows went in is too late)
+        self.error.setText("已取消录入。")

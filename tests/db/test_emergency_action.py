@@ -203,3 +203,19 @@ def test_call_sheet_carries_roster_numbers_tick_columns_and_sheet_number(town, t
     assert "1赵六101" in text and "2王䶮302" in text and "3李明" in text
     assert "4孙楼长" in text and "5钱岗" in text
     assert_margins(pdf, fonts)
+
+
+def test_take_in_stopped_midway_writes_nothing(town):
+    """The entry screen's 取消 raises from inside the rows it feeds: one transaction, gone."""
+    led = town["ledger"]
+    r = _start(led, led.nodes["杨树小区"])
+
+    def rows():
+        for x in signin.sheet_rows(led, r.sheet_id)[:2]:
+            yield signin.Entry(x.member_id, True, hours="2")
+        raise KeyboardInterrupt  # stands in for the worker's JobCancelled
+
+    with pytest.raises(KeyboardInterrupt):
+        emergency.take_in(led, r.sheet_id, rows(), "刘书记")
+    assert led.scalar("SELECT count(*) FROM activity_participants") == 0
+    assert activities.get_activity(led, r.activity_id)["verified"] == 0

@@ -130,8 +130,13 @@ def test_tab_shows_state_and_arrivals_become_verified_hours(qtbot, town, shown, 
     entry.save()
     assert "审核人" in entry.error.text() and activities.participants(led, r.activity_id) == []
     entry.verifier.setText("刘书记")
+    entry.table.item(0, 6).setText("三小时")
+    entry.save()  # in the background: its refusal comes back naming row and field
+    qtbot.waitUntil(lambda: "第1行时长" in entry.error.text(), timeout=10000)
+    assert activities.participants(led, r.activity_id) == [] and entry.buttons.isEnabled()
+    entry.table.item(0, 6).setText("3")
     entry.save()
-    assert entry.result() == entry.DialogCode.Accepted
+    qtbot.waitUntil(lambda: entry.result() == entry.DialogCode.Accepted, timeout=10000)
     a = activities.get_activity(led, r.activity_id)
     assert a["verified"] == 1 and a["verifier"] == "刘书记"
     got = {p["member_name"]: p["hours"] for p in activities.participants(led, r.activity_id)}
