@@ -39,6 +39,8 @@ def _entry_rows(lay: Layout, card: InfoCard, lab: float, w: float, h: float,
                 room: float) -> list[tuple[str, str]]:
     """The 培训 and 表彰 rows, with as many of the newest entries as the room allows (the
     card stays one page): the longer list gives up one entry at a time."""
+    if not card.trainings and not card.awards:  # one row says so: room for a long note
+        return [("培训表彰", "（无培训和表彰奖励记录）")]
     counts = [min(len(card.trainings), SHOWN), min(len(card.awards), SHOWN)]
     while True:
         rows = [("培训情况", _entries_text(card.trainings, counts[0], "（无培训记录）")),
@@ -90,26 +92,26 @@ def layout_info(lay: Layout, card: InfoCard, base: Common, today: str | None = N
         ("特长", m["specialties"]),
         ("认领岗位", _claims_text(card)),
     ]
-    fixed = sum(lay.row_height([Cell(lab, a, True), Cell(w - lab, b)], s.body, h) for a, b in rows)
-    # below: 一联一帮 (two rows), the note (two rows at least), the seal and signature lines
-    rest = 2 * h + 2 * s.row + 10 * mm * k + s.body * 3.5
-    rows += _entry_rows(lay, card, lab, w, h, s.bottom - y - fixed - rest)
-    for label, value in rows:
-        y += lay.row(x, y, [Cell(lab, label, True), Cell(w - lab, value)], min_height=h)
     # 一联一帮: the household this member looks after.
     band = lab * 0.55
-    hh = y
     rest = w - band - lab
     val2 = (rest - 2 * lab) / 3
-    y += lay.row(x + band, y, [Cell(lab, "联系户姓名", True), Cell(val2, m["household_name"]),
-                               Cell(lab, "类别", True), Cell(val2, m["household_reason"]),
-                               Cell(lab, "联系电话", True),
-                               Cell(val2, m["household_phone"])],
-                 min_height=h)
-    y += lay.row(x + band, y, [Cell(lab, "住址", True), Cell(rest - lab - val2,
-                                                           m["household_address"]),
-                               Cell(lab, "最近走访", True), Cell(val2, card.last_visit, nowrap=True)],
-                 min_height=h)
+    household = [[Cell(lab, "联系户姓名", True), Cell(val2, m["household_name"]),
+                  Cell(lab, "类别", True), Cell(val2, m["household_reason"]),
+                  Cell(lab, "联系电话", True), Cell(val2, m["household_phone"])],
+                 [Cell(lab, "住址", True), Cell(rest - lab - val2, m["household_address"]),
+                  Cell(lab, "最近走访", True), Cell(val2, card.last_visit, nowrap=True)]]
+    fixed = sum(lay.row_height([Cell(lab, a, True), Cell(w - lab, b)], s.body, h) for a, b in rows)
+    # below the 培训/表彰 rows: 一联一帮, the note, the seal and signature lines
+    below = (sum(lay.row_height(cells, s.body, h) for cells in household)
+             + max(s.row * 2, lay.row_height([Cell(w - lab, m["note"])], s.body))
+             + 10 * mm * k + s.body * 3.5)
+    rows += _entry_rows(lay, card, lab, w, h, s.bottom - y - fixed - below)
+    for label, value in rows:
+        y += lay.row(x, y, [Cell(lab, label, True), Cell(w - lab, value)], min_height=h)
+    hh = y
+    for cells in household:
+        y += lay.row(x + band, y, cells, min_height=h)
     lay.rect(x, hh, band, y - hh)
     lay.cell_text(Cell(band, "一联\n一帮", True), x, hh, y - hh, s.body)
     # the note keeps what room the 培训/表彰 lines leave (the card stays one page)
