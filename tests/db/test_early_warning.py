@@ -101,3 +101,16 @@ def test_the_printed_list_and_notes_name_the_quarter_end_and_the_deduction(ledge
     assert [x.addressee for x in only] == ["市财政局党支部"]
     path, _ = reminders_pdf(ledger, only, tmp_path / "one.pdf", today=MID)
     assert len(PdfReader(str(path)).pages) == 1
+
+
+def test_the_new_papers_keep_10_mm_from_every_edge(ledger, people, tmp_path, fonts):
+    from desktop.cards.visit_list import visit_list_pdf
+    from tests.cards.test_margins import assert_margins
+
+    members.update_member(ledger, people[0], household_name="刘奶奶", household_phone="13912345678",
+                          household_address="杨树小区3号楼1单元101室东侧平房" * 2)
+    _w, listed, notes, _warns = write_warnings(ledger, "2026Q4", tmp_path / "list.pdf",
+                                               letters_out=tmp_path / "notes.pdf", today=MID)
+    visit, _warn, _count = visit_list_pdf(ledger, "2026-11", tmp_path / "visits.pdf", fonts=fonts)
+    for path in (listed, notes, visit):
+        assert assert_margins(path, fonts) > 0
