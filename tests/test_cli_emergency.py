@@ -53,3 +53,15 @@ def test_start_print_list_and_end(ledger, ids, tmp_path, capsys):
         plain = tmp_path / "plain.pdf"
     assert main(["callsheet", path, "--grid", "杨树小区/3号楼", "--out", str(plain)]) == 0
     assert "到岗" not in flat("".join(pdf_text(plain)))  # ended: the everyday sheet again
+
+
+def test_the_roster_reprints_as_a_signin_sheet_naming_its_source(ledger, ids, tmp_path):
+    led = ledger
+    members.add_member(led, name="王芳", id_number=ids(), residence_node_id=led.nodes["1单元"])
+    r = emergency.activate(led, led.nodes["3号楼"], "2026-07-20", "20:30", "防汛", "周强")
+    path = led.path
+    led.close()
+    out = tmp_path / "名单.pdf"
+    assert main(["print", "signin-sheet", path, "--sheet", r.number, "--out", str(out)]) == 0
+    text = flat(pdf_text(out)[0])
+    assert "临时党支部：杨树小区3号楼" in text and "王芳" in text and r.number in text

@@ -39,6 +39,8 @@ def sheet_data(ledger: Ledger, sheet_id: int) -> SheetData:
     activity = activities.get_activity(ledger, sheet["activity_id"])
     if sheet["source"] == "网格" and sheet["node_id"]:
         source = "网格：" + grid.path_text(ledger, sheet["node_id"], 2)
+    elif sheet["source"] == signin.ROSTER and sheet["node_id"]:  # an 应急响应's roster
+        source = "临时党支部：" + grid.path_text(ledger, sheet["node_id"], 2)
     elif sheet["source"] == "岗位" and sheet["post_id"]:
         source = "岗位：" + posts.get_post(ledger, sheet["post_id"])["name"]
     else:
