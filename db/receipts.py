@@ -3,14 +3,17 @@
 Two kinds. A 报到单 receipt belongs to the 报到登记表 printed when a unit or a member reports:
 the form keeps the community's 接收意见, and its tear-off 回执 (with the receipt's number)
 goes to the unit or member. A 反馈卡 receipt is made for each 反馈卡 printed (one per subject
-and evaluation period; a reprint counts on the same row), so that the 回执 the work unit
-signs and sends back can be ticked off (printed_date stays the day of the first print). Each is numbered 社区回执-年份-序号 once and for all;
+and evaluation period, numbered before the card is drawn so that its tear-off 回执 prints the
+number; a reprint counts on the same row and keeps it), so that the 回执 the work unit
+signs and sends back can be ticked off by number (printed_date stays the day of the first
+print). Each is numbered 社区回执-年份-序号 once and for all;
 `mark_returned` records the day it came back, and `listing(outstanding=True)` is what is
 still out. Printing and returns are audited."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,7 +22,7 @@ from .errors import NotFoundError, RuleError, ValidationError
 from .ledger import Ledger
 from .paper_numbers import community, next_serial
 from .periods import parse_period
-from .validate import clean, parse_date
+from .validate import clean, nfkc, parse_date
 
 REPORT, FEEDBACK = "报到单", "反馈卡"
 KINDS = (REPORT, FEEDBACK)
@@ -102,27 +105,85 @@ def printed(ledger: Ledger, receipt_id: int, file_name: str = "") -> bool:
         return reprint
 
 
-def track_feedback(ledger: Ledger, period: str, member_ids: Iterable[int] = (),
-                   unit_ids: Iterable[int] = (), today: Any = None) -> int:
-    """A 反馈卡 receipt for each card just printed: new ones numbered, reprinted ones counted.
-    Returns how many new receipts were made."""
+def feedback_receipts(ledger: Ledger, period: str, member_ids: Iterable[int] = (),
+                      unit_ids: Iterable[int] = (),
+                      today: Any = None) -> dict[tuple[int | None, int | None], dict[str, Any]]:
+    """The 反馈卡 回执 of each subject for the period, {(member_id, unit_id): row}, numbered now
+    when there is none yet (prints 0 until `track_feedback` counts the print): a card's
+    tear-off part prints its number, so the row exists before the PDF is drawn, and a reprint
+    keeps it. One transaction; a few queries whatever the number of subjects."""
     day = _today(today)
     if not clean(period):
         raise ValidationError("period", "反馈期间", "不能为空")
-    period = parse_period(clean(period)).code  # 2026年上半年 and 2026h1 alike: 2026H1
-    made = 0
-    subjects = [(m, None) for m in member_ids] + [(None, u) for u in unit_ids]
+    code = parse_period(clean(period)).code  # 2026年上半年 and 2026h1 alike: 2026H1
+    subjects = list(dict.fromkeys([(int(m), None) for m in member_ids]
+                                  + [(None, int(u)) for u in unit_ids]))
+    out: dict[tuple[int | None, int | None], dict[str, Any]] = {}
     with ledger.transaction():
-        for member_id, unit_id in subjects:
-            row = _find(ledger, FEEDBACK, member_id, unit_id, period)
-            if row is None:
-                _new(ledger, FEEDBACK, member_id, unit_id, day, period=period, prints=1)
-                made += 1
-            else:
-                records.update(ledger, "receipts", row["id"], {"prints": row["prints"] + 1})
-        if subjects:
-            audit.record(ledger, "打印反馈卡", f"{period} {len(subjects)}份（新登记回执{made}份）")
+        for row in ledger.query("SELECT * FROM receipts WHERE deleted = 0 AND kind = ? "
+                                "AND period = ? ORDER BY id", (FEEDBACK, code)):
+            out.setdefault((row["member_id"], row["unit_id"]), row)
+        missing = [s for s in subjects if s not in out]
+        if missing:
+            head = prefix(ledger, int(day[:4]))
+            serial = next_serial(ledger, "receipts", head)
+            for member_id, unit_id in missing:
+                _subject(ledger, member_id, unit_id)
+                number = f"{head}{serial:04d}"
+                serial += 1
+                values: dict[str, Any] = {
+                    "kind": FEEDBACK, "number": number, "member_id": member_id,
+                    "unit_id": unit_id, "printed_date": day, "period": code, "prints": 0}
+                values["id"] = records.insert(ledger, "receipts", dict(values))
+                out[(member_id, unit_id)] = values
+    return {s: out[s] for s in subjects}
+
+
+def discard_unprinted(ledger: Ledger, rows: Iterable[dict[str, Any]]) -> int:
+    """A print that failed or was cancelled: the receipts it numbered and never printed
+    (prints still 0) are removed again (their numbers are not given again)."""
+    ids = [int(r["id"]) for r in rows if not r["prints"]]
+    with ledger.transaction():
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            records.tombstone_where(ledger, "receipts", f"prints = 0 AND id IN "
+                                    f"({', '.join('?' * len(chunk))})", tuple(chunk))
+    return len(ids)
+
+
+def track_feedback(ledger: Ledger, period: str, member_ids: Iterable[int] = (),
+                   unit_ids: Iterable[int] = (), today: Any = None) -> int:
+    """Count a print of each subject's 反馈卡 (its 回执 numbered if it was not yet): returns
+    how many 回执 were printed for the first time. Audited."""
+    with ledger.transaction():
+        rows = feedback_receipts(ledger, period, member_ids, unit_ids, today)
+        made = sum(1 for row in rows.values() if not row["prints"])
+        for row in rows.values():
+            records.update(ledger, "receipts", row["id"], {"prints": row["prints"] + 1})
+        if rows:
+            code = parse_period(clean(period)).code
+            audit.record(ledger, "打印反馈卡", f"{code} {len(rows)}份（新登记回执{made}份）")
     return made
+
+
+def find(ledger: Ledger, text: str) -> dict[str, Any]:
+    """A receipt by its number as typed or scanned: the whole number, or its year and 序号
+    (2026-0007, 2026-7); full-width digits and dashes are read as ASCII."""
+    typed = clean(text).replace(" ", "")
+    if not typed:
+        raise ValidationError("number", "回执编号", "不能为空")
+    rows = ledger.query("SELECT * FROM receipts WHERE deleted = 0 AND number = ?", (typed,))
+    tail = re.search(r"(\d{4})[-－—_/](\d{1,6})$", nfkc(typed).replace("—", "-"))
+    if not rows and tail:
+        wanted = f"回执-{tail.group(1)}-{int(tail.group(2)):04d}"
+        rows = ledger.query("SELECT * FROM receipts WHERE deleted = 0 AND substr(number, ?) = ? "
+                            "ORDER BY id", (-len(wanted), wanted))
+        if len(rows) > 1:  # rows merged in from other offices of the same year and 序号
+            own = prefix(ledger, int(tail.group(1)))
+            rows = [r for r in rows if r["number"].startswith(own)] or rows
+    if not rows:
+        raise NotFoundError(f"回执编号：找不到“{typed}”（可写完整编号，或年份和序号，如 2026-0007）")
+    return rows[0]
 
 
 def mark_returned(ledger: Ledger, receipt_id: int, date: Any = None, returned_by: str = "",

@@ -2,7 +2,11 @@
 
 `print_cards(ledger, job, out)` is the one entry point the CLI and the app use. The PDF is
 written to a temporary file beside `out` and renamed into place only when complete, so a
-cancelled or failed run never leaves a half-written file under the requested name."""
+cancelled or failed run never leaves a half-written file under the requested name.
+
+反馈卡 carry their 回执's number on the tear-off part: the receipts (db.receipts) are numbered
+before the first card is drawn, counted as printed once the PDF is in place, and those this
+run numbered are removed again when it is cancelled or fails."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from pathlib import Path
 
 from reportlab import rl_config
 
-from db import members
+from db import members, receipts
 from db.errors import ValidationError
 from db.ledger import Ledger
 from db.periods import parse_period
@@ -180,12 +184,21 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
     sheets = 0
     notes: list[str] = []  # subjects not yet evaluated
     layout_notes: list[str] = []
+    numbers: dict[int, str] = {}  # 反馈卡: subject id -> its 回执's number
+    numbered: list[dict] = []
+    if job.kind == "feedback" and period is not None:
+        progress("正在登记回执编号…", 0.0)
+        found = receipts.feedback_receipts(ledger, period.code, [] if job.units else ids,
+                                           ids if job.units else [], today)
+        numbered = list(found.values())
+        numbers = {(u if job.units else m) or 0: str(r["number"]) for (m, u), r in found.items()}
+    printed = False
     try:
         for done, subject_id in enumerate(ids):
             if cancelled():
                 raise PrintCancelled()
             pages, name = _layout_one(ledger, job, subject_id, base, fonts, style, notes,
-                                      layout_notes, today)
+                                      layout_notes, today, numbers.get(subject_id, ""))
             if done % 10 == 0 or done == len(ids) - 1:
                 progress(f"正在生成{KINDS[job.kind]}：{done + 1}/{len(ids)}（{name}）",
                          (done + 1) / (len(ids) + 1))
@@ -205,9 +218,15 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
         progress("正在写入PDF文件…", len(ids) / (len(ids) + 1))
         canvas.save()
         os.replace(tmp, out)
+        printed = True
     finally:
         rl_config.useA85 = saved_a85
         tmp.unlink(missing_ok=True)
+        if numbered and not printed:
+            receipts.discard_unprinted(ledger, numbered)
+    if numbered:  # each card's 回执, ticked off in 回执登记 when it comes back
+        receipts.track_feedback(ledger, period.code if period else "",
+                                [] if job.units else ids, ids if job.units else [], today)
     if job.kind == "info" and job.full_id and not job.units:
         from db import audit
         from db.access import is_secretary
@@ -227,17 +246,20 @@ def print_cards(ledger: Ledger, job: PrintJob, out: str | Path,
 
 def _layout_one(ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,
                 fonts: FontSet, style, notes: list[str], layout_notes: list[str],
-                today: str | None) -> tuple[list[Page], str]:
+                today: str | None, receipt_number: str = "") -> tuple[list[Page], str]:
     lay = Layout(fonts, style)
-    pages, name = _lay_out(lay, ledger, job, subject_id, base, fonts, notes, today)
+    pages, name = _lay_out(lay, ledger, job, subject_id, base, fonts, notes, today,
+                           receipt_number)
     layout_notes += lay.notes
     return pages, name
 
 
 def _lay_out(lay: Layout, ledger: Ledger, job: PrintJob, subject_id: int, base: data.Common,
-             fonts: FontSet, notes: list[str], today: str | None) -> tuple[list[Page], str]:
+             fonts: FontSet, notes: list[str], today: str | None,
+             receipt_number: str = "") -> tuple[list[Page], str]:
     if job.units:
         card = data.unit_feedback(ledger, subject_id, base)
+        card.receipt_number = receipt_number
         fonts.context = f"报到单位“{card.subject}”（编号{subject_id}）"
         notes += card.notes
         return layout_feedback(lay, card, base), card.subject
@@ -249,6 +271,7 @@ def _lay_out(lay: Layout, ledger: Ledger, job: PrintJob, subject_id: int, base: 
         return layout_record(lay, record, base, job.signatures), name
     if job.kind == "feedback":
         card = data.member_feedback(ledger, subject_id, base)
+        card.receipt_number = receipt_number
         fonts.context = f"党员“{card.subject}”（编号{subject_id}）"
         notes += card.notes
         return layout_feedback(lay, card, base), card.subject

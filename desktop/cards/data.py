@@ -106,6 +106,7 @@ class FeedbackCard:
     receipt: str
     is_unit: bool = False
     notes: list[str] = field(default_factory=list)  # the subject, when not yet evaluated
+    receipt_number: str = ""  # its 回执's number (db.receipts), printed on the tear-off part
 
 
 def _orders_completed(ledger: Ledger, column: str, value: int, period: Period) -> int:

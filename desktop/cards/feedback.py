@@ -1,6 +1,7 @@
 """在职党员进社区反馈卡 (and the reporting unit's version): one page addressed to the work
 unit's party organisation, with the grade boxes, the community's comment, seal and date, and
-a tear-off 回执 for the unit to sign and send back."""
+a tear-off 回执 for the unit to sign and send back, with the 回执's number (db.receipts) so
+that it is found by number when it comes back."""
 
 from __future__ import annotations
 
@@ -109,8 +110,18 @@ def _receipt(lay: Layout, y: float, card: FeedbackCard, base: Common) -> None:
     lay.cut_line(y - 3.5 * mm * k)
     top = y
     y += 2 * mm * k
-    lay.text(s.width / 2, y + s.title * 0.8, "回　　执", s.title * 0.8, "c", bold=True)
-    y += s.title * 0.8 * 1.5
+    head = s.title * 0.8
+    lay.text(s.width / 2, y + head, "回　　执", head, "c", bold=True)
+    if card.receipt_number:  # matched by it in 回执登记 when the slip comes back
+        number = f"编号：{card.receipt_number}"
+        right = x + w - s.pad * 2
+        title_end = s.width / 2 + lay.fonts.width("回　　执", head) / 2 + 3 * mm * k
+        if right - lay.fonts.width(number, s.body) >= title_end:
+            lay.text(right, y + head, number, s.body, "r", bold=True)
+        else:  # a long community name: the number on its own line below the title
+            y += s.body * 1.4
+            lay.text(right, y + head, number, s.body, "r", bold=True)
+    y += head * 1.5
     lay.text(x + s.pad * 2, y + s.body, f"{base.office}党组织：", s.body)
     y += s.body * 1.7
     for line in lay.wrap("　　" + card.receipt, w - 4 * s.pad, s.body):

@@ -40,14 +40,8 @@ def _print(args: argparse.Namespace) -> int:
                 print(f"[{fraction:4.0%}] {label}", file=sys.stderr)
 
         try:
+            # 反馈卡: each card's 回执 is numbered and registered by print_cards
             result = print_cards(ledger, job, args.out, progress)
-            if job.kind == "feedback" and job.period:  # each card's 回执, to tick off later
-                from db import receipts
-                from desktop.cards.batch import member_ids, unit_ids
-
-                receipts.track_feedback(ledger, job.period, [] if job.units else
-                                        member_ids(ledger, job), unit_ids(ledger, job)
-                                        if job.units else [])
         except OSError as error:  # e.g. the old PDF is still open in a viewer on Windows
             print(f"错误：无法写入“{args.out}”：{error.strerror or error}"
                   "（文件可能正被其他程序打开，或没有写入权限）", file=sys.stderr)

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import receipts
 from db.ledger import Ledger
 from db.periods import half_year_of, parse_period
 from desktop import workarea
@@ -191,13 +190,9 @@ class PrintOptionsDialog(QDialog):
         out = Path(tempfile.mkdtemp(prefix="cards-", dir=workarea.use_private_temp())) / \
             f"{name}.pdf"
         def work(ledger: Ledger, progress: Progress, cancelled: Cancelled) -> PrintResult:
-            result = print_cards(ledger, job, out, progress, cancelled)
-            if job.kind == "feedback" and job.period and not cancelled():
-                # each card's tear-off 回执, ticked off in 打印 → 回执登记 when it comes back
-                receipts.track_feedback(ledger, job.period,
-                                        [] if job.units else member_ids(ledger, job),
-                                        unit_ids(ledger, job) if job.units else [])
-            return result
+            # 反馈卡: print_cards numbers each card's tear-off 回执 (on the card) and registers
+            # it, ticked off in 打印 → 回执登记 when it comes back
+            return print_cards(ledger, job, out, progress, cancelled)
 
         self.generate_button.setEnabled(False)
         self.job = run_ledger_job(self, "生成卡片", self.ledger_path, work, self._done,

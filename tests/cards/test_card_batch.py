@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, A5, landscape
@@ -67,7 +69,9 @@ def test_a5_and_two_up(known, fonts, tmp_path):
     assert [round(float(v)) for v in reader.pages[0].mediabox[2:]] == \
         [round(v) for v in landscape(A4)]
     first = flat(pdf_text(two)[0])
-    assert first.count("在职党员进社区反馈卡") == 2 and first.count("回执") == 2
+    # two cards, each with its tear-off 回执 and that 回执's own number
+    assert first.count("在职党员进社区反馈卡") == 2 and first.count("（沿此线剪下）回执") == 2
+    assert len(set(re.findall(r"回执编号：(丽景社区回执-2026-\d{4})", first))) == 2
 
 
 def test_progress_and_cancel(known, fonts, tmp_path):
