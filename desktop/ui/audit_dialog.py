@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -13,12 +12,13 @@ from PySide6.QtWidgets import (
 )
 
 from .forms import list_dialog
+from .page_protocol import HostWindow
 
 
 class AuditDialog(QDialog):
     """审计日志: newest first; exportable; the chain is checked when it opens."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: HostWindow):
         from db import audit
 
         super().__init__(window)

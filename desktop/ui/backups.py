@@ -25,6 +25,7 @@ from db.ledger import Ledger
 from desktop import paths
 
 from .forms import confirm, list_dialog, show_error
+from .page_protocol import HostWindow
 from .worker import run_ledger_job
 
 
@@ -66,7 +67,7 @@ def offer_local_copy(path: str | Path, parent: QWidget | None = None) -> Path | 
         return None
 
 
-def start_health_check(window: Any) -> Any:
+def start_health_check(window: HostWindow) -> Any:
     """After opening: quick_check, foreign keys, audit chain, and the daily backup — in the
     background, so a large ledger opens at once. A damaged ledger is reported with the newest
     good backup offered."""
@@ -81,7 +82,7 @@ def start_health_check(window: Any) -> Any:
     def done(result: tuple[list[str], str | None]) -> None:
         found, made = result
         if made:
-            window.statusBar().showMessage(f"已自动备份：{Path(made).name}", 8000)
+            window.show_status(f"已自动备份：{Path(made).name}", 8000)
         if found:
             report_damage(window, found)
 
@@ -93,7 +94,7 @@ def start_health_check(window: Any) -> Any:
     return job
 
 
-def report_damage(window: Any, found: list[str]) -> None:
+def report_damage(window: HostWindow, found: list[str]) -> None:
     good = backup.newest_good(backup_folder(), window.ledger.path)
     text = "检查发现台账文件有问题：\n" + "\n".join(f"· {p}" for p in found[:8])
     if good is None:
@@ -106,7 +107,7 @@ def report_damage(window: Any, found: list[str]) -> None:
         restore_from(window, good.path)
 
 
-def restore_from(window: Any, backup_path: Path) -> None:
+def restore_from(window: HostWindow, backup_path: Path) -> None:
     try:
         safety = backup.restore(window.ledger, backup_path, backup_folder())
     except LedgerError as error:
@@ -123,7 +124,7 @@ def restore_from(window: Any, backup_path: Path) -> None:
 class BackupDialog(QDialog):
     """备份与恢复: the backups with time, reason and counts; back up now; restore."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: HostWindow):
         super().__init__(window)
         self.window_ = window
         self.setWindowTitle("备份与恢复")
@@ -160,7 +161,7 @@ class BackupDialog(QDialog):
             return
         backup.thin(backup_folder(), self.window_.ledger.path)
         self.fill()
-        self.window_.statusBar().showMessage(f"已备份：{made.name}", 8000)
+        self.window_.show_status(f"已备份：{made.name}", 8000)
 
     def restore(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -174,7 +175,7 @@ class BackupDialog(QDialog):
             self.fill()
 
 
-def full_check(window: Any) -> None:
+def full_check(window: HostWindow) -> None:
     """检查数据库: the full integrity check and the safe repairs, in the background."""
     ledger_path = window.ledger.path
 

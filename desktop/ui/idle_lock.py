@@ -9,12 +9,14 @@ from PySide6.QtWidgets import QDialog
 
 from db.users import wait_seconds
 
+from .page_protocol import HostWindow
+
 
 class IdleLock:
     """Locks an encrypted ledger's window after some minutes without input; unlocking needs
     the password, with the same growing delays after wrong tries."""
 
-    def __init__(self, window: Any, minutes: float | None = None):
+    def __init__(self, window: HostWindow, minutes: float | None = None):
         import time
 
         from PySide6.QtCore import QEvent, QObject, QTimer
@@ -69,7 +71,7 @@ class IdleLock:
         from db.crypto import password_for
 
         self.locked = True
-        central = self.window.centralWidget()
+        central = self.window.body()
         central.hide()
         failures = 0
         try:

@@ -28,6 +28,7 @@ from db import LedgerError, keys, users
 from db.ledger import Ledger
 
 from .forms import dialog_buttons
+from .page_protocol import HostWindow
 
 EXPLAIN = ("恢复密钥能打开台账里的全部数据（包括完整身份证号），相当于书记的密码。"
            "所有书记都忘记密码时，只能用它设置新密码；钥匙文件（台账文件名后加 .keys）丢失时，"
@@ -174,7 +175,7 @@ def add_recover_button(dialog: Any, path: str | Path) -> None:
     dialog.layout().addWidget(button)
 
 
-def start_sealing(window: Any) -> None:
+def start_sealing(window: HostWindow) -> None:
     """Seal the ID numbers still stored in full (the first 书记 just created, or a ledger from
     before key slots), in the background with progress; a cancel leaves them for next time."""
     from db import vault

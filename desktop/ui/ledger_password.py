@@ -20,6 +20,7 @@ from db.users import wait_seconds
 
 from .backups import backup_folder
 from .forms import confirm, dialog_buttons, show_error
+from .page_protocol import HostWindow
 from .worker import run_job
 
 
@@ -105,7 +106,7 @@ class PasswordDialog(QDialog):
             self.accept()
 
 
-def set_password(window: Any, dialog: PasswordDialog | None = None) -> Any:
+def set_password(window: HostWindow, dialog: PasswordDialog | None = None) -> Any:
     """Re-encrypt the ledger and its backups in the background; the window waits disabled."""
     from db import vault
     from db.crypto import password_for
@@ -124,7 +125,7 @@ def set_password(window: Any, dialog: PasswordDialog | None = None) -> Any:
     return _rekey(window, old, dialog.new.text() or None)
 
 
-def _encrypt_with_keys(window: Any, current: str | None, ask: bool = True) -> Any:
+def _encrypt_with_keys(window: HostWindow, current: str | None, ask: bool = True) -> Any:
     """A ledger with users is encrypted with its own file key, which each user's password
     unwraps (db.keys): there is no shared ledger password to type or to pass on."""
     from db import keys
@@ -146,12 +147,12 @@ def _encrypt_with_keys(window: Any, current: str | None, ask: bool = True) -> An
     return _rekey(window, current, held.sqlcipher_key if encrypt else None)
 
 
-def _rekey(window: Any, old: str | None, new: str | None) -> Any:
+def _rekey(window: HostWindow, old: str | None, new: str | None) -> Any:
     from db import audit
 
     path = window.ledger.path
     window.ledger.close()
-    window.centralWidget().setEnabled(False)
+    window.body().setEnabled(False)
 
     def work(progress: Any, cancelled: Any) -> list[str]:
         progress("正在加密台账和备份…", 0.1)
@@ -160,7 +161,7 @@ def _rekey(window: Any, old: str | None, new: str | None) -> Any:
     def finish(skipped: list[str] | None, error: BaseException | None = None) -> None:
         ledger = open_ledger(path, create=False, password=new if error is None else old)
         window.set_ledger(ledger)
-        window.centralWidget().setEnabled(True)
+        window.body().setEnabled(True)
         if error is not None:
             show_error(window, "设置台账密码", f"没有完成，台账保持原样：{error}")
             return

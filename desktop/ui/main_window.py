@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
-    QMainWindow,
     QMessageBox,
     QScrollArea,
     QStackedWidget,
@@ -27,9 +26,8 @@ from . import backups, card_dialogs, ledger_password, roster_dialog, sync_export
 from .audit_dialog import AuditDialog
 from .evaluation_page import EvaluationPage
 from .grid_page import GridPage
-from .idle_lock import IdleLock
 from .overview_page import OverviewPage
-from .page_protocol import Guarded, Page
+from .page_protocol import Guarded, HostWindow, Page
 from .pages import ActivitiesPage, MembersPage, OrdersPage, PostsPage, UnitsPage
 from .points_page import PointsPage
 from .register_page import RegisterPage
@@ -42,7 +40,7 @@ PAGES = (("overview", "概览"), ("grid", "网格"), ("units", "报到单位"), 
 __all__ = ["FRAME_ALLOWANCE", "PAGES", "WANTED_SIZE", "MainWindow", "initial_size"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(HostWindow):
     open_requested = Signal(str)  # another ledger file to open
     new_requested = Signal()
 
@@ -55,7 +53,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         self.node_filter: tuple[int | None, str] = (None, "")
-        self.idle_lock: IdleLock | None = None  # set once the window shows (desktop.ui.app)
+        self.idle_lock = None  # an idle_lock.IdleLock, set once the window shows (desktop.ui.app)
         # Pages are built when first shown: a city ledger opens without querying every register.
         self.pages = Pages(self.make_page)
         self.keys = [k for k, _ in PAGES]
@@ -358,10 +356,6 @@ class MainWindow(QMainWindow):
             page.set_ledger(ledger)
         old.close()
         self.show_ledger_info()
-
-    def show_status(self, text: str, timeout_ms: int = 10000) -> None:
-        """A passing message in the status bar (Host: pages tell what they did)."""
-        self.statusBar().showMessage(text, timeout_ms)
 
     def lock_now(self) -> None:
         lock = self.idle_lock

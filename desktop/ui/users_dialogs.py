@@ -25,6 +25,7 @@ from db.ledger import Ledger
 
 from .forms import dialog_buttons, list_dialog
 from .login_dialogs import _password_edit, login
+from .page_protocol import HostWindow
 
 
 class UserForm(QDialog):
@@ -108,7 +109,7 @@ class UserForm(QDialog):
 class UsersDialog(QDialog):
     """用户管理 (书记 only): the users of this ledger and what they may do."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: HostWindow):
         super().__init__(window)
         self.window_ = window
         self.ledger: Ledger = window.ledger
@@ -232,7 +233,7 @@ class PasswordForm(QDialog):
         self.accept()
 
 
-def change_own_password(window: Any) -> None:
+def change_own_password(window: HostWindow) -> None:
     actor = actor_of(window.ledger)
     if actor is None:
         QMessageBox.information(window, "修改我的密码",
@@ -250,12 +251,12 @@ def change_own_password(window: Any) -> None:
         return
 
 
-def switch_user(window: Any) -> None:
+def switch_user(window: HostWindow) -> None:
     """退出登录 and let someone else log in; nobody logging in closes the program."""
     from PySide6.QtWidgets import QApplication
 
     users.logout(window.ledger)
-    central = window.centralWidget()
+    central = window.body()
     central.hide()
     try:
         if not login(window.ledger, window):
@@ -272,7 +273,7 @@ def switch_user(window: Any) -> None:
 class LockSettingsDialog(QDialog):
     """锁定设置: minutes without input before the window locks (书记 only)."""
 
-    def __init__(self, window: Any):
+    def __init__(self, window: HostWindow):
         from db import settings
 
         super().__init__(window)
@@ -305,13 +306,13 @@ class LockSettingsDialog(QDialog):
         except LedgerError as error:
             self.error.setText(str(error))
             return
-        lock = getattr(self.window_, "idle_lock", None)
+        lock = self.window_.idle_lock
         if lock is not None:
             lock.minutes = float(self.minutes.value())
         self.accept()
 
 
-def secretary_only(window: Any) -> bool:
+def secretary_only(window: HostWindow) -> bool:
     return is_secretary(window.ledger)
 
 
