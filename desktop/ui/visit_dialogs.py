@@ -36,6 +36,7 @@ from .forms import (
 from .pickers import PickDialog
 from .report_common import grid_combo, months, period_combo, period_of
 from .signin_dialogs import preview_pdf, temp_pdf
+from .worker import Job, run_ledger_job
 
 
 def _table(headers: tuple[str, ...]) -> QTableWidget:
@@ -195,6 +196,7 @@ class NotVisitedDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(row)
         self.rows: list[dict[str, Any]] = []
+        self.job: Job | None = None
         self.reload()
         self.resize(fitting(self, QSize(1040, 600)))
 
@@ -231,18 +233,28 @@ class NotVisitedDialog(QDialog):
             self.reload()
 
     def print_list(self) -> None:
+        """The list as a PDF, written off the GUI thread, then the preview."""
         from desktop.cards.visit_list import visit_list_pdf
 
         self.error.clear()
         try:
             code = self.code()
-            path, warnings, count = visit_list_pdf(
-                self.ledger, code, temp_pdf(f"一联一帮未走访联系户{code}.pdf"),
-                self.grid.currentData(), full_phones=self.full.isChecked())
-        except (LedgerError, OSError) as error:
+        except LedgerError as error:
             show_error(self, "打印名单", error)
             return
-        preview_pdf(self, path, 1, warnings, f"一联一帮{visits.month(code).label}未走访联系户（{count}户）")
+        node_id, full = self.grid.currentData(), self.full.isChecked()
+        out = temp_pdf(f"一联一帮未走访联系户{code}.pdf")
+
+        def work(ledger: Ledger, _progress: object, _cancelled: object) -> Any:
+            return visit_list_pdf(ledger, code, out, node_id, full_phones=full)
+
+        def done(result: Any) -> None:
+            path, warnings, count = result
+            preview_pdf(self, path, 1, warnings,
+                        f"一联一帮{visits.month(code).label}未走访联系户（{count}户）")
+
+        self.job = run_ledger_job(self, "打印名单", self.ledger, work, done,
+                                  lambda error, _trace: show_error(self, "打印名单", error))
 
 
 def household_tab(ledger: Ledger, member_id: int, household: QWidget) -> QWidget:

@@ -4,6 +4,8 @@ are computed each time: a service verified since takes its member off."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize
@@ -27,6 +29,7 @@ from db.ledger import Ledger
 from .forms import fitting, show_error
 from .report_common import grid_combo, mark_running, period_combo, period_of, quarters
 from .signin_dialogs import preview_pdf, temp_pdf
+from .worker import Job, run_ledger_job
 
 MEMBER_HEADERS = ("姓名", "工作单位", "居住网格", "联系电话", "报到日期", "上次服务")
 UNIT_HEADERS = ("单位名称", "类别", "联系人", "联系电话", "包联小区")
@@ -102,6 +105,7 @@ class WarningDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(row)
         self.warning: QuarterWarning | None = None
+        self.job: Job | None = None
         self.reload()
         self.resize(fitting(self, QSize(1040, 620)))
 
@@ -129,18 +133,28 @@ class WarningDialog(QDialog):
         self.tabs.setTabText(0, f"党员（{len(w.members)}）")
         self.tabs.setTabText(1, f"报到单位（{len(w.units)}）")
 
+    def _print(self, title: str, make: Callable[[Ledger], tuple[Path, list[str]]],
+               shown: str) -> None:
+        """Write the PDF off the GUI thread (a street's list runs to hundreds of pages), then
+        show it in the preview."""
+        def work(ledger: Ledger, _progress: object, _cancelled: object) -> tuple[Path, list[str]]:
+            return make(ledger)
+
+        def done(result: tuple[Path, list[str]]) -> None:
+            preview_pdf(self, result[0], 1, result[1], shown)
+
+        self.job = run_ledger_job(self, title, self.ledger, work, done,
+                                  lambda error, _trace: show_error(self, title, error))
+
     def print_list(self) -> None:
         from desktop.cards.early_warning import warning_list_pdf
 
-        if self.warning is None:
+        warning = self.warning
+        if warning is None:
             return
-        try:
-            path, warnings = warning_list_pdf(
-                self.ledger, self.warning, temp_pdf(f"预警名单{self.warning.quarter.code}.pdf"))
-        except OSError as error:
-            show_error(self, "打印预警名单", error)
-            return
-        preview_pdf(self, path, 1, warnings, f"{self.warning.quarter.label}双报到预警名单")
+        out = temp_pdf(f"预警名单{warning.quarter.code}.pdf")
+        self._print("打印预警名单", lambda ledger: warning_list_pdf(ledger, warning, out),
+                    f"{warning.quarter.label}双报到预警名单")
 
     def _selected(self, table: QTableWidget, rows: list[dict[str, Any]]) -> list[int]:
         picked = {i.row() for i in table.selectionModel().selectedRows()}
@@ -167,12 +181,10 @@ class WarningDialog(QDialog):
     def _print_notes(self, member_ids: list[int] | None, unit_ids: list[int] | None) -> None:
         from desktop.cards.early_warning import reminders, reminders_pdf
 
-        assert self.warning is not None
-        letters = reminders(self.ledger, self.warning, member_ids, unit_ids)
-        try:
-            path, warnings = reminders_pdf(self.ledger, letters,
-                                           temp_pdf(f"温馨提示{self.warning.quarter.code}.pdf"))
-        except OSError as error:
-            show_error(self, "打印温馨提示", error)
-            return
-        preview_pdf(self, path, len(letters), warnings, f"温馨提示（{len(letters)}份）")
+        warning = self.warning
+        assert warning is not None
+        count = len(reminders(self.ledger, warning, member_ids, unit_ids))
+        out = temp_pdf(f"温馨提示{warning.quarter.code}.pdf")
+        self._print("打印温馨提示", lambda ledger: reminders_pdf(
+            ledger, reminders(ledger, warning, member_ids, unit_ids), out),
+            f"温馨提示（{count}份）")

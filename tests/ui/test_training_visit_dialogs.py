@@ -127,8 +127,9 @@ def test_a_visit_recorded_from_the_list_takes_the_household_off(qtbot, ledger, w
     # the 网格 box narrows the list
     dialog.grid.setCurrentIndex(dialog.grid.findData(ledger.nodes["1单元"]))
     assert dialog.table.rowCount() == 0
-    dialog.buttons["打印名单"].click()
-    assert shown and shown[-1][0].is_file() and "未走访联系户" in shown[-1][1]
+    dialog.buttons["打印名单"].click()  # written in the background, then previewed
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert shown[-1][0].is_file() and "未走访联系户" in shown[-1][1]
     assert li
 
 
@@ -168,10 +169,13 @@ def test_the_warning_dialog_lists_prints_and_clears(qtbot, ledger, wang, monkeyp
     assert "扣 5 分" in dialog.summary.text()
     _shot(dialog, "quarter-warning")
     dialog.buttons["打印预警名单"].click()
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=10000)
     dialog.buttons["为选中的打印温馨提示"].click()
     assert "请先在名单中选中" in dialog.error.text()
     dialog.members.selectRow(0)
     dialog.buttons["为选中的打印温馨提示"].click()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=10000)
+    assert shown[1][0].is_file()
     assert [s[1:] for s in shown] == [(1, f"{dialog.warning.quarter.label}双报到预警名单"),
                                       (1, "温馨提示（1份）")]
     activities.record_activity(ledger, members=[(wang, 1)], date=dt.date.today().isoformat(),
