@@ -115,3 +115,25 @@ def test_a_grid_part_carries_only_its_members_records(make_ledger, tmp_path):
     assert {r["name"] for r in target.query("SELECT name FROM members")} == {"王芳"}
     for table in TABLES:
         assert target.scalar(f"SELECT count(*) FROM {table}") == 1, table
+
+
+def test_an_incoming_row_is_checked_as_the_form_would(make_ledger):
+    from desktop.sync.rowcheck import check_row
+
+    led = make_ledger("a")
+    member = _member(led, "王芳", "19800101")
+    t, a, v = _records(led, member)
+    rows = {table: led.one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+            for table, row_id in (("trainings", t), ("awards", a), ("household_visits", v))}
+    for table, row in rows.items():
+        row.pop("id")
+        row.pop("seq")
+        row.pop("via")
+        row["member_id"] = led.scalar("SELECT uuid FROM members")
+        assert check_row(table, row, {}) == [], table
+    assert check_row("awards", {**rows["awards"], "level": "乡级"}, {})[0][0] == "level"
+    found = dict(check_row("trainings", {**rows["trainings"], "hours": "八", "date": "2026-02-30",
+                                         "title": ""}, {}))
+    assert {"hours", "date", "title"} <= set(found)  # every bad field named, not only the first
+    assert "上门、电话、微信、其他" in dict(check_row(
+        "household_visits", {**rows["household_visits"], "way": "短信"}, {}))["way"]
