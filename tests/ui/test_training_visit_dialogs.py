@@ -208,3 +208,27 @@ def test_the_print_menu_opens_visits_and_warnings(qtbot, answer, ledger, wang, t
     actions["季度预警…"].trigger()
     assert [name for name, _rows in seen] == ["NotVisitedDialog", "WarningDialog"]
     assert all(rows == 1 for _name, rows in seen)  # 王芳: not visited, no service yet
+
+
+def test_a_certificate_issued_with_training_and_awards_ticked(qtbot, ledger, wang, monkeypatch):
+    from desktop.ui import certificate_dialogs
+    from desktop.ui.certificate_dialogs import IssueDialog
+
+    shown = []
+    monkeypatch.setattr(certificate_dialogs, "preview_pdf",
+                        lambda parent, path, pages, warnings, title: shown.append(path))
+    activities.record_activity(ledger, members=[(wang, 2)], date="2026-03-01", kind="志愿服务",
+                               title="清扫", verified=True, verifier="刘书记")
+    training.add_training(ledger, wang, "2026-03-05", "党员志愿服务骨干培训", "区委组织部", 8)
+    dialog = IssueDialog(ledger, member_id=wang)
+    qtbot.addWidget(dialog)
+    dialog.start.setText("2026-01-01")
+    dialog.end.setText("2026-06-30")
+    dialog.leader.setText("刘建国")
+    dialog.handler.setText("王干事")
+    dialog.records.setChecked(True)
+    assert "将列出培训 1 项、表彰奖励 0 项" in dialog.facts.text()
+    dialog.issue()
+    cert = ledger.one("SELECT * FROM certificates")
+    assert cert["trainings_text"] == "2026-03-05 党员志愿服务骨干培训（区委组织部，8学时）"
+    assert shown and shown[0].is_file()
