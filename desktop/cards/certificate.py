@@ -65,7 +65,7 @@ def _draw(doc: Doc, ledger: Ledger, cert: dict[str, Any], reprint: bool) -> None
         [Cell(lab, "证件号码", True), Cell(half, cert["id_masked"]), Cell(lab, "服务次数", True),
          Cell(half, f"{cert['times']} 次")],
         [Cell(lab, "服务时间", True),
-         Cell(half, f"{cert['period_start']} 至 {cert['period_end']}"),
+         Cell(half, f"{_cn_date(cert['period_start'])}至{_cn_date(cert['period_end'])}"),
          Cell(lab, "服务时长", True), Cell(half, f"{fmt_number(cert['hours'])} 小时")],
         [Cell(lab, "服务内容", True), Cell(w - lab, cert["content"])],
         # 培训 / 表彰 only when it was issued with them (migration 0010 keeps the lines)
@@ -76,7 +76,8 @@ def _draw(doc: Doc, ledger: Ledger, cert: dict[str, Any], reprint: bool) -> None
         [Cell(lab, "负责人", True), Cell(third, cert["leader"]), Cell(lab, "经办人", True),
          Cell(third, cert["handler"]), Cell(lab, "联系电话", True), Cell(third, cert["phone"])],
         [Cell(lab, "出具日期", True), Cell(half, _cn_date(cert["issued_date"])),
-         Cell(lab, "打印", True), Cell(half, "补打（与原件同号）" if reprint else "原件")],
+         Cell(lab, "打印情况", True),
+         Cell(half, "补打（与原件同号）" if reprint else "首次打印")],
         [Cell(lab, "备注", True), Cell(w - lab, cert["note"] or "")],
     ]
     for cells in rows:
@@ -143,7 +144,7 @@ def register_pdf(ledger: Ledger, out: str | Path, year: int | None = None,
                for c in book],
               widths=(0.14, 0.06, 0.14, 0.14, 0.04, 0.05, 0.08, 0.06, 0.06, 0.05, 0.05, 0.13),
               align=("l", "c", "c", "c", "c", "c", "c", "c", "c", "c", "c", "l"), size=doc.s.small * 1.1,
-              empty="（尚未出具证明）")
+              empty="（尚未出具证明）", keep=6 * mm + doc.s.body * 1.6)  # the signatures too
     doc.space(6 * mm)
     doc.para("登记人：__________　　　核对人：__________　　　年　　月　　日", align="r")
     path = doc.save(out, "志愿服务记录证明登记簿", office)

@@ -57,7 +57,7 @@ def member_letter(ledger: Ledger, warning: QuarterWarning, row: dict) -> Letter:
         f"您好！{_so_far(warning)}社区台账中还没有您本季度经社区审核的服务记录。",
         "按照“双报到”工作要求，在职党员每季度至少参加一次社区服务。本季度将于"
         f"{_cn(q.end)}结束，届时仍没有服务记录的，{consequence(warning)}。",
-        f"{how}参加集中服务日、志愿服务、群众点单等活动。服务经社区审核后，本提示自动解除。"
+        f"{how}参加集中服务日、志愿服务、群众点单等活动。服务经社区审核后，即不再列入预警名单。"
         "感谢您对社区工作的理解和支持！",
     ])
 
@@ -69,7 +69,7 @@ def unit_letter(warning: QuarterWarning, row: dict) -> Letter:
         "按照“双报到”工作要求，报到单位每季度至少办成一件实事。本季度将于"
         f"{_cn(q.end)}结束，届时仍未完成的，将列入季度达标检查名单，并影响半年评价等次。",
         "请结合共驻共建协议和社区需求清单，尽快与社区商定实事项目。项目完成并经社区审核后，"
-        "本提示自动解除。感谢贵单位对社区建设的大力支持！",
+        "即不再列入预警名单。感谢贵单位对社区建设的大力支持！",
     ])
 
 
@@ -96,7 +96,8 @@ def reminders_pdf(ledger: Ledger, letters: list[Letter], out: str | Path,
     for letter in letters:
         lay.new_page()
         fonts.context = f"{KIND}（{letter.addressee}）"
-        layout_letter(lay, letter, office, date)
+        # signed as the 预警名单 it goes with and the community's other forms
+        layout_letter(lay, letter, office, date, signer=f"{office}党组织")
     if not lay.pages:
         lay.new_page()
         lay.text(lay.s.width / 2, lay.s.margin_top + 30, "（没有需要提示的党员或单位）", lay.s.body, "c")
@@ -123,9 +124,9 @@ def warning_list_pdf(ledger: Ledger, warning: QuarterWarning, out: str | Path,
     scope = grid.path_text(ledger, node_id, 1) if node_id else office
     doc = Doc(fonts, landscape=True, header=f"{scope}　{q.label}双报到预警名单（电话已部分隐藏）")
     doc.title(f"{q.label}双报到预警名单")
-    left = (f"距季度结束（{q.end}）还有{warning.days_left}天" if not warning.ended
-            else f"本季度已于{q.end}结束")
-    doc.para(f"范围：{scope}　　统计截至：{warning.as_of}　　{left}", align="c")
+    left = (f"距季度结束（{_cn(q.end)}）还有{warning.days_left}天" if not warning.ended
+            else f"本季度已于{_cn(q.end)}结束")
+    doc.para(f"范围：{scope}　　统计截至：{_cn(warning.as_of)}　　{left}", align="c")
     doc.para(f"说明：季度结束时，仍没有经社区审核服务记录的在职党员{consequence(warning)}；"
              "仍未办成实事的报到单位列入季度达标检查名单。名单随台账实时计算，参加服务（或完成实事）"
              "并经社区审核后即不再列入。", doc.s.small)
@@ -145,7 +146,8 @@ def warning_list_pdf(ledger: Ledger, warning: QuarterWarning, out: str | Path,
               [(i, r["name"], r["category"], r["contact"], r["phone"], r["place"])
                for i, r in enumerate(warning.units, start=1)],
               widths=(0.05, 0.35, 0.08, 0.1, 0.12, 0.3),
-              align=("c", "l", "c", "c", "c", "l"), empty="（无）")
+              align=("c", "l", "c", "c", "c", "l"), empty="（无）",
+              keep=6 + doc.s.body * 1.6)  # the signature line with the last row
     doc.space(6)
     doc.para(f"{office}党组织　　　年　　月　　日", align="r")
     path = doc.save(out, f"{q.label}双报到预警名单", office)

@@ -49,7 +49,7 @@ def notice_pdf(ledger: Ledger, notice_id: int, out: str | Path,
         notices.printed(ledger, notice_id)  # raises the refusal before anything is written
     rows = notices.notice_rows(ledger, notice_id)
     office = settings.identity(ledger)["office_name"] or "本社区"
-    window = f"公示期：{notice['start_date']} 至 {notice['end_date']}"
+    window = f"公示期：{_cn_date(notice['start_date'])}至{_cn_date(notice['end_date'])}"
     doc = Doc(fonts, landscape=True, header=f"{office}　公示编号 {notice['number']}　{window}")
     s = doc.s
     doc.title(notice_title(ledger, notice))
@@ -63,7 +63,8 @@ def notice_pdf(ledger: Ledger, notice_id: int, out: str | Path,
               grid.path_text(ledger, r["node_id"], 2) if r["node_id"] else "",
               r["services"], fmt_number(r["hours"]), fmt_number(r["points"]), _objection(r))
              for i, r in enumerate(rows, 1)]
-    doc.table(HEADERS, table, widths=WIDTHS, align=ALIGN, empty="（该范围内没有在册党员和报到单位）")
+    doc.table(HEADERS, table, widths=WIDTHS, align=ALIGN, empty="（该范围内没有在册党员和报到单位）",
+              keep=1.5 * mm + s.body * 1.6 + SEAL + s.body * 8)  # the total and the seal with the last row
     members = [r for r in rows if r["kind"] == "党员"]
     doc.space(1.5 * mm)
     doc.para(f"合计：党员{len(members)}名、单位{len(rows) - len(members)}个，服务"
@@ -88,7 +89,7 @@ def _days(notice: dict[str, Any]) -> int:
 
 def _foot(doc: Doc, office: str, notice: dict[str, Any]) -> None:
     lay, s = doc.lay, doc.s
-    doc.need(SEAL + s.body * 8)
+    doc.need(SEAL + s.body * 8)  # the table's keep holds this much for the last row to come
     doc.space(2 * mm)
     contact = notice["contact"] or "社区党组织"
     doc.para(f"公示期间，对上述内容有异议的，请向{contact}反映（请写明对哪一行、什么内容有异议）。"

@@ -112,8 +112,10 @@ class Doc:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]],
               widths: Sequence[float] | None = None, align: Sequence[str] | None = None,
-              size: float | None = None, empty: str = "（无）") -> None:
-        """A ruled table; widths are fractions of the content width."""
+              size: float | None = None, empty: str = "（无）", keep: float = 0.0) -> None:
+        """A ruled table; widths are fractions of the content width. keep is the height of
+        what follows the table (a total, signature lines, the seal's place): the last row
+        goes to a new page with it rather than leave it alone on a page of its own."""
         lay, s = self.lay, self.s
         size = size or s.table
         total = s.content_width
@@ -133,11 +135,13 @@ class Doc:
             self.y += lay.row(s.margin_x, self.y, [Cell(total, empty, True)], size,
                               min_height=min_h)
             return
-        for row in rows:
+        for i, row in enumerate(rows):
             cells = [Cell(w, cell_text(v), False, a) for w, v, a in
                      zip(cols, row, aligns, strict=True)]
             h = lay.row_height(cells, size, min_h)
-            if self.y + h > s.bottom:
+            after = keep if i == len(rows) - 1 and len(rows) > 1 else 0.0
+            if self.y + h > s.bottom or (after and self.y + h + after > s.bottom
+                                         and keep + h + 2 * min_h < s.bottom - s.margin_top):
                 self.new_page()
                 head()
             self.y += lay.row(s.margin_x, self.y, cells, size, height=h)
