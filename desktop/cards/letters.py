@@ -191,7 +191,10 @@ def wrap(lay: Layout, text: str, width: float, size: float) -> list[str]:
     return lines
 
 
-def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
+def layout_letter(lay: Layout, letter: Letter, office: str, date: str,
+                  signer: str | None = None) -> None:
+    """One letter on the current page, signed by signer (default: the community's 党委 as
+    the 文号 letters name it)."""
     s = lay.s
     size = s.body * 1.3
     x, w = s.margin_x + 6 * mm, s.content_width - 12 * mm
@@ -213,7 +216,8 @@ def layout_letter(lay: Layout, letter: Letter, office: str, date: str) -> None:
         y += size * 3
     y = max(y + 18 * mm, s.height * 0.62)
     right = s.width - s.margin_x - 6 * mm
-    signer = f"中共{office}委员会" if not office.endswith(("委员会", "党委", "支部")) else office
+    if signer is None:
+        signer = f"中共{office}委员会" if not office.endswith(("委员会", "党委", "支部")) else office
     lay.text(right, y, f"{signer}（盖章）", size, "r")
     lay.text(right, y + size * 2.2, date, size, "r")
     if letter.cc:

@@ -68,10 +68,14 @@ def test_certificate_prints_verified_hours_and_reprints_as_buda(served, fonts, t
     assert "丽景社区-2026-0001" in text and "补打" not in text
     assert served["wang_id"] not in text and served["wang_id"][:6] + "********" in text
     assert "0318-2345678" in text and "（公章）" in text and served["number"] in text
+    # one date style in the form, as the sentence above it and the date under the seal
+    assert "服务时间2026年1月1日至2026年6月30日" in text and "出具日期2026年7月1日" in text
+    assert "打印情况首次打印" in text
     assert_margins(path, fonts)
     again, _w, reprint = certificate_pdf(led, cid, tmp_path / "补打.pdf", fonts)
     text = flat(pdf_text(again)[0])
     assert reprint and "丽景社区-2026-0001（补打）" in text
+    assert "打印情况补打（与原件同号）" in text
     certificates.void(led, cid, "服务期间写错")
     with pytest.raises(RuleError, match="已作废"):
         certificate_pdf(led, cid, tmp_path / "作废.pdf", fonts)

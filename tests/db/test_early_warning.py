@@ -85,15 +85,17 @@ def test_the_printed_list_and_notes_name_the_quarter_end_and_the_deduction(ledge
                                            letters_out=tmp_path / "notes.pdf", today=MID)
     assert not warns
     text = _text(path)
-    for want in ("2026年第四季度双报到预警名单", "距季度结束（2026-12-31）还有42天", "扣减5分",
+    for want in ("2026年第四季度双报到预警名单", "统计截至：2026年11月20日", "距季度结束（2026年12月31日）还有42天", "扣减5分",
                  "王芳", "2026-08-08", "市财政局党支部", "138****5678"):
         assert want in text.replace("\n", ""), want
     assert "李强" not in text
     pages = PdfReader(str(notes)).pages
     assert len(pages) == 2  # one 温馨提示 each: 王芳 and the unit
     member_note = pages[0].extract_text().replace("\n", "")
-    for want in ("温馨提示", "王芳同志", "2026年12月31日结束", "扣减5分", "经社区审核后，本提示自动解除"):
+    for want in ("温馨提示", "王芳同志", "2026年12月31日结束", "扣减5分", "经社区审核后，即不再列入预警名单",
+                 "丽景社区党组织（盖章）"):  # signed as the 预警名单 it goes with
         assert want in member_note, want
+    assert "委员会" not in member_note
     unit_note = pages[1].extract_text().replace("\n", "")
     assert "市财政局党支部" in unit_note and "实事" in unit_note and "扣减" not in unit_note
     # only the chosen ones
