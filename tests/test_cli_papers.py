@@ -4,6 +4,11 @@ number, the 公示 its rows and 公示期, both as embedded-font PDFs a viewer c
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
+
+import pytest
 from pypdf import PdfReader
 
 from db import activities, members, open_ledger, units
@@ -23,12 +28,25 @@ def _embedded(path) -> bool:
     return fonts == {True}
 
 
+def _words(path) -> tuple[float, list[tuple[float, float, str]]]:
+    """(page width, [(xMin, yMin, word)]) of page 1, in points (poppler's word boxes)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to place the words")
+    out = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    width = float(re.search(r'<page width="([\d.]+)"', out).group(1))
+    return width, [(float(x), float(y), w) for x, y, w in
+                   re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', out)]
+
+
 def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
     led = ledger
     unit = units.add_unit(led, name="衡水市第二人民医院党委", paired_node_id=led.nodes["杨树小区"],
                           report_date="2026-03-01", contact_name="赵敏")
     wang = members.add_member(led, name="王芳", id_number=ids("19850312"), work_unit_id=unit,
-                              residence_node_id=led.nodes["1单元"], report_date="2026-03-05")
+                              residence_node_id=led.nodes["1单元"], report_date="2026-03-05",
+                              mobile="13912345678", room="301", household_name="刘奶奶",
+                              household_reason="老年")
     activities.record_activity(led, members=[(wang, 2.5)], date="2026-08-10", kind="志愿服务",
                                title="清扫", node_id=led.nodes["1单元"], verified=True,
                                verifier="刘书记")
@@ -41,6 +59,14 @@ def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
     assert "在职党员进社区报到登记表" in text and "王芳" in text and "回执" in text
     assert "衡水市第二人民医院党委：" in text and "丽景社区回执-2026-0001" in text
     assert "19850312" not in text  # the ID is masked, its birth date not beside it
+    assert "139****5678" in text and "13912345678" not in text  # as on the 基本信息卡
+    # dates in the table as the 回执 writes them; the household with its reason in brackets
+    assert "报到日期2026年3月5日" in text and "刘奶奶（老年）" in text and "1单元301" in text
+    # the seal's place over the issuer and the date at the right, as on the certificate
+    width, words = _words(form)
+    issuer = min((w for w in words if w[2].startswith("丽景社区党组织（盖章）")), key=lambda w: w[1])
+    seal = next(w for w in words if w[2] == "（公章）")
+    assert issuer[0] > width / 2 and seal[0] > width / 2 and seal[1] < issuer[1]
     assert _embedded(form)
     assert main(["print", "report-form", path, "--unit", str(unit), "--out",
                  str(tmp_path / "单位.pdf")]) == 0
@@ -54,7 +80,8 @@ def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
     assert "丽景社区公示-2026-0001" in out and "2026-10-13" in out
     page = flat(pdf_text(board)[0])
     assert "杨树小区2026年第三季度" in page and "王芳" in page and "周强13800138000" in page
-    assert "2026-10-09至2026-10-13" in page and _embedded(board)
+    # the 公示期 written as the date under the seal is (2026年10月9日), on every page's top too
+    assert page.count("公示期：2026年10月9日至2026年10月13日") == 2 and _embedded(board)
     # the same node and quarter again: the same notice, reprinted, not a second one
     assert main(["print", "notice", path, "--grid", "杨树小区", "--quarter", "2026Q3",
                  "--out", str(board)]) == 0

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 
 from db import grid, members, posts, receipts, settings, units
 from db.ledger import Ledger
-from db.validate import mask_id
+from db.validate import mask_id, mask_phone
 
 from .data import fmt_number
 from .fonts import FontSet
@@ -33,6 +33,11 @@ def _cn_date(iso: str) -> str:
         "　　　　年　　月　　日"
 
 
+def _day(iso: str | None) -> str:
+    """A date in a cell, written as the 回执 below writes it (blank stays blank)."""
+    return _cn_date(iso) if iso else ""
+
+
 def _member_rows(ledger: Ledger, member_id: int) -> tuple[str, list[list[tuple[str, str]]], dict]:
     m = members.get_member(ledger, member_id)
     unit = units.get_unit(ledger, m["work_unit_id"])["name"] if m["work_unit_id"] else \
@@ -40,15 +45,17 @@ def _member_rows(ledger: Ledger, member_id: int) -> tuple[str, list[list[tuple[s
     home = grid.path_text(ledger, m["residence_node_id"], 2) if m["residence_node_id"] else ""
     claimed = "、".join(c["post_name"] for c in posts.member_claims(ledger, member_id))
     number = m["id_number"] if "*" in m["id_number"] else mask_id(m["id_number"])
-    household = "、".join(x for x in (m["household_name"], m["household_reason"]) if x)
+    household = m["household_name"] or ""
+    if m["household_reason"]:
+        household = f"{household}（{m['household_reason']}）" if household else m["household_reason"]
     rows = [
         [("姓名", m["name"]), ("性别", m["gender"]), ("民族", m["ethnicity"])],
-        [("身份证号", number), ("手机号码", m["mobile"])],
+        [("身份证号", number), ("手机号码", mask_phone(m["mobile"] or ""))],
         [("工作单位", unit or "")],
-        [("职务", m["position"]), ("入党日期", m["join_date"])],
+        [("职务", m["position"]), ("入党日期", _day(m["join_date"]))],
         [("所在党支部", m["branch"])],
-        [("居住地址", f"{home} {m['room']}".strip())],
-        [("报到日期", m["report_date"]), ("特长", m["specialties"])],
+        [("居住地址", f"{home}{m['room'] or ''}")],  # as the cards write it
+        [("报到日期", _day(m["report_date"])), ("特长", m["specialties"])],
         [("认领岗位", claimed or "（未认领）")],
         [("一联一帮", household or "（无）")],
     ]
@@ -61,14 +68,14 @@ def _unit_rows(ledger: Ledger, unit_id: int) -> tuple[str, list[list[tuple[str, 
     paired = grid.path_text(ledger, u["paired_node_id"], 2) if u["paired_node_id"] else ""
     items = {kind: "；".join(i["title"] for i in units.list_items(ledger, unit_id, kind))
              for kind in units.ITEM_KINDS}
-    term = "至".join(x for x in (u["agreement_start"], u["agreement_end"]) if x)
+    term = "至".join(_day(x) for x in (u["agreement_start"], u["agreement_end"]) if x)
     rows = [
         [("党组织名称", u["name"])],
         [("单位类别", u["category"]), ("单位层级", u["level"]),
          ("党员人数", fmt_number(u["member_count"] or 0))],
-        [("联系人", u["contact_name"]), ("联系电话", u["contact_phone"])],
-        [("报到日期", u["report_date"]), ("包联小区", paired)],
-        [("协议签订", u["agreement_signed_date"]), ("协议期限", term)],
+        [("联系人", u["contact_name"]), ("联系电话", mask_phone(u["contact_phone"] or ""))],
+        [("报到日期", _day(u["report_date"])), ("包联小区", paired)],
+        [("协议签订", _day(u["agreement_signed_date"])), ("协议期限", term)],
         [("协议内容", u["agreement_content"])],
         [("资源清单", items["资源"] or "（无）")],
         [("需求清单", items["需求"] or "（无）")],
@@ -123,22 +130,29 @@ def _form(doc: Doc, title: str, office: str, receipt: dict[str, Any],
         for label, value in pairs:
             cells += [Cell(lab, label, True), Cell(share, str(value or ""))]
         doc.y += lay.row(x, doc.y, cells, s.table, min_height=s.row)
-    # 社区接收意见: what is left above the tear-off part, the seal's place inside it
-    box = max(SEAL + 22 * mm, s.bottom - RECEIPT_H - doc.y)
+    # 社区接收意见: what is left above the tear-off part. As on the certificate, the seal's
+    # place stands over the issuer's name and the date, at the right; the 经办人 signs left.
+    opinion = lay.wrap(receipt["opinion"] or "", w - lab - 3 * s.pad, s.body)[:4]
+    below = s.body * 3.6  # the issuer's name and the date under the seal's place
+    box = max(s.pad + s.body * (1.1 + 1.5 * len(opinion)) + 2 * mm + SEAL + below,
+              s.bottom - RECEIPT_H - doc.y)
     lay.rect(x, doc.y, lab, box)
     lay.cell_text(Cell(lab, "社区接收意见", True), x, doc.y, box, s.table)
     lay.rect(x + lab, doc.y, w - lab, box)
     ty = doc.y + s.pad + s.body * 1.1
-    for line in lay.wrap(receipt["opinion"] or "", w - lab - 3 * s.pad, s.body)[:4]:
+    for line in opinion:
         lay.text(x + lab + s.pad * 1.5, ty, line, s.body)
         ty += s.body * 1.5
-    seal_x = x + w - SEAL - 10 * mm
-    seal_y = doc.y + box - SEAL - 4 * mm
+    bottom = doc.y + box
+    right = x + w - 8 * mm
+    seal_x = right - SEAL - 4 * mm
+    seal_y = bottom - below - SEAL
     lay.add(Rect(seal_x, seal_y, SEAL, SEAL, 0.3))
     lay.text(seal_x + SEAL / 2, seal_y + SEAL / 2, "（公章）", s.small, "c")
+    lay.text(right, bottom - s.body * 2.2, f"{office}党组织（盖章）", s.body, "r")
+    lay.text(right, bottom - s.body * 0.7, "年　　月　　日", s.body, "r")
     left = x + lab + s.pad * 1.5
-    lay.text(left, doc.y + box - s.body * 3.2, "经办人（签字）：____________", s.body)
-    lay.text(left, doc.y + box - s.body * 1.2, f"{office}党组织（盖章）　　年　　月　　日", s.body)
+    lay.text(left, bottom - s.body * 2.2, "经办人（签字）：____________", s.body)
     doc.y += box
     lay.rect(x, top, w, doc.y - top, 1.1)
 
