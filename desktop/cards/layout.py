@@ -194,8 +194,9 @@ class Layout:
 
     # -- forms ---------------------------------------------------------------------------
     def cell_pad(self, cell: Cell) -> float:
-        # Labels are short and centred: less padding keeps 5-character labels on one line.
-        return self.s.pad * (0.15 if cell.label else 1.0)
+        # Labels are short and centred: less padding keeps 5-character labels on one line,
+        # yet enough that a label made smaller to fit (时长(小时)) does not touch the rules.
+        return self.s.pad * (0.3 if cell.label else 1.0)
 
     def cell_size(self, cell: Cell, size: float) -> float:
         """A label, or a value that is one date, number or code, is never broken: when it does
