@@ -64,7 +64,7 @@ class StartDialog(QDialog):
         self.leader.setPlaceholderText("必填：现场总负责人")
         self.recorder = QLineEdit()
         self.place = QLineEdit()
-        self.full = QCheckBox("联络表印出完整电话（记入操作日志）")
+        self.full = QCheckBox("联络表印出完整电话（记入审计日志）")
         self.full.setChecked(True)
         self.count = QLabel()
         self.count.setObjectName("hint")

@@ -228,7 +228,7 @@ class NoticesDialog(QDialog):
         current = select if select is not None else (self.current_notice() or {}).get("id")
         self.listed = notices.listing(self.ledger)
         self.notices.blockSignals(True)
-        _fill(self.notices, [(n["number"], n["node_name"] or "", f"{n['year']}Q{n['quarter']}",
+        _fill(self.notices, [(n["number"], n["node_name"] or "", notices.period_of(n).label,
                               f"{n['start_date']} 至 {n['end_date']}", n["state"],
                               f"{n['objections']}（{n['open_objections']}）", str(n["prints"]))
                              for n in self.listed])

@@ -56,6 +56,7 @@ def test_start_dialog_creates_everything_and_shows_the_call_sheet(qtbot, town, s
     assert dialog.count.text().startswith("将列入 3 人：居住在该网格的在册党员 2 人，"
                                           "另有本网格的网格负责人和岗位党员 1 人")
     assert dialog.title.placeholderText() == "默认：杨树小区3号楼应急响应"
+    assert dialog.full.text() == "联络表印出完整电话（记入审计日志）"  # the log's name in the menu
     assert dialog.height() <= 700 and dialog.width() <= 1300  # fits 1366×768
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)

@@ -116,6 +116,7 @@ def test_notice_dialog_publishes_prints_and_takes_an_objection(qtbot, ledger, id
     _shot(dialog, "notices")
     assert dialog.width() <= 1366 and dialog.height() <= 768
     assert dialog.notices.item(0, 4).text() == "已结束"  # 2026-07-07 is long past
+    assert dialog.notices.item(0, 2).text() == "2026年第二季度"  # as the new-notice dialog says
     assert dialog.rows_table.item(0, 1).text() == "王芳"
     dialog.print_current()
     assert shown and shown[-1][0].exists() and "丽景社区公示-2026-0001" in shown[-1][1]
