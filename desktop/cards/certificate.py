@@ -69,7 +69,7 @@ def _draw(doc: Doc, ledger: Ledger, cert: dict[str, Any], reprint: bool) -> None
          Cell(lab, "服务时长", True), Cell(half, f"{fmt_number(cert['hours'])} 小时")],
         [Cell(lab, "服务内容", True), Cell(w - lab, cert["content"])],
         # 培训 / 表彰 only when it was issued with them (migration 0010 keeps the lines)
-        *([[Cell(lab, "参加培训", True), Cell(w - lab, cert["trainings_text"] or "（无）")],
+        *([[Cell(lab, "培训情况", True), Cell(w - lab, cert["trainings_text"] or "（无）")],
            [Cell(lab, "表彰奖励", True), Cell(w - lab, cert["awards_text"] or "（无）")]]
           if cert["trainings_text"] or cert["awards_text"] else []),
         [Cell(lab, "出具单位", True), Cell(w - lab, cert["issuer"])],
@@ -142,7 +142,8 @@ def register_pdf(ledger: Ledger, out: str | Path, year: int | None = None,
                 c["issued_date"], c["leader"], c["handler"], c["prints"], c["status"],
                 (f"{c['void_date']} {c['void_reason']}" if c["status"] == certificates.VOID else ""))
                for c in book],
-              widths=(0.14, 0.06, 0.14, 0.14, 0.04, 0.05, 0.08, 0.06, 0.06, 0.05, 0.05, 0.13),
+              # the period on one line, a long name in two; 作废原因 wraps when it must
+              widths=(0.13, 0.09, 0.14, 0.165, 0.04, 0.045, 0.08, 0.06, 0.06, 0.05, 0.045, 0.095),
               align=("l", "c", "c", "c", "c", "c", "c", "c", "c", "c", "c", "l"), size=doc.s.small * 1.1,
               empty="（尚未出具证明）", keep=6 * mm + doc.s.body * 1.6)  # the signatures too
     doc.space(6 * mm)

@@ -83,6 +83,7 @@ def test_certificate_prints_verified_hours_and_reprints_as_buda(served, fonts, t
     book, _w = register_pdf(led, tmp_path / "登记簿.pdf", fonts=fonts)
     text = flat(pdf_text(book)[0])
     assert "丽景社区-2026-0001" in text and "服务期间写错" in text and "作废" in text
+    assert "2026-01-01至2026-06-30" in pdf_text(book)[0]  # the period on one line, unbroken
     assert_margins(book, fonts)
 
 

@@ -125,8 +125,8 @@ def test_the_info_card_and_a_certificate_show_training_and_awards(ledger, pair, 
     assert cert["trainings_text"].startswith("2026-03-05 党员志愿服务骨干培训")
     assert cert["awards_text"] == ""  # the award came before the period
     path, _w, _r = certificate_pdf(ledger, listed, tmp_path / "cert.pdf")
-    assert "参加培训" in _text(path) and "党员志愿服务骨干培训" in _text(path)
-    assert "参加培训" not in _text(certificate_pdf(ledger, plain, tmp_path / "plain.pdf")[0])
+    assert "培训情况" in _text(path) and "党员志愿服务骨干培训" in _text(path)
+    assert "培训情况" not in _text(certificate_pdf(ledger, plain, tmp_path / "plain.pdf")[0])
     training.delete_training(ledger, training.member_trainings(ledger, wang)[-1]["id"])
     path, _w, reprint = certificate_pdf(ledger, listed, tmp_path / "again.pdf")
     assert reprint and "党员志愿服务骨干培训" in _text(path)  # a 补打 prints what was issued
