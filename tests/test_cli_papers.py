@@ -68,6 +68,11 @@ def test_report_form_notice_and_receipts(ledger, ids, tmp_path, capsys):
     seal = next(w for w in words if w[2] == "（公章）")
     assert issuer[0] > width / 2 and seal[0] > width / 2 and seal[1] < issuer[1]
     assert _embedded(form)
+    assert "补打" not in text
+    again = tmp_path / "补打.pdf"
+    assert main(["print", "report-form", path, "--member", str(wang), "--out", str(again)]) == 0
+    capsys.readouterr()
+    assert flat(pdf_text(again)[0]).count("丽景社区回执-2026-0001（补打）") == 2  # form and 回执
     assert main(["print", "report-form", path, "--unit", str(unit), "--out",
                  str(tmp_path / "单位.pdf")]) == 0
     assert "丽景社区回执-2026-0002" in capsys.readouterr().out

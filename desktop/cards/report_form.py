@@ -113,12 +113,18 @@ def report_form_pdf(ledger: Ledger, out: str | Path, member_id: int | None = Non
     return path, doc.fonts.warnings, receipt_id
 
 
+def _again(receipt: dict[str, Any]) -> str:
+    """A reprint says so beside its (unchanged) number, as a certificate's 补打 does."""
+    return "（补打）" if receipt.get("prints") else ""
+
+
 def _form(doc: Doc, title: str, office: str, receipt: dict[str, Any],
           rows: list[list[tuple[str, str]]]) -> None:
     lay, s = doc.lay, doc.s
     doc.y = lay.title(doc.y, title)
     lay.text(s.margin_x, doc.y + s.body, f"接收社区：{office}", s.body)
-    lay.text(s.width - s.margin_x, doc.y + s.body, f"编号：{receipt['number']}", s.body, "r",
+    lay.text(s.width - s.margin_x, doc.y + s.body, f"编号：{receipt['number']}{_again(receipt)}",
+             s.body, "r",
              bold=True)
     doc.y += s.body + 2.5 * mm
     w, x = s.content_width, s.margin_x
@@ -165,9 +171,16 @@ def _receipt(doc: Doc, office: str, name: str, receipt: dict[str, Any],
     lay.cut_line(y - 3.5 * mm)
     top = y
     y += 2 * mm
-    lay.text(s.width / 2, y + s.title * 0.8, "回　　执", s.title * 0.8, "c", bold=True)
-    lay.text(x + w - s.pad * 2, y + s.title * 0.8, f"编号：{receipt['number']}", s.body, "r")
-    y += s.title * 0.8 * 1.6
+    heading, size = "回　　执", s.title * 0.8
+    lay.text(s.width / 2, y + size, heading, size, "c", bold=True)
+    number = f"编号：{receipt['number']}{_again(receipt)}"
+    right = x + w - s.pad * 2
+    if s.width / 2 + lay.fonts.width(heading, size) / 2 + 4 * mm > \
+            right - lay.fonts.width(number, s.body):
+        y += size * 1.4  # a long number (a long office name, 补打) goes below the heading
+        size = s.body
+    lay.text(right, y + size, number, s.body, "r")
+    y += size * 1.6
     date = _cn_date(facts["date"])
     if facts["unit"]:
         to = f"{_org(name)}："
