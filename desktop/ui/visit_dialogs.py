@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import members, visits
+from db import members, periods, visits
 from db.errors import LedgerError, ValidationError
 from db.ledger import Ledger
 from db.validate import mask_phone
@@ -34,7 +34,7 @@ from .forms import (
     show_error,
 )
 from .pickers import PickDialog
-from .report_common import grid_combo, months, period_combo, period_of
+from .report_common import grid_combo, period_combo, period_of
 from .signin_dialogs import preview_pdf, temp_pdf
 from .worker import Job, run_ledger_job
 
@@ -155,7 +155,9 @@ class NotVisitedDialog(QDialog):
         super().__init__(parent)
         self.ledger = ledger
         self.setWindowTitle("一联一帮走访 — 本月未走访联系户")
-        self.month = period_combo(months(count=12))
+        # labelled as the app's other period boxes (2026年12月（进行中）), this month first
+        self.month = period_combo(periods.choices("month", 11))
+        self.month.setMinimumContentsLength(13)
         self.grid = grid_combo(ledger, (2, 3, 4, 5))
         if node_id is not None:
             self.grid.setCurrentIndex(max(0, self.grid.findData(node_id)))

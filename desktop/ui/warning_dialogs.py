@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db import compliance, early_warning
+from db import compliance, early_warning, periods
 from db.early_warning import QuarterWarning
 from db.errors import LedgerError
 from db.ledger import Ledger
 
 from .forms import fitting, show_error
-from .report_common import grid_combo, mark_running, period_combo, period_of, quarters
+from .report_common import grid_combo, period_combo, period_of
 from .signin_dialogs import preview_pdf, temp_pdf
 from .worker import Job, run_ledger_job
 
@@ -61,8 +61,9 @@ class WarningDialog(QDialog):
         super().__init__(parent)
         self.ledger = ledger
         self.setWindowTitle("季度预警 — 尚无服务的党员和尚未办成实事的单位")
-        self.quarter = period_combo(quarters(count=4))
-        mark_running(self.quarter)
+        # labelled as the app's other period boxes (2026年第四季度（进行中）), this quarter first
+        self.quarter = period_combo(periods.choices("quarter", 3))
+        self.quarter.setMinimumContentsLength(15)
         self.grid = grid_combo(ledger, (2, 3, 4, 5))
         if node_id is not None:
             self.grid.setCurrentIndex(max(0, self.grid.findData(node_id)))

@@ -109,6 +109,8 @@ def test_a_visit_recorded_from_the_list_takes_the_household_off(qtbot, ledger, w
     _fits(dialog)
     assert dialog.table.rowCount() == 2
     assert "未走访 2 户" in dialog.summary.text()
+    today = dt.date.today()
+    assert dialog.month.currentText() == f"{today.year}年{today.month}月（进行中）"
     assert dialog.table.item(0, 6).text() == "139****5678"  # masked on screen too
     _shot(dialog, "not-visited")
     dialog.table.selectRow(0)
@@ -165,6 +167,8 @@ def test_the_warning_dialog_lists_prints_and_clears(qtbot, ledger, wang, monkeyp
     _fits(dialog)
     code = dialog.warning.quarter.code
     assert code == f"{dt.date.today().year}Q{(dt.date.today().month - 1) // 3 + 1}"
+    # the box reads as the app's other period boxes, this quarter first
+    assert dialog.quarter.currentText() == f"{dialog.warning.quarter.label}（进行中）"
     assert dialog.members.rowCount() == 1 and dialog.members.item(0, 0).text() == "王芳"
     assert "扣 5 分" in dialog.summary.text()
     _shot(dialog, "quarter-warning")
