@@ -98,6 +98,7 @@ def test_the_printed_list_and_notes_name_the_quarter_end_and_the_deduction(ledge
     assert "委员会" not in member_note
     unit_note = pages[1].extract_text().replace("\n", "")
     assert "市财政局党支部" in unit_note and "实事" in unit_note and "扣减" not in unit_note
+    assert "共建共驻协议" in unit_note  # the agreement as the unit's detail names it
     # only the chosen ones
     only = reminders(ledger, w, member_ids=[], unit_ids=[people[2]])
     assert [x.addressee for x in only] == ["市财政局党支部"]
