@@ -15,10 +15,12 @@ from .layout import Cell, Layout, Page
 
 TITLE = "在职党员进社区情况纪实卡"
 # Column widths as fractions of the content width; their sum is 1.
-COLUMNS = (("序号", 0.065), ("服务日期", 0.125), ("服务类型", 0.12), ("服务内容", 0.38),
+# 服务类型 wide enough for 集中服务日 at the table's type size, on A5 too (it shrank beside
+# 点单服务).
+COLUMNS = (("序号", 0.065), ("服务日期", 0.125), ("服务类型", 0.13), ("服务内容", 0.37),
            ("时长(小时)", 0.10), ("积分", 0.07), ("审核人", 0.14))
 # With a signature column for the member to sign each row (the paper the 纪实 rules ask for).
-SIGNED = (("序号", 0.06), ("服务日期", 0.125), ("服务类型", 0.105), ("服务内容", 0.325),
+SIGNED = (("序号", 0.06), ("服务日期", 0.125), ("服务类型", 0.13), ("服务内容", 0.30),
           ("时长(小时)", 0.09), ("积分", 0.06), ("审核人", 0.105), ("本人签名", 0.13))
 
 

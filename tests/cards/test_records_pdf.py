@@ -13,7 +13,7 @@ from db.periods import parse_period
 from desktop.cards import data
 from desktop.cards.certificate import certificate_pdf, register_pdf
 from desktop.cards.draw import Painter, new_canvas
-from desktop.cards.layout import Layout, style_for
+from desktop.cards.layout import Layout, Text, style_for
 from desktop.cards.record import layout_record
 from desktop.cards.signin_sheet import signin_pdf
 from tests.cards.conftest import flat, pdf_text
@@ -104,4 +104,12 @@ def test_record_card_shows_place_times_sheet_and_signature_column(served, fonts,
     text = flat("".join(pdf_text(out)))
     assert "本人签名" in text and "09:00-11:30" in text and "地点：杨树小区广场" in text
     assert served["number"].replace("-", "") in text.replace("-", "")
+    # the longest service type in the same type as the others, not made smaller to fit
+    kinds = {i.text: i.size for page in pages for i in page.items
+             if isinstance(i, Text) and i.text in ("集中服务日", "志愿服务")}
+    assert kinds.get("集中服务日") == lay.s.table, kinds
+    plain = Layout(fonts, style_for(paper))
+    layout_record(plain, data.record_card(led, served["wang"], base.period), base)
+    assert {i.size for page in plain.pages for i in page.items
+            if isinstance(i, Text) and i.text == "集中服务日"} == {plain.s.table}
     assert_margins(out, fonts)
