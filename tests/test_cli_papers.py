@@ -122,3 +122,25 @@ def test_printing_feedback_cards_registers_their_receipts(ledger, ids, tmp_path,
     assert main(["receipts", path, "--kind", "反馈卡"]) == 0
     listed = capsys.readouterr().out.splitlines()
     assert len([ln for ln in listed if "王芳" in ln and "2026H1" in ln]) == 1  # a reprint: same row
+
+
+def test_a_long_report_form_puts_its_receipt_on_a_page_of_its_own(ledger, tmp_path):
+    from desktop.cards.fonts import FontSet
+    from desktop.cards.report_form import report_form_pdf
+    from tests.cards.test_margins import assert_margins
+
+    unit = units.add_unit(ledger, name="衡水市第二人民医院党委办公室第一党支部", category="事业",
+                          contact_name="赵敏", contact_phone="0318-2012345",
+                          report_date="2026-03-01", paired_node_id=ledger.nodes["杨树小区"],
+                          agreement_content="义诊、健康讲座、结对帮扶、应急演练，" * 8)
+    for kind in ("资源", "需求", "项目"):
+        for i in range(12):
+            units.add_item(ledger, unit, kind, f"{kind}第{i + 1}项：社区健康服务与应急处置")
+    fonts = FontSet.discover()
+    path, _w, _r = report_form_pdf(ledger, tmp_path / "长.pdf", unit_id=unit, fonts=fonts)
+    pages = [flat(t) for t in pdf_text(path)]
+    # the form on the first page, the whole 回执 on the second, nothing off the paper
+    assert len(pages) == 2 and "社区接收意见" in pages[0] and "回执" not in pages[0][-200:]
+    assert "回执" in pages[1] and "签收单位（盖章）" in pages[1]
+    assert "0318-2012345" in pages[0]  # an office's fixed line is not masked like a mobile
+    assert_margins(path, fonts)

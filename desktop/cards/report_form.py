@@ -8,6 +8,7 @@ the 回执 names no personal data beyond the name."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,12 @@ def _cn_date(iso: str) -> str:
         "　　　　年　　月　　日"
 
 
+def _phone(phone: str | None) -> str:
+    """A mobile masked as on the 基本信息卡; an office's fixed line (0318-2012345) as it is."""
+    phone = phone or ""
+    return mask_phone(phone) if re.fullmatch(r"1\d{10}", phone) else phone
+
+
 def _day(iso: str | None) -> str:
     """A date in a cell, written as the 回执 below writes it (blank stays blank)."""
     return _cn_date(iso) if iso else ""
@@ -50,7 +57,7 @@ def _member_rows(ledger: Ledger, member_id: int) -> tuple[str, list[list[tuple[s
         household = f"{household}（{m['household_reason']}）" if household else m["household_reason"]
     rows = [
         [("姓名", m["name"]), ("性别", m["gender"]), ("民族", m["ethnicity"])],
-        [("身份证号", number), ("手机号码", mask_phone(m["mobile"] or ""))],
+        [("身份证号", number), ("手机号码", _phone(m["mobile"]))],
         [("工作单位", unit or "")],
         [("职务", m["position"]), ("入党日期", _day(m["join_date"]))],
         [("所在党支部", m["branch"])],
@@ -73,7 +80,7 @@ def _unit_rows(ledger: Ledger, unit_id: int) -> tuple[str, list[list[tuple[str, 
         [("党组织名称", u["name"])],
         [("单位类别", u["category"]), ("单位层级", u["level"]),
          ("党员人数", fmt_number(u["member_count"] or 0))],
-        [("联系人", u["contact_name"]), ("联系电话", mask_phone(u["contact_phone"] or ""))],
+        [("联系人", u["contact_name"]), ("联系电话", _phone(u["contact_phone"]))],
         [("报到日期", _day(u["report_date"])), ("包联小区", paired)],
         [("协议签订", _day(u["agreement_signed_date"])), ("协议期限", term)],
         [("协议内容", u["agreement_content"])],
@@ -106,6 +113,10 @@ def report_form_pdf(ledger: Ledger, out: str | Path, member_id: int | None = Non
     office = settings.identity(ledger)["office_name"] or "本社区"
     doc = Doc(fonts)
     _form(doc, UNIT_TITLE if facts["unit"] else MEMBER_TITLE, office, receipt, rows)
+    if doc.y + RECEIPT_H > doc.s.bottom:
+        # long lists (资源/需求/项目) leave no room at the foot: the 回执 on a page of its own
+        # rather than run off the paper
+        doc.new_page()
     _receipt(doc, office, name, receipt, facts)
     path = doc.save(out, f"{UNIT_TITLE if facts['unit'] else MEMBER_TITLE}（{receipt['number']}）",
                     office, name)
