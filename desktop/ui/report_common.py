@@ -281,6 +281,47 @@ def show_pdf(parent: QWidget, path: Path, warnings: list[str], count: int, title
     return dialog
 
 
+class LazyTabs:
+    """Tabs of a page built when first shown or first asked for, so a page opens with only its
+    front tab built: a city's 报表 built three tabs' drop-downs of 3,769 grid cells (and their
+    tables) before it could show one. A tab's widget replaces its placeholder in place."""
+
+    def __init__(self, tabs: QTabWidget):
+        self.tabs = tabs
+        self.waiting: dict[str, tuple[QWidget, str, Callable[[], QWidget]]] = {}
+        self.made: dict[str, QWidget] = {}
+        tabs.currentChanged.connect(self._shown)
+
+    def add(self, key: str, title: str, factory: Callable[[], QWidget]) -> None:
+        placeholder = QWidget()
+        self.tabs.addTab(placeholder, title)
+        self.waiting[key] = (placeholder, title, factory)
+
+    def is_built(self, key: str) -> bool:
+        return key in self.made
+
+    def get(self, key: str) -> QWidget:
+        if key not in self.made:
+            placeholder, title, factory = self.waiting.pop(key)
+            widget = factory()
+            index = self.tabs.indexOf(placeholder)
+            current = self.tabs.currentIndex()
+            self.tabs.blockSignals(True)  # the same tab stays in front: nothing to announce
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, widget, title)
+            self.tabs.setCurrentIndex(current)
+            self.tabs.blockSignals(False)
+            placeholder.deleteLater()
+            self.made[key] = widget
+        return self.made[key]
+
+    def _shown(self, index: int) -> None:
+        shown = self.tabs.widget(index)
+        for key, (placeholder, _title, _factory) in list(self.waiting.items()):
+            if placeholder is shown:
+                self.get(key)
+
+
 def tabbed_page(page: QWidget, tabs: Sequence[tuple[QWidget, str]]) -> tuple[QTabWidget, QLabel]:
     """The body of a page made of tabs (积分, 报表) with a status line under them."""
     widget = QTabWidget()

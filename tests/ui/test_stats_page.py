@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from PySide6.QtCore import QSettings, Qt
 
 from db import compliance, demo, stats
-from desktop.ui import stats_page
+from desktop.ui import compliance_tab, emergency_tab, stats_page
 from desktop.ui.stats_page import StatsPage
 
 SHOTS = os.environ.get("BAODAO_SCREENSHOTS")
@@ -92,7 +92,7 @@ def test_compliance_tab_lists_exports_and_prints(page, tmp_path, monkeypatch, qt
     qtmodeltester.check(model)
     assert f"（{len(lists['idle_members'])}）" in tab.tabs.tabText(0)
     assert "****" in model.index(0, 3).data()  # phones masked by default
-    monkeypatch.setattr(stats_page, "ask_save", lambda *_a: tmp_path / "c.xlsx")
+    monkeypatch.setattr(compliance_tab, "ask_save", lambda *_a: tmp_path / "c.xlsx")
     tab.export()
     assert load_workbook(tmp_path / "c.xlsx").worksheets[0].max_row == 3 + model.rowCount()
     tab.print_pdf()
@@ -107,7 +107,7 @@ def test_emergency_call_sheet_in_one_action(page, tmp_path, monkeypatch):
     tab.node.setCurrentIndex(1)
     tab.refresh()
     assert tab.model.rowCount() > 0
-    monkeypatch.setattr(stats_page, "ask_save", lambda *_a: tmp_path / "call.pdf")
+    monkeypatch.setattr(emergency_tab, "ask_save", lambda *_a: tmp_path / "call.pdf")
     tab.generate()
     assert (tmp_path / "call.pdf").exists() and (tmp_path / "call.xlsx").exists()
     assert page.shown == [(tmp_path / "call.pdf", 1)]
