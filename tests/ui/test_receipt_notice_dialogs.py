@@ -131,3 +131,13 @@ def test_notice_dialog_publishes_prints_and_takes_an_objection(qtbot, ledger, id
     dialog.resolve("经核实更正为3小时")
     assert dialog.objections_table.item(0, 4).text() == "经核实更正为3小时"
     assert notices.objections(ledger, new.notice_id)[0]["resolved_date"]
+
+
+def test_the_objection_dialog_names_the_row_it_is_about(qtbot):
+    from desktop.ui.notice_dialogs import ObjectionDialog
+
+    dialog = ObjectionDialog("王芳")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.subject.text() == "王芳" and dialog.windowTitle() == "登记异议：王芳"
+    assert dialog.width() <= 1366 and dialog.height() <= 768
