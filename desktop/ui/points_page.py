@@ -27,6 +27,7 @@ from .points_rules import RulesTab
 from .ranking_tab import RankingTab
 from .report_common import (
     Column,
+    LazyTabs,
     RowsModel,
     show_pdf,
     tabbed_page,
@@ -186,13 +187,29 @@ class PointsPage(QWidget):
         self.recalc_finished = False
         self.job: Any = None
         self.rules_tab = RulesTab(self)
-        self.entries_tab = EntriesTab(self)
-        self.shop_tab = ShopTab(self)
-        self.rank_tab = RankingTab(self)
-        self.tabs, self.status = tabbed_page(self, [
-            (self.rules_tab, "积分规则"), (self.entries_tab, "积分记录"),
-            (self.shop_tab, "积分超市"), (self.rank_tab, "积分排行")])
-        self.rank_tab.refresh()
+        self.tabs, self.status = tabbed_page(self, [(self.rules_tab, "积分规则")])
+        # built when first shown (or asked for): a city's page opened with all four built
+        self.later = LazyTabs(self.tabs)
+        self.later.add("entries", "积分记录", lambda: EntriesTab(self))
+        self.later.add("shop", "积分超市", lambda: ShopTab(self))
+        self.later.add("rank", "积分排行", self._ranking)
+
+    def _ranking(self) -> RankingTab:
+        tab = RankingTab(self)
+        tab.refresh()  # in the background
+        return tab
+
+    @property
+    def entries_tab(self) -> EntriesTab:
+        return cast(EntriesTab, self.later.get("entries"))
+
+    @property
+    def shop_tab(self) -> ShopTab:
+        return cast(ShopTab, self.later.get("shop"))
+
+    @property
+    def rank_tab(self) -> RankingTab:
+        return cast(RankingTab, self.later.get("rank"))
 
     def preview(self, path: Any, warnings: list[str], count: int, title: str, what: str) -> None:
         show_pdf(self, path, warnings, count, title, what)
@@ -207,14 +224,18 @@ class PointsPage(QWidget):
 
     def refresh(self) -> None:
         self.rules_tab.load()
-        self.entries_tab.reload()
-        self.shop_tab.reload()
-        self.rank_tab.refresh()
+        if self.later.is_built("entries"):
+            self.entries_tab.reload()
+        if self.later.is_built("shop"):
+            self.shop_tab.reload()
+        if self.later.is_built("rank"):
+            self.rank_tab.refresh()
 
     def set_ledger(self, ledger: Ledger) -> None:
         self.ledger = ledger
-        self.entries_tab.subject = None
-        self.entries_tab.model.set_rows([])
-        self.entries_tab.title.setText("请选择一名党员或一个报到单位")
+        if self.later.is_built("entries"):
+            self.entries_tab.subject = None
+            self.entries_tab.model.set_rows([])
+            self.entries_tab.title.setText("请选择一名党员或一个报到单位")
         self.refresh()
 
