@@ -204,7 +204,15 @@ def birth_year(birth_date: str | None) -> str:
 
 
 def mask_phone(phone: str) -> str:
+    """A mobile as 138****5678; a landline keeps its area code: 0318-***2345 (it was masked
+    like a mobile, 031****2345, which reads as neither)."""
     digits = phone.replace("-", "")
+    if digits.startswith("0") and digits.isdigit() and len(digits) >= 10:
+        area, dash, local = phone.partition("-")
+        if not (dash and area.isdigit() and local.isdigit()):
+            cut = 3 if digits[1] in "12" else 4  # 010 and 02x are three-digit area codes
+            area, dash, local = digits[:cut], "", digits[cut:]
+        return area + dash + "*" * (len(local) - 4) + local[-4:]
     if len(digits) == 11 and digits.isdigit():
         return digits[:3] + "****" + digits[-4:]
     if len(phone) > 4:

@@ -131,7 +131,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("ledger", help="台账文件")
     e.add_argument("--grid", metavar="NODE", required=True, help="网格（编号、名称或路径）")
     e.add_argument("--full-phones", action="store_true",
-                   help="印出完整电话（默认如此，打印记入操作日志；网格员只印本网格）")
+                   help="印出完整电话（默认如此，打印记入审计日志；网格员只印本网格）")
     e.add_argument("--masked-phones", action="store_true", help="隐藏电话中间4位")
     e.add_argument("--out", required=True, help="输出文件名（生成同名的 .pdf 和 .xlsx）")
     e.set_defaults(handler=_callsheet)

@@ -34,7 +34,7 @@ class EmergencyTab(QWidget):
         self.node = grid_combo(page.ledger, (2, 3, 4, 5), None)
         self.full = QCheckBox("印出完整电话")
         self.full.setChecked(True)
-        self.full.setToolTip("联络表用于打电话，默认印出完整号码（记入操作日志），请妥善保管纸质联络表；"
+        self.full.setToolTip("联络表用于打电话，默认印出完整号码（记入审计日志），请妥善保管纸质联络表；"
                              "取消勾选则隐藏手机号中间4位")
         show = QPushButton("查看")
         show.clicked.connect(self.refresh)

@@ -114,3 +114,12 @@ def test_mask_id_shows_6_and_4():
     masked = mask_id(VALID)
     assert masked[:6] == VALID[:6] and masked[-4:] == VALID[-4:]
     assert sum(c.isdigit() for c in masked) == 10
+
+
+def test_a_landline_keeps_its_area_code_when_masked():
+    from db.validate import mask_phone
+
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("0318-2012345") == "0318-***2345"
+    assert mask_phone("03182012345") == "0318***2345"
+    assert mask_phone("010-87654321") == "010-****4321"
