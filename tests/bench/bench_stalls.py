@@ -103,6 +103,24 @@ table = window.pages["members"].table
 bar = table.verticalScrollBar()
 measure("scroll members to the bottom", lambda: bar.setValue(bar.maximum()))
 measure("scroll to the bottom again", lambda: bar.setValue(bar.maximum()))
+members_page = window.pages["members"]
+members_page.table.sortByColumn(2, members_page.table.horizontalHeader().sortIndicatorOrder())
+QTest.qWait(300)
+measure("sort members by 出生年份, to the middle", lambda: bar.setValue(bar.maximum() // 2))
+measure("search members “王”", lambda: members_page.search.setText("王"))
+members_page.search.clear()
+QTest.qWait(500)
+for key, name in (("grid", "网格"), ("units", "报到单位"), ("orders", "群众需求"),
+                  ("posts", "服务岗位")):
+    measure(f"open {name}", go(key))
+grid_page = window.pages["grid"]
+window.nav.setCurrentRow(window.keys.index("grid"))
+QTest.qWait(300)
+first = grid_page.tree.model().index(0, 0)
+compound = grid_page.tree.model().index(0, 0, first) if grid_page.tree.model().hasChildren(first) \
+    else first
+measure("select a 小区 (filters every register)", lambda: grid_page.tree.setCurrentIndex(compound))
+measure("then open 在职党员", go("members"))
 print("DONE", flush=True)
 """
 
