@@ -185,4 +185,4 @@ class TrainingTab(QWidget):
             section.changed.connect(self.changed)
 
     def title(self) -> str:
-        return f"培训与表彰（{len(self.trainings.ids)}/{len(self.awards.ids)}）"
+        return f"培训与表彰（培训{len(self.trainings.ids)}，表彰{len(self.awards.ids)}）"

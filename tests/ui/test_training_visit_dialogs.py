@@ -45,7 +45,7 @@ def test_training_and_awards_are_added_edited_and_removed_in_the_detail(qtbot, l
     detail = MemberDetail(ledger, wang)
     qtbot.addWidget(detail)
     titles = [detail.tabs.tabText(i) for i in range(detail.tabs.count())]
-    assert "培训与表彰（0/0）" in titles and "一联一帮" in titles
+    assert "培训与表彰（培训0，表彰0）" in titles and "一联一帮" in titles
     tab = next(detail.tabs.widget(i) for i in range(detail.tabs.count())
                if isinstance(detail.tabs.widget(i), TrainingTab))
 
@@ -61,7 +61,7 @@ def test_training_and_awards_are_added_edited_and_removed_in_the_detail(qtbot, l
     tab.trainings.buttons["添加培训…"].click()
     assert [t["title"] for t in training.member_trainings(ledger, wang)] == ["党员志愿服务骨干培训"]
     assert tab.trainings.table.item(0, 0).text() == "2026-03-05"
-    assert detail.tabs.tabText(detail.tabs.indexOf(tab)) == "培训与表彰（1/0）"
+    assert detail.tabs.tabText(detail.tabs.indexOf(tab)) == "培训与表彰（培训1，表彰0）"
 
     def bad_then_good(dialog: AwardDialog) -> None:
         dialog.form.fields["date"].set("2025-07-01")
