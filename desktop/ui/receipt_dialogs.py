@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -121,8 +122,24 @@ class ReceiptsDialog(QDialog):
         for box in (self.kind, self.show_box):
             box.currentIndexChanged.connect(self.reload)
         self.search.textChanged.connect(self.reload)
-        note = QLabel("报到登记表的回执交报到单位（或党员所在单位）签收后交回；反馈卡每打印一张就登记一份回执。"
-                      "收回时选中该行，点“登记收回”。")
+        # the number printed on the slip, typed or read by a barcode scanner (it types + Enter)
+        self.number = QLineEdit()
+        self.number.setObjectName("receiptNumber")
+        self.number.setPlaceholderText("输入或扫描回执上的编号（如 2026-0007），回车查找")
+        self.number.returnPressed.connect(self.find_number)
+        find = QPushButton("按编号查找")
+        find.clicked.connect(self.find_number)
+        self.quick = QCheckBox("找到后直接登记收回（今天）")
+        self.found = QLabel()
+        lookup = QWidget()
+        line = QHBoxLayout(lookup)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(QLabel("回执编号"))
+        for widget in (self.number, find, self.quick):
+            line.addWidget(widget)
+        line.addWidget(self.found, 1)
+        note = QLabel("报到登记表的回执交报到单位（或党员所在单位）签收后交回；反馈卡每打印一张就登记一份回执，"
+                      "编号印在回执上。收回时输入回执编号查找（或选中该行），点“登记收回”。")
         note.setWordWrap(True)
         self.buttons = list_dialog(self, note, self.table, [
             ("登记收回…", self.mark_returned), ("撤销收回", self.undo_returned),
@@ -132,7 +149,11 @@ class ReceiptsDialog(QDialog):
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, top)
-        layout.insertWidget(3, self.error)
+        layout.insertWidget(2, lookup)
+        layout.insertWidget(4, self.error)
+        for button in self.findChildren(QPushButton):  # Enter in 回执编号 finds, nothing else
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.rows: list[dict] = []
         self.preview: QDialog | None = None
         self.reload()
@@ -152,6 +173,41 @@ class ReceiptsDialog(QDialog):
         self.table.horizontalHeader().setStretchLastSection(True)
         out = sum(1 for row in self.rows if not row["returned_date"])
         self.count.setText(f"共 {len(self.rows)} 份，未收回 {out} 份")
+
+    def find_number(self) -> dict | None:
+        """The 回执 of the number typed or scanned, selected in the list (all kinds, returned
+        ones shown when it is one); with the quick box ticked it is registered back today."""
+        self.error.clear()
+        self.found.clear()
+        try:
+            row = receipts.find(self.ledger, self.number.text())
+        except LedgerError as error:
+            self.error.setText(str(error))
+            self.number.selectAll()
+            return None
+        if self.quick.isChecked() and not row["returned_date"]:
+            try:
+                receipts.mark_returned(self.ledger, row["id"])
+            except (LedgerError, ValidationError) as error:
+                self.error.setText(str(error))
+                return None
+            row = receipts.get(self.ledger, row["id"])
+        self.kind.setCurrentIndex(0)  # 全部类型
+        if row["returned_date"]:  # shown under 全部 only
+            self.show_box.setCurrentIndex(self.show_box.findData(False))
+        self.search.clear()
+        self.reload()
+        index = next((i for i, r in enumerate(self.rows) if r["id"] == row["id"]), -1)
+        if index >= 0:
+            self.table.selectRow(index)
+            self.table.scrollToItem(self.table.item(index, 0))
+        subject = next((r["subject"] for r in self.rows if r["id"] == row["id"]), "")
+        state = f"{row['returned_date']}已收回" if row["returned_date"] else "未收回"
+        period = f" {row['period']}" if row["period"] else ""
+        self.found.setText(f"{row['number']}：{row['kind']}{period}，{subject}，{state}")
+        self.number.clear()
+        self.number.setFocus()
+        return row
 
     def current(self) -> dict | None:
         row = self.table.currentRow()
