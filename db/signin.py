@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import activities, points, records
+from . import activities, notices, points, records
 from .errors import NotFoundError, RuleError, ValidationError
 from .ledger import Ledger
 from .members import filter_clause
@@ -186,6 +186,17 @@ def enter_sheet(ledger: Ledger, sheet_id: int, entries: Iterable[Entry],
         current = {p["member_id"]: p for p in ledger.query(
             "SELECT * FROM activity_participants WHERE activity_id = ? AND deleted = 0 "
             "AND member_id IS NOT NULL", (activity["id"],))}
+        entries = list(entries)
+        # a quarter a closed 公示 made final: refused as any other edit of it, nothing written
+        old = {(m, None): float(p["hours"]) for m, p in current.items()}
+        new = dict(old)
+        for line, entry in enumerate(entries, 1):
+            p = current.get(entry.member_id)
+            if entry.present:
+                new[(entry.member_id, None)] = float(_entry_values(line, entry, activity)["hours"])
+            elif p is not None and p["sheet_id"] == sheet_id:
+                new.pop((entry.member_id, None), None)
+        notices.guard_activity(ledger, activity, activity, old, new)
         seen: set[int] = set()
         for line, entry in enumerate(entries, 1):
             if entry.member_id in seen:

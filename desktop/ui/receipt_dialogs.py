@@ -135,8 +135,8 @@ class ReceiptsDialog(QDialog):
         line = QHBoxLayout(lookup)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(QLabel("回执编号"))
-        for widget in (self.number, find, self.quick):
-            line.addWidget(widget)
+        for part in (self.number, find, self.quick):
+            line.addWidget(part)
         line.addWidget(self.found, 1)
         note = QLabel("报到登记表的回执交报到单位（或党员所在单位）签收后交回；反馈卡每打印一张就登记一份回执，"
                       "编号印在回执上。收回时输入回执编号查找（或选中该行），点“登记收回”。")
@@ -200,7 +200,9 @@ class ReceiptsDialog(QDialog):
         index = next((i for i, r in enumerate(self.rows) if r["id"] == row["id"]), -1)
         if index >= 0:
             self.table.selectRow(index)
-            self.table.scrollToItem(self.table.item(index, 0))
+            item = self.table.item(index, 0)
+            if item is not None:
+                self.table.scrollToItem(item)
         subject = next((r["subject"] for r in self.rows if r["id"] == row["id"]), "")
         state = f"{row['returned_date']}已收回" if row["returned_date"] else "未收回"
         period = f" {row['period']}" if row["period"] else ""
