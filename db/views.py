@@ -229,6 +229,28 @@ def _terms(order: str) -> list[tuple[str, bool]]:
     return terms
 
 
+def _order_terms(view: View, query: Query, mask: bool) -> list[tuple[str, bool]]:
+    """The query's ORDER BY as (expression, descending) terms, the id last to break ties."""
+    if query.sort:
+        column = view.column(query.sort)
+        sort_expr = "m.name_pinyin" if column.key == "name" and view is MEMBERS else column.expr
+        if column.kind == "birth" and mask:
+            sort_expr = f"substr({column.expr}, 1, 4)"
+        terms = [(sort_expr, query.descending)]
+    else:
+        terms = _terms(view.default_sort)
+    return [*terms, (f"{ID_ALIAS[view.name]}.id", False)]
+
+
+def _order_text(terms: list[tuple[str, bool]], query: Query) -> str:
+    order = ", ".join(f"{expr} {'DESC' if desc else 'ASC'}" for expr, desc in terms)
+    if query.text.strip():
+        # A search keeps few rows: scanning the table and sorting the matches beats walking
+        # a sort index row by row ("+" stops SQLite from using the index for ORDER BY).
+        order = "+" + order
+    return order
+
+
 def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
          limit: int | None = None, mask: bool = False,
          total: int | None = None) -> list[tuple[Any, ...]]:
@@ -241,15 +263,7 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
     city's 44,000 members took 0.24 s to reach from the top, 0.01 s from the end."""
     cte, where, params = _where(view, query)
     alias = ID_ALIAS[view.name]
-    if query.sort:
-        column = view.column(query.sort)
-        sort_expr = "m.name_pinyin" if column.key == "name" and view is MEMBERS else column.expr
-        if column.kind == "birth" and mask:
-            sort_expr = f"substr({column.expr}, 1, 4)"
-        terms = [(sort_expr, query.descending)]
-    else:
-        terms = _terms(view.default_sort)
-    terms.append((f"{alias}.id", False))
+    terms = _order_terms(view, query, mask)
     backwards = False
     if limit is not None and total is not None:
         end = min(offset + limit, total)
@@ -257,11 +271,7 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
             backwards = True
             limit, offset = max(end - offset, 0), total - end
             terms = [(expr, not desc) for expr, desc in terms]
-    order = ", ".join(f"{expr} {'DESC' if desc else 'ASC'}" for expr, desc in terms)
-    if query.text.strip():
-        # A search keeps few rows: scanning the table and sorting the matches beats walking
-        # a sort index row by row ("+" stops SQLite from using the index for ORDER BY).
-        order = "+" + order
+    order = _order_text(terms, query)
     select = ", ".join(c.expr for c in view.columns)
     sql = f"{cte}SELECT {alias}.id, {select} FROM {view.source} WHERE {where} ORDER BY {order}"
     if limit is None:
@@ -273,10 +283,30 @@ def rows(ledger: Ledger, view: View, query: Query, offset: int = 0,
         f"LIMIT {int(limit)} OFFSET {int(offset)}", params)]
     if backwards:
         ids.reverse()
+    return rows_of(ledger, view, ids)
+
+
+def ordered_ids(ledger: Ledger, view: View, query: Query, mask: bool = False) -> list[int]:
+    """Every id of the query, in its order: a register sorted by a column no index holds
+    (出生年份, 工作单位) takes them once and then reads any page as a slice (each page's
+    OFFSET sorted all 44,000 of a city's members again: 0.34 s to the middle, loaded)."""
+    cte, where, params = _where(view, query)
+    alias = ID_ALIAS[view.name]
+    order = _order_text(_order_terms(view, query, mask), query)
+    return [r[0] for r in ledger.conn.execute(
+        f"{cte}SELECT {alias}.id FROM {view.source} WHERE {where} ORDER BY {order}", params)]
+
+
+def rows_of(ledger: Ledger, view: View, ids: list[int]) -> list[tuple[Any, ...]]:
+    """(id, *column values) of these records, in the given order."""
+    if not ids:
+        return []
+    alias = ID_ALIAS[view.name]
+    select = ", ".join(c.expr for c in view.columns)
     by_id = {r[0]: tuple(r) for r in ledger.conn.execute(
         f"SELECT {alias}.id, {select} FROM {view.source} WHERE {alias}.id IN "
-        f"({','.join(str(int(i)) for i in ids)})")} if ids else {}
-    return [by_id[i] for i in ids]
+        f"({','.join(str(int(i)) for i in ids)})")}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def title(column: Column, mask: bool = True) -> str:

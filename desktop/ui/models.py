@@ -42,6 +42,7 @@ class ViewModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.beginResetModel()
         self._pages.clear()
+        self._order: list[int] | None = None  # a column sort's ids, taken at the first page
         self._count = views.count(self.ledger, self.view, self.query)
         self.endResetModel()
 
@@ -51,7 +52,13 @@ class ViewModel(QAbstractTableModel):
 
     def _row(self, row: int) -> tuple[Any, ...]:
         page = row // PAGE
-        if page not in self._pages:
+        if page not in self._pages and self.query.sort:
+            # sorted by a column the user clicked: no index holds that order, so take it once
+            if self._order is None:
+                self._order = views.ordered_ids(self.ledger, self.view, self.query, self.mask)
+            self._pages[page] = views.rows_of(self.ledger, self.view,
+                                              self._order[page * PAGE:(page + 1) * PAGE])
+        elif page not in self._pages:
             self._pages[page] = views.rows(self.ledger, self.view, self.query, page * PAGE, PAGE,
                                            self.mask, total=self._count)
         rows = self._pages[page]

@@ -32,3 +32,15 @@ def test_every_page_is_the_slice_of_the_whole_listing(crowd, sort, descending, t
         for offset in range(0, total + size, size):
             page = views.rows(crowd, views.MEMBERS, query, offset, size, mask=True, total=total)
             assert page == whole[offset:offset + size], (size, offset)
+
+
+@pytest.mark.parametrize("sort,descending", [("birth_date", False), ("work_unit_name", True),
+                                             ("", False)])
+def test_a_column_sort_read_as_slices_of_its_ordered_ids(crowd, sort, descending):
+    query = views.Query(sort=sort, descending=descending)
+    whole = views.rows(crowd, views.MEMBERS, query, mask=True)
+    order = views.ordered_ids(crowd, views.MEMBERS, query, mask=True)
+    assert order == [row[0] for row in whole]
+    for offset in range(0, len(order), 9):
+        assert views.rows_of(crowd, views.MEMBERS, order[offset:offset + 9]) == \
+            whole[offset:offset + 9]
