@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -319,3 +320,26 @@ def fitting(widget: QWidget, wanted: QSize) -> QSize:
         return wanted
     free = screen.availableGeometry()
     return QSize(min(wanted.width(), free.width() - 16), min(wanted.height(), free.height() - 60))
+
+
+def list_table(headers: Sequence[str], multi: bool = False) -> QTableWidget:
+    """A read-only list of rows (走访, 预警): whole rows selected, one or (multi) several."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.verticalHeader().hide()
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection if multi
+                           else QTableWidget.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[Any]]) -> None:
+    """Show these rows (None as blank), columns sized to their text, the last one stretched."""
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)

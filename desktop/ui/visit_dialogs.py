@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +27,9 @@ from .forms import (
     choice_field,
     confirm,
     date_field,
+    fill_table,
     fitting,
+    list_table,
     memo_field,
     show_error,
 )
@@ -37,26 +37,6 @@ from .pickers import PickDialog
 from .report_common import grid_combo, period_combo, period_of
 from .signin_dialogs import preview_pdf, temp_pdf
 from .worker import Job, run_ledger_job
-
-
-def _table(headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-    table.setAlternatingRowColors(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
 
 
 class VisitDialog(EditDialog):
@@ -69,7 +49,7 @@ class VisitDialog(EditDialog):
         self.member.clicked.connect(self.pick_member)
         self.household = QLabel()
         self.household.setWordWrap(True)
-        self.history = _table(("走访日期", "方式", "联系户", "走访情况"))
+        self.history = list_table(("走访日期", "方式", "联系户", "走访情况"))
         self.history.setMinimumHeight(140)
         remove = QPushButton("删除选中的走访记录")
         remove.clicked.connect(self.remove_visit)
@@ -109,7 +89,7 @@ class VisitDialog(EditDialog):
     def show_member(self) -> None:
         if self.member_id is None:
             self.household.setText("请选择党员")
-            _fill(self.history, [])
+            fill_table(self.history, [])
             return
         m = members.get_member(self.ledger, self.member_id)
         self.member.setText(m["name"])
@@ -121,7 +101,7 @@ class VisitDialog(EditDialog):
             self.household.setText(f"“{m['name']}”还没有登记一联一帮联系户，请先在“编辑”中填写联系户")
         rows = visits.member_visits(self.ledger, self.member_id)
         self.visit_ids = [r["id"] for r in rows]
-        _fill(self.history, [(r["date"], r["way"], r["household_name"], r["note"]) for r in rows])
+        fill_table(self.history, [(r["date"], r["way"], r["household_name"], r["note"]) for r in rows])
 
     def remove_visit(self) -> None:
         row = self.history.currentRow()
@@ -174,7 +154,7 @@ class NotVisitedDialog(QDialog):
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = _table(NOT_VISITED)
+        self.table = list_table(NOT_VISITED)
         self.table.doubleClicked.connect(self.record)
         self.error = QLabel()
         self.error.setObjectName("formError")
@@ -218,7 +198,7 @@ class NotVisitedDialog(QDialog):
         self.summary.setText(f"{visits.month(code).label}：结对联系户 {tally['paired']} 户，已走访 "
                              f"{tally['visited']} 户，未走访 {tally['missing']} 户（每月必访）。"
                              "选中一行后点“登记走访”，走访日期在本月的即从名单中移除。")
-        _fill(self.table, [(r["place"], r["name"], r["mobile"], r["household_name"],
+        fill_table(self.table, [(r["place"], r["name"], r["mobile"], r["household_name"],
                             r["household_reason"], r["household_address"], r["household_phone"],
                             r["last_visit"] or "（无记录）") for r in self.rows])
 
@@ -265,14 +245,14 @@ def household_tab(ledger: Ledger, member_id: int, household: QWidget) -> QWidget
     layout = QVBoxLayout(box)
     layout.addWidget(household)
     heading = QLabel()
-    history = _table(("走访日期", "方式", "联系户", "走访情况"))
+    history = list_table(("走访日期", "方式", "联系户", "走访情况"))
 
     def reload() -> None:
         rows = visits.member_visits(ledger, member_id)
         this_month = dt.date.today().isoformat()[:7]
         done = any(r["date"][:7] == this_month for r in rows)
         heading.setText(f"走访记录（{len(rows)}次；本月{'已' if done else '尚未'}走访）")
-        _fill(history, [(r["date"], r["way"], r["household_name"], r["note"]) for r in rows])
+        fill_table(history, [(r["date"], r["way"], r["household_name"], r["note"]) for r in rows])
 
     def record() -> None:
         if VisitDialog(ledger, member_id, box).exec():

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,33 +25,13 @@ from db.early_warning import QuarterWarning
 from db.errors import LedgerError
 from db.ledger import Ledger
 
-from .forms import fitting, show_error
+from .forms import fill_table, fitting, list_table, show_error
 from .report_common import grid_combo, period_combo, period_of
 from .signin_dialogs import preview_pdf, temp_pdf
 from .worker import Job, run_ledger_job
 
 MEMBER_HEADERS = ("姓名", "工作单位", "居住网格", "联系电话", "报到日期", "上次服务")
 UNIT_HEADERS = ("单位名称", "类别", "联系人", "联系电话", "包联小区")
-
-
-def _table(headers: tuple[str, ...]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.verticalHeader().hide()
-    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QTableWidget.SelectionMode.ExtendedSelection)
-    table.setAlternatingRowColors(True)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[Any, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem("" if value is None else str(value)))
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
 
 
 class WarningDialog(QDialog):
@@ -79,8 +58,8 @@ class WarningDialog(QDialog):
         top.addStretch(1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.members = _table(MEMBER_HEADERS)
-        self.units = _table(UNIT_HEADERS)
+        self.members = list_table(MEMBER_HEADERS, multi=True)
+        self.units = list_table(UNIT_HEADERS, multi=True)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.members, "党员")
         self.tabs.addTab(self.units, "报到单位")
@@ -127,9 +106,9 @@ class WarningDialog(QDialog):
             f"尚未办成实事的报到单位 {len(w.units)} 个。{end}；{rule}。"
             "参加服务（或完成实事）并经社区审核后即自动移出名单。"
             + ("本季度的无服务扣分已经记入积分。" if w.deducted else ""))
-        _fill(self.members, [(r["name"], r["org"], r["place"], r["phone"], r["report_date"],
+        fill_table(self.members, [(r["name"], r["org"], r["place"], r["phone"], r["report_date"],
                               r["last_service"] or "（无）") for r in w.members])
-        _fill(self.units, [(r["name"], r["category"], r["contact"], r["phone"], r["place"])
+        fill_table(self.units, [(r["name"], r["category"], r["contact"], r["phone"], r["place"])
                            for r in w.units])
         self.tabs.setTabText(0, f"党员（{len(w.members)}）")
         self.tabs.setTabText(1, f"报到单位（{len(w.units)}）")
