@@ -6,9 +6,12 @@ open their own connection to the same ledger without asking the user again."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,46 @@ def integrity_errors() -> tuple[type[Exception], ...]:
 
 def _key(path: str | Path) -> str:
     return os.path.normcase(os.path.realpath(str(path)))
+
+
+# Connections worker threads hold on each ledger, and the ledgers being re-keyed: a re-keying
+# renames new files over the ones a worker's connection has mapped (its -shm), and a read of
+# such a mapping after the rename killed the process (SIGBUS). So the two exclude each other.
+_USE = threading.Condition()
+_READERS: dict[str, int] = {}
+_REKEYING: set[str] = set()
+
+
+@contextlib.contextmanager
+def in_use(path: str | Path) -> Iterator[None]:
+    """A worker's connection is open on the ledger for the block (waits out a re-keying)."""
+    key = _key(path)
+    with _USE:
+        _USE.wait_for(lambda: key not in _REKEYING)
+        _READERS[key] = _READERS.get(key, 0) + 1
+    try:
+        yield
+    finally:
+        with _USE:
+            _READERS[key] -= 1
+            _USE.notify_all()
+
+
+@contextlib.contextmanager
+def rekeying(path: str | Path) -> Iterator[None]:
+    """No worker's connection is open on the ledger for the block: waits for those open to
+    close, and new ones wait for the block's end."""
+    key = _key(path)
+    with _USE:
+        _USE.wait_for(lambda: key not in _REKEYING)
+        _REKEYING.add(key)
+        _USE.wait_for(lambda: not _READERS.get(key))
+    try:
+        yield
+    finally:
+        with _USE:
+            _REKEYING.discard(key)
+            _USE.notify_all()
 
 
 def remember(path: str | Path, password: str | None) -> None:
@@ -126,7 +169,12 @@ def rekey_files(ledger_path: str | Path, others: list[Path], old: str | None,
     next start finishes the renames: all have the new one. No password is written anywhere.
     Returns the backups that could not be converted (another password, damaged): left as
     they were."""
-    ledger_path = Path(ledger_path)
+    with rekeying(ledger_path):
+        return _rekey_files(Path(ledger_path), others, old, new)
+
+
+def _rekey_files(ledger_path: Path, others: list[Path], old: str | None,
+                 new: str | None) -> list[str]:
     journal = journal_for(ledger_path)
     recover(ledger_path)
     pairs: list[tuple[Path, Path]] = []

@@ -93,11 +93,12 @@ def reopen(path: str | Path) -> Iterator[Ledger]:
     Closed without the `PRAGMA optimize` of Ledger.close: that may write (ANALYZE), and a
     write committed while the window's connection reads makes the window's next write fail
     at once with "database is locked". The window's own connection optimizes when it closes."""
-    ledger = open_ledger(path, create=False)
-    try:
-        yield ledger
-    finally:
-        ledger.conn.close()
+    with crypto.in_use(path):  # never while the file is being re-keyed
+        ledger = open_ledger(path, create=False)
+        try:
+            yield ledger
+        finally:
+            ledger.conn.close()
 
 
 def forget(path: str | Path) -> None:

@@ -102,3 +102,42 @@ def test_open_as_asks_for_credentials_only_when_needed_and_holds_nothing_on_fail
     with pytest.raises(LoginError, match="密码不正确"):
         users.open_as(office, lambda: ("王书记", "guess-guess"))
     assert crypto.password_for(office) is None and access.session_for(office) is None
+
+
+def test_re_keying_waits_for_a_workers_connection_and_new_ones_wait_for_it(tmp_path):
+    """A re-keying renames new files over those a worker's connection has mapped: reading such
+    a mapping afterwards killed the app (SIGBUS). The two now exclude each other."""
+    import time
+
+    path = tmp_path / "社区.db"
+    led = open_ledger(path)
+    members.add_member(led, name="王䶮", id_number=make_id(seq=7))
+    led.close()
+    order: list[str] = []
+    opened, release = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with opening.reopen(path) as own:
+            opened.set()
+            release.wait(5)
+            order.append(f"worker read {own.scalar('SELECT count(*) FROM members')}")
+
+    def rekey() -> None:
+        backup.change_password(str(path), tmp_path / "备份", None, "党建2026秘密")
+        order.append("re-keyed")
+
+    first = threading.Thread(target=worker)
+    first.start()
+    assert opened.wait(5)
+    second = threading.Thread(target=rekey)
+    second.start()
+    time.sleep(0.3)
+    assert order == [] and second.is_alive()  # the re-keying waits for the open connection
+    release.set()
+    first.join(5)
+    second.join(10)
+    assert order == ["worker read 1", "re-keyed"]
+    assert crypto.looks_encrypted(path)
+    with opening.reopen(path) as again:  # after it, workers open the re-keyed file
+        assert again.scalar("SELECT count(*) FROM members") == 1
+    opening.forget(path)
