@@ -14,7 +14,7 @@ from typing import Any
 from . import activities, audit, members, records, training
 from .errors import RuleError, ValidationError
 from .ledger import Ledger
-from .paper_numbers import community, next_serial
+from .paper_numbers import community, count_print, next_serial
 from .validate import clean, mask_id, normalize_phone, parse_date, required
 
 VALID, VOID = "有效", "作废"
@@ -100,12 +100,8 @@ def printed(ledger: Ledger, certificate_id: int, file_name: str = "") -> bool:
         cert = get(ledger, certificate_id)
         if cert["status"] == VOID:
             raise RuleError(f"证明{cert['number']}已作废（{cert['void_reason']}），不能再打印")
-        reprint = cert["prints"] > 0
-        records.update(ledger, "certificates", certificate_id, {"prints": cert["prints"] + 1})
-        audit.record(ledger, "补打志愿服务证明" if reprint else "打印志愿服务证明",
-                     f"{cert['number']} {cert['name']} {cert['hours']:g}小时"
-                     + (f"（{file_name}）" if file_name else ""))
-        return reprint
+        return count_print(ledger, "certificates", cert, "志愿服务证明",
+                           f"{cert['number']} {cert['name']} {cert['hours']:g}小时", file_name)
 
 
 def void(ledger: Ledger, certificate_id: int, reason: str, date: Any = None) -> None:

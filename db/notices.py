@@ -30,7 +30,7 @@ from . import access, audit, records
 from .errors import NotFoundError, RuleError, ValidationError
 from .grid import SUBTREE_CTE, get_node, path_text
 from .ledger import Ledger
-from .paper_numbers import community, next_serial
+from .paper_numbers import community, count_print, next_serial
 from .periods import Period, parse_period
 from .validate import clean, parse_date, parse_number, required
 
@@ -204,11 +204,7 @@ def printed(ledger: Ledger, notice_id: int, file_name: str = "") -> bool:
         notice = get(ledger, notice_id)
         if notice["status"] == WITHDRAWN:
             raise RuleError(f"公示{notice['number']}已撤销，不能再打印")
-        reprint = notice["prints"] > 0
-        records.update(ledger, "notices", notice_id, {"prints": notice["prints"] + 1})
-        audit.record(ledger, "补打公示" if reprint else "打印公示",
-                     notice["number"] + (f"（{file_name}）" if file_name else ""))
-        return reprint
+        return count_print(ledger, "notices", notice, "公示", notice["number"], file_name)
 
 
 def withdraw(ledger: Ledger, notice_id: int, reason: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 from . import audit, records
 from .errors import NotFoundError, RuleError, ValidationError
 from .ledger import Ledger
-from .paper_numbers import community, next_serial
+from .paper_numbers import community, count_print, next_serial
 from .periods import parse_period
 from .validate import clean, nfkc, parse_date
 
@@ -97,12 +97,9 @@ def printed(ledger: Ledger, receipt_id: int, file_name: str = "") -> bool:
     """Count one print of a 报到登记表; True when it is a reprint (补打). Audited."""
     with ledger.transaction():
         row = get(ledger, receipt_id)
-        reprint = row["prints"] > 0
-        records.update(ledger, "receipts", receipt_id, {"prints": row["prints"] + 1})
         who = _subject(ledger, row["member_id"], row["unit_id"])
-        audit.record(ledger, "补打报到登记表" if reprint else "打印报到登记表",
-                     f"{row['number']} {who}" + (f"（{file_name}）" if file_name else ""))
-        return reprint
+        return count_print(ledger, "receipts", row, "报到登记表", f"{row['number']} {who}",
+                           file_name)
 
 
 def feedback_receipts(ledger: Ledger, period: str, member_ids: Iterable[int] = (),
